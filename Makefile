@@ -1,0 +1,72 @@
+# Handoff: `make run` starts the local stack, `make test` runs every check. `make help` lists the rest.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+PORT ?= 3000
+MOTO_PORT ?= 4566
+EMAIL ?=
+export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
+
+$(BIN)/.installed: requirements-dev.txt layers/common/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	# The shared layer and the repo root importable the same way everywhere (no sys.path tricks).
+	echo -e "$(CURDIR)\n$(CURDIR)/layers/common" > $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/handoff-dev.pth
+	touch $@
+
+$(SAM_VENV)/.installed:
+	# SAM CLI pins boto3/pydantic/click versions that conflict with ours: it gets a venv of its own.
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==1.170.0
+	touch $@
+
+.PHONY: help venv run test check lint typecheck template sam-build pytest token openapi bench-coldstart bench-ddb clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+venv: $(BIN)/.installed ## Create the virtual environment (done by every target that needs it)
+
+run: $(BIN)/.installed ## Start the local stack on http://127.0.0.1:$(PORT) with a demo world
+	$(BIN)/python -m devstack serve --port $(PORT) --moto-port $(MOTO_PORT) --seed
+
+test: check template pytest ## Every check: lint, types, template (cfn-lint, sam validate, sam build), all tests
+
+check: lint typecheck ## ruff and mypy
+
+lint: $(BIN)/.installed ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(BIN)/.installed ## mypy
+	$(BIN)/mypy
+
+template: $(BIN)/.installed $(SAM_VENV)/.installed ## cfn-lint, sam validate --lint, sam build (no Docker)
+	$(BIN)/cfn-lint template.yaml
+	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml
+	AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(SAM) build --template template.yaml --parallel --cached > .aws-sam-build.log 2>&1 || (cat .aws-sam-build.log; exit 1)
+
+pytest: $(BIN)/.installed ## The test suite alone, in parallel
+	$(BIN)/pytest -n 2
+
+token: $(BIN)/.installed ## Print a dev bearer token: make token EMAIL=someone@example.com
+	@test -n "$(EMAIL)" || (echo "usage: make token EMAIL=someone@example.com"; exit 2)
+	@$(BIN)/python -m devstack token "$(EMAIL)"
+
+openapi: $(BIN)/.installed ## Regenerate docs/openapi.json from the code
+	$(BIN)/python -m devstack openapi
+
+bench-coldstart: $(BIN)/.installed ## Cold-start import time per function vs python -c pass and a hello world
+	$(BIN)/python -m bench.coldstart
+
+bench-ddb: $(BIN)/.installed ## DynamoDB calls per request, per route
+	$(BIN)/python -m bench.ddb_calls
+
+clean: ## Remove the virtual environments and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .aws-sam-build.log .devstack

@@ -1,0 +1,91 @@
+"""`python -m devstack serve|token|openapi`: the local stack, dev tokens and the OpenAPI document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from devstack import template
+
+STATE_DIR = template.ROOT / ".devstack"
+STATE_FILE = STATE_DIR / "state.json"
+
+
+def serve(port: int, moto_port: int, seed: bool) -> None:
+    from moto.server import ThreadedMotoServer
+    from werkzeug.serving import run_simple
+
+    from devstack import aws
+    from devstack.gateway import Gateway
+    from devstack.issuer import DevIssuer
+    from devstack.openapi import document
+
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    os.environ.update(aws.LOCAL_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+    issuer = DevIssuer.in_directory(STATE_DIR)
+    provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS})
+    aws.apply_environment(provisioned.environment)
+    STATE_FILE.write_text(json.dumps({"endpoint": endpoint, "environment": provisioned.environment}))
+    gateway = Gateway(document, str(issuer.jwks_path))
+    print(f"Handoff local stack on http://127.0.0.1:{port}  (Swagger UI: /docs, OpenAPI: /openapi.json)")
+    print(f"Embedded AWS endpoint: {endpoint}   e.g. aws --endpoint-url {endpoint} dynamodb list-tables")
+    for logical, name in sorted(provisioned.physical.items()):
+        if name != logical:
+            print(f"  {logical}: {name}")
+    if seed:
+        from devstack.seed import seed_world
+
+        for line in seed_world(issuer):
+            print(line)
+    print("Get a token: make token EMAIL=someone@example.com", flush=True)
+    try:
+        run_simple("127.0.0.1", port, gateway, threaded=True, use_reloader=False)
+    finally:
+        moto.stop()
+
+
+def token(email: str) -> None:
+    from devstack import aws
+    from devstack.issuer import DevIssuer
+    from devstack.seed import ensure_user
+
+    if not STATE_FILE.exists():
+        sys.exit("the local stack is not running: start it with `make run`")
+    state = json.loads(STATE_FILE.read_text())
+    os.environ.update(aws.LOCAL_CREDENTIALS)
+    os.environ["AWS_ENDPOINT_URL"] = state["endpoint"]
+    aws.apply_environment(state["environment"])
+    user_id = ensure_user(email)
+    print(DevIssuer.in_directory(STATE_DIR).token(user_id, email.casefold()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="devstack")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="start the local stack")
+    run.add_argument("--port", type=int, default=int(os.environ.get("PORT", "3000")))
+    run.add_argument("--moto-port", type=int, default=int(os.environ.get("MOTO_PORT", "4566")))
+    run.add_argument("--seed", action="store_true", help="load the demo world and print its tokens")
+    tok = commands.add_parser("token", help="print a dev bearer token for EMAIL (creating the identity)")
+    tok.add_argument("email")
+    spec = commands.add_parser("openapi", help="write docs/openapi.json")
+    spec.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.port, args.moto_port, args.seed)
+    elif args.command == "token":
+        token(args.email)
+    else:
+        from devstack.openapi import COMMITTED, write
+
+        write(args.output or COMMITTED)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""One OpenAPI document for the whole API, assembled from every function's resolver."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from devstack import template
+
+COMMITTED = template.ROOT / "docs" / "openapi.json"
+TITLE = "Handoff API"
+VERSION = "0.1.0"
+DESCRIPTION = (
+    "Multi-tenant backend for handing service work to contractors, partners and shops. "
+    "Every request carries a bearer ID token; every error body is {\"error\": {code, message, details}}."
+)
+
+
+def document() -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for module_name in sorted(set(template.function_modules().values())):
+        app = importlib.import_module(module_name).app
+        part = json.loads(
+            app.get_openapi_json_schema(
+                title=TITLE,
+                version=VERSION,
+                description=DESCRIPTION,
+                security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
+                security=[{"bearerAuth": []}],
+            )
+        )
+        if not merged:
+            merged = part
+            continue
+        merged["paths"].update(part.get("paths", {}))
+        merged.setdefault("components", {}).setdefault("schemas", {}).update(
+            part.get("components", {}).get("schemas", {})
+        )
+    merged["paths"] = dict(sorted(merged.get("paths", {}).items()))
+    return merged
+
+
+def rendered() -> str:
+    return json.dumps(document(), indent=2, sort_keys=False) + "\n"
+
+
+def write(path: Path = COMMITTED) -> None:
+    path.write_text(rendered())

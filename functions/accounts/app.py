@@ -1,0 +1,106 @@
+"""Identity and tenants: tenants, members, personnel search, duplicate-login merges, and `GET /me`."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+
+from handoff.accounts import service
+from handoff.accounts.schemas import (
+    MemberCreate,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+    MergeOut,
+    MergeRequest,
+    MeOut,
+    TenantCreate,
+    TenantOut,
+    TenantPatch,
+)
+from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
+from handoff.auth.access import Access
+from handoff.auth.policy import Action, Role
+from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
+
+app = new_app()
+
+IfMatch = Annotated[str | None, Header(alias="if-match", description="The version you last read, e.g. \"3\"")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
+Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
+
+
+@endpoint(app, "POST", "/tenants", action=Action.TENANT_CREATE, status=HTTPStatus.CREATED, summary="Create a tenant")
+def create_tenant(body: Annotated[TenantCreate, Body()], access: Access) -> TenantOut:
+    """The caller becomes the new tenant's first system_admin."""
+    return service.create_tenant(access, body)
+
+
+@endpoint(app, "GET", "/me", action=Action.ME_READ, summary="Who am I and where can I work")
+def me(access: Access) -> MeOut:
+    return service.me(access)
+
+
+@endpoint(app, "GET", "/tenants/<tenant_id>", action=Action.TENANT_READ, summary="Read the tenant's profile")
+def get_tenant(tenant_id: str, access: Access) -> TenantOut:
+    return service.get_tenant(access)
+
+
+@endpoint(app, "PATCH", "/tenants/<tenant_id>", action=Action.TENANT_UPDATE, summary="Update the tenant's profile")
+def update_tenant(
+    tenant_id: str, body: Annotated[TenantPatch, Body()], access: Access, if_match: IfMatch = None
+) -> TenantOut:
+    return service.update_tenant(access, body, parse_if_match(if_match))
+
+
+@endpoint(app, "GET", "/tenants/<tenant_id>/members", action=Action.MEMBER_LIST, summary="Search personnel")
+def search_members(
+    tenant_id: str,
+    access: Access,
+    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    role: Annotated[Role | None, Query()] = None,
+    active: Annotated[bool | None, Query()] = None,
+    can_login: Annotated[bool | None, Query()] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> MemberPage:
+    """By name prefix (case-insensitive), role, active and can-login; ordered by name, one page per call."""
+    return service.search_members(
+        access, name_prefix=name_prefix, role=role, active=active, can_login=can_login, limit=limit, cursor=cursor
+    )
+
+
+@endpoint(
+    app, "POST", "/tenants/<tenant_id>/members", action=Action.MEMBER_CREATE, status=HTTPStatus.CREATED,
+    summary="Add a user to the tenant",
+)
+def add_member(tenant_id: str, body: Annotated[MemberCreate, Body()], access: Access) -> MemberOut:
+    """Adds the login with this email (creating the identity if it is new) with the given roles."""
+    return service.add_member(access, body)
+
+
+@endpoint(app, "GET", "/tenants/<tenant_id>/members/<user_id>", action=Action.MEMBER_READ, summary="Read a member")
+def get_member(tenant_id: str, user_id: str, access: Access) -> MemberOut:
+    return service.get_member(access, user_id)
+
+
+@endpoint(
+    app, "PATCH", "/tenants/<tenant_id>/members/<user_id>", action=Action.MEMBER_UPDATE,
+    summary="Change roles, active, can-login or name",
+)
+def update_member(
+    tenant_id: str, user_id: str, body: Annotated[MemberPatch, Body()], access: Access, if_match: IfMatch = None
+) -> MemberOut:
+    return service.update_member(access, user_id, body, parse_if_match(if_match))
+
+
+@endpoint(
+    app, "POST", "/tenants/<tenant_id>/members/<user_id>/merge", action=Action.MEMBER_MERGE,
+    summary="Retire duplicate logins into this one",
+)
+def merge(tenant_id: str, user_id: str, body: Annotated[MergeRequest, Body()], access: Access) -> MergeOut:
+    """Moves the duplicates' memberships to this identity, retires them, and writes an audit entry."""
+    return service.merge_identities(access, user_id, body)
+
+
+lambda_handler = lambda_entry(app)

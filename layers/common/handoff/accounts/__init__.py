@@ -1,0 +1,1 @@
+"""Identity and tenants: tenants, users (global logins), memberships, duplicate-login retirement."""

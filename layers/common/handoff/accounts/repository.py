@@ -1,0 +1,335 @@
+"""Data access for tenants, users and memberships: the only code that knows their keys and items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    ListAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.expressions.condition import Condition
+
+from handoff import keys
+from handoff.auth.policy import Role
+from handoff.ids import new_id, utc_now
+from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.table import Item, conditional, transaction
+
+
+class TenantItem(Item, discriminator="tenant"):
+    tenant_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    contact_email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(default="UTC")
+    status = UnicodeAttribute(default="active")
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class UserItem(Item, discriminator="user"):
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    merged_into = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def retired(self) -> bool:
+        return self.status == "retired"
+
+
+class EmailItem(Item, discriminator="email"):
+    """Uniqueness of a login email and its owner."""
+
+    user_id = UnicodeAttribute()
+
+
+class MembershipItem(Item, discriminator="membership"):
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute)
+    active = BooleanAttribute(default=True)
+    can_login = BooleanAttribute(default=True)
+    merged_into = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def role_set(self) -> frozenset[Role]:
+        return frozenset(Role(r) for r in self.roles)
+
+
+class AuditItem(Item, discriminator="audit"):
+    """Append-only record of a sensitive change."""
+
+    tenant_id = UnicodeAttribute()
+    audit_id = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    data = JSONAttribute(default=dict)
+    at = UTCDateTimeAttribute()
+
+
+def _not_exists() -> Condition:
+    return Item.pk.does_not_exist()
+
+
+# ---- builders: the only place these items get their keys ---------------------------------------------------
+
+
+def new_tenant(tenant_id: str, name: str, created_by: str, **profile: Any) -> TenantItem:
+    pk, sk = keys.tenant(tenant_id)
+    now = utc_now()
+    return TenantItem(
+        pk, sk, tenant_id=tenant_id, name=name, created_by=created_by, created_at=now, updated_at=now, **profile
+    )
+
+
+def new_user(email: str, name: str, user_id: str | None = None) -> UserItem:
+    user_id = user_id or new_id()
+    pk, sk = keys.user(user_id)
+    now = utc_now()
+    return UserItem(
+        pk,
+        sk,
+        user_id=user_id,
+        email=email.casefold(),
+        name=name,
+        created_at=now,
+        updated_at=now,
+        gsi2pk=keys.user_partition(user_id),
+        gsi2sk="PROFILE",
+    )
+
+
+def _email_item(user: UserItem) -> EmailItem:
+    pk, sk = keys.email(user.email)
+    return EmailItem(pk, sk, user_id=user.user_id)
+
+
+def new_membership(
+    tenant_id: str,
+    user: UserItem,
+    roles: Iterable[Role],
+    *,
+    name: str | None = None,
+    active: bool = True,
+    can_login: bool = True,
+) -> MembershipItem:
+    pk, sk = keys.member(tenant_id, user.user_id)
+    now = utc_now()
+    display_name = name or user.name
+    return MembershipItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        user_id=user.user_id,
+        email=user.email,
+        name=display_name,
+        roles=sorted(r.value for r in roles),
+        active=active,
+        can_login=can_login,
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.members_partition(tenant_id),
+        gsi1sk=keys.member_by_name(display_name, user.user_id),
+        gsi2pk=keys.user_partition(user.user_id),
+        gsi2sk=keys.user_place(tenant_id),
+    )
+
+
+def _audit(tenant_id: str, actor: str, action: str, subject: str, data: dict[str, Any]) -> AuditItem:
+    audit_id = new_id()
+    pk, sk = keys.audit(tenant_id, audit_id)
+    return AuditItem(
+        pk, sk, tenant_id=tenant_id, audit_id=audit_id, actor=actor, action=action, subject=subject, data=data,
+        at=utc_now(),
+    )
+
+
+# ---- reads -------------------------------------------------------------------------------------------------
+
+
+def get_tenant(tenant_id: str) -> TenantItem | None:
+    pk, sk = keys.tenant(tenant_id)
+    try:
+        return TenantItem.get(pk, sk)
+    except TenantItem.DoesNotExist:
+        return None
+
+
+def get_user(user_id: str) -> UserItem | None:
+    pk, sk = keys.user(user_id)
+    try:
+        return UserItem.get(pk, sk, consistent_read=True)
+    except UserItem.DoesNotExist:
+        return None
+
+
+def find_user_id_by_email(email: str) -> str | None:
+    pk, sk = keys.email(email)
+    try:
+        return EmailItem.get(pk, sk, consistent_read=True).user_id
+    except EmailItem.DoesNotExist:
+        return None
+
+
+def get_membership(tenant_id: str, user_id: str) -> MembershipItem | None:
+    """Strongly consistent: a suspension or deactivation takes effect on the very next request."""
+    pk, sk = keys.member(tenant_id, user_id)
+    try:
+        return MembershipItem.get(pk, sk, consistent_read=True)
+    except MembershipItem.DoesNotExist:
+        return None
+
+
+def identity_with_places(user_id: str) -> tuple[UserItem | None, list[MembershipItem]]:
+    """The user's profile and every membership, in one Query on the user's index partition."""
+    profile: UserItem | None = None
+    memberships: list[MembershipItem] = []
+    for item in Item.gsi2.query(keys.user_partition(user_id)):
+        if isinstance(item, UserItem):
+            profile = item
+        elif isinstance(item, MembershipItem):
+            memberships.append(item)
+    return profile, memberships
+
+
+def search_members(
+    tenant_id: str,
+    *,
+    name_prefix: str | None,
+    role: Role | None,
+    active: bool | None,
+    can_login: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[MembershipItem]:
+    """Personnel search: one Query on the tenant's by-name index, filtered by role and flags."""
+    scope = f"members|{tenant_id}|{name_prefix or ''}|{role or ''}|{active}|{can_login}"
+    filters: list[Condition] = []
+    if role is not None:
+        filters.append(MembershipItem.roles.contains(role.value))
+    if active is not None:
+        filters.append(MembershipItem.active == active)
+    if can_login is not None:
+        filters.append(MembershipItem.can_login == can_login)
+    filter_condition: Condition | None = None
+    for condition in filters:
+        filter_condition = condition if filter_condition is None else filter_condition & condition
+    range_condition = Item.gsi1sk.startswith(keys.member_name_prefix(name_prefix or ""))
+    results = MembershipItem.gsi1.query(
+        keys.members_partition(tenant_id),
+        range_condition,
+        filter_condition=filter_condition,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, MembershipItem)], next_cursor=page.next_cursor)
+
+
+# ---- writes ------------------------------------------------------------------------------------------------
+
+
+def create_tenant(tenant: TenantItem, founder: UserItem, membership: MembershipItem, *, new_founder: bool) -> None:
+    """Tenant, its first system admin and (for a first-time login) the identity itself: all or nothing."""
+    with transaction("a tenant with this id already exists") as tx:
+        tx.save(tenant, condition=_not_exists())
+        tx.save(membership, condition=_not_exists())
+        if new_founder:
+            tx.save(founder, condition=_not_exists())
+            tx.save(_email_item(founder), condition=_not_exists())
+        else:
+            tx.condition_check(UserItem, founder.pk, founder.sk, condition=UserItem.status == "active")
+
+
+def register_user(user: UserItem) -> None:
+    with transaction("a user with this email already exists") as tx:
+        tx.save(user, condition=_not_exists())
+        tx.save(_email_item(user), condition=_not_exists())
+
+
+def save_tenant(tenant: TenantItem) -> None:
+    tenant.updated_at = utc_now()
+    with conditional():
+        tenant.save()
+
+
+def add_member(membership: MembershipItem, *, new_user: UserItem | None) -> None:
+    with transaction("this user is already a member of the tenant") as tx:
+        tx.save(membership, condition=_not_exists())
+        if new_user is not None:
+            tx.save(new_user, condition=_not_exists())
+            tx.save(_email_item(new_user), condition=_not_exists())
+
+
+def save_member(membership: MembershipItem, *, actor: str, audit_action: str | None = None) -> None:
+    """A versioned write (pynamodb checks the version it read): a concurrent change makes this a 409."""
+    membership.updated_at = utc_now()
+    membership.gsi1sk = keys.member_by_name(membership.name, membership.user_id)
+    with transaction() as tx:
+        tx.save(membership)
+        if audit_action:
+            tx.save(
+                _audit(membership.tenant_id, actor, audit_action, membership.user_id, {"roles": membership.roles}),
+                condition=_not_exists(),
+            )
+
+
+def merge_identities(
+    *,
+    actor: str,
+    audit_tenant: str,
+    survivor: UserItem,
+    survivor_memberships: list[MembershipItem],
+    retired: list[UserItem],
+    retired_memberships: list[MembershipItem],
+) -> str:
+    """Moves accesses to the survivor and retires the others, with an audit entry, in one transaction."""
+    now = utc_now()
+    entry = _audit(
+        audit_tenant,
+        actor,
+        "identity.merged",
+        survivor.user_id,
+        {
+            "survivor": survivor.user_id,
+            "retired": [u.user_id for u in retired],
+            "tenants": sorted({m.tenant_id for m in retired_memberships}),
+        },
+    )
+    with transaction("one of the identities changed while merging; reload and retry") as tx:
+        tx.condition_check(UserItem, survivor.pk, survivor.sk, condition=UserItem.version == survivor.version)
+        for membership in survivor_memberships:
+            membership.updated_at = now
+            tx.save(membership)
+        for membership in retired_memberships:
+            membership.active = False
+            membership.can_login = False
+            membership.merged_into = survivor.user_id
+            membership.updated_at = now
+            tx.save(membership)
+        for user in retired:
+            user.status = "retired"
+            user.merged_into = survivor.user_id
+            user.updated_at = now
+            tx.save(user)
+        tx.save(entry, condition=_not_exists())
+    return entry.audit_id

@@ -1,0 +1,141 @@
+"""Request and response models of the accounts context. Write models forbid extra fields, so server-owned
+fields (ids, tenant, status, versions, timestamps) can never be bound from input."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from handoff.auth.policy import Role
+from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
+
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+
+
+def _known_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError("not a known IANA time zone, e.g. 'Europe/Berlin'") from error
+    if value not in available_timezones() and value != "UTC":
+        raise ValueError("not a known IANA time zone, e.g. 'Europe/Berlin'")
+    return value
+
+
+def _lower(value: str) -> str:
+    return value.casefold()
+
+
+TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
+UserId = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN), AfterValidator(_lower)
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+() .-]+$")]
+TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
+Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
+
+
+class WriteModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PatchModel(WriteModel):
+    @model_validator(mode="after")
+    def _not_empty(self) -> PatchModel:
+        if not self.model_fields_set:
+            raise ValueError("name at least one field to change")
+        return self
+
+
+class TenantCreate(WriteModel):
+    tenant_id: TenantId = Field(description="The tenant's slug: lowercase letters, digits and dashes")
+    name: Name
+    contact_email: Email | None = None
+    phone: Phone | None = None
+    timezone: TimeZone = "UTC"
+
+
+class TenantPatch(PatchModel):
+    name: Name | None = None
+    contact_email: Email | None = None
+    phone: Phone | None = None
+    timezone: TimeZone | None = None
+
+
+class TenantOut(BaseModel):
+    tenant_id: str
+    name: str
+    contact_email: str | None
+    phone: str | None
+    timezone: str
+    status: str
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberCreate(WriteModel):
+    email: Email
+    name: Name
+    roles: Roles
+    active: bool = True
+    can_login: bool = True
+
+
+class MemberPatch(PatchModel):
+    name: Name | None = None
+    roles: Roles | None = None
+    active: bool | None = None
+    can_login: bool | None = None
+
+
+class MemberOut(BaseModel):
+    tenant_id: str
+    user_id: str
+    email: str
+    name: str
+    roles: list[Role]
+    active: bool
+    can_login: bool
+    merged_into: str | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class MemberPage(BaseModel):
+    items: list[MemberOut]
+    next_cursor: str | None = Field(description="Pass as `cursor` to read the next page; null on the last page")
+
+
+class MergeRequest(WriteModel):
+    duplicate_user_ids: Annotated[list[UserId], Field(min_length=1, max_length=10)]
+
+
+class MergeOut(BaseModel):
+    survivor: MemberOut
+    retired_user_ids: list[str]
+    audit_id: str
+
+
+class Place(BaseModel):
+    """Somewhere the caller can work ("You are working in")."""
+
+    kind: Literal["member"]
+    tenant_id: str
+    roles: list[Role]
+    active: bool
+    can_login: bool
+
+
+class MeOut(BaseModel):
+    user_id: str
+    email: str
+    name: str
+    status: str
+    places: list[Place]

@@ -1,0 +1,252 @@
+"""Use cases of the accounts context: domain rules applied to what the repository loads and saves."""
+
+from __future__ import annotations
+
+from handoff.accounts import domain
+from handoff.accounts import repository as repo
+from handoff.accounts.schemas import (
+    MemberCreate,
+    MemberOut,
+    MemberPage,
+    MemberPatch,
+    MergeOut,
+    MergeRequest,
+    MeOut,
+    Place,
+    TenantCreate,
+    TenantOut,
+    TenantPatch,
+)
+from handoff.auth.access import TENANT_NOT_FOUND, Access
+from handoff.auth.policy import Role
+from handoff.errors import Conflict, Forbidden, NotFound
+
+MEMBER_NOT_FOUND = "member not found"
+
+
+def tenant_out(item: repo.TenantItem) -> TenantOut:
+    return TenantOut.model_validate(item, from_attributes=True)
+
+
+def member_out(item: repo.MembershipItem) -> MemberOut:
+    return MemberOut.model_validate(item, from_attributes=True)
+
+
+def _check_version(expected: int | None, actual: int | None) -> None:
+    if expected is not None and expected != actual:
+        raise Conflict(f"version {expected} is stale; the current version is {actual}", code="version_conflict")
+
+
+def _live_identity(access: Access) -> repo.UserItem | None:
+    user = repo.get_user(access.user_id)
+    if user is not None and user.retired:
+        raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
+    return user
+
+
+# ---- identity ----------------------------------------------------------------------------------------------
+
+
+def me(access: Access) -> MeOut:
+    profile, memberships = repo.identity_with_places(access.user_id)
+    if profile is not None and profile.retired:
+        raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
+    places = [
+        Place(kind="member", tenant_id=m.tenant_id, roles=sorted(m.role_set), active=m.active, can_login=m.can_login)
+        for m in memberships
+        if not m.merged_into
+    ]
+    email = profile.email if profile else access.principal.email
+    return MeOut(
+        user_id=access.user_id,
+        email=email,
+        name=profile.name if profile else email.split("@")[0],
+        status=profile.status if profile else "active",
+        places=places,
+    )
+
+
+# ---- tenants -----------------------------------------------------------------------------------------------
+
+
+def create_tenant(access: Access, body: TenantCreate) -> TenantOut:
+    founder = _live_identity(access)
+    new_founder = founder is None
+    if founder is None:
+        owner = repo.find_user_id_by_email(access.principal.email)
+        if owner is not None and owner != access.user_id:
+            raise Conflict("this email already belongs to another identity", code="email_taken")
+        founder = repo.new_user(access.principal.email, access.principal.email.split("@")[0], access.user_id)
+    tenant = repo.new_tenant(
+        body.tenant_id,
+        body.name,
+        founder.user_id,
+        contact_email=body.contact_email,
+        phone=body.phone,
+        timezone=body.timezone,
+    )
+    membership = repo.new_membership(body.tenant_id, founder, [Role.SYSTEM_ADMIN])
+    repo.create_tenant(tenant, founder, membership, new_founder=new_founder)
+    return tenant_out(tenant)
+
+
+def get_tenant(access: Access) -> TenantOut:
+    tenant = repo.get_tenant(access.tenant)
+    if tenant is None:
+        raise NotFound(TENANT_NOT_FOUND)
+    return tenant_out(tenant)
+
+
+def update_tenant(access: Access, patch: TenantPatch, expected_version: int | None) -> TenantOut:
+    tenant = repo.get_tenant(access.tenant)
+    if tenant is None:
+        raise NotFound(TENANT_NOT_FOUND)
+    _check_version(expected_version, tenant.version)
+    for field, value in patch.model_dump(exclude_unset=True).items():
+        if field == "name" and value is None:
+            continue
+        setattr(tenant, field, value)
+    repo.save_tenant(tenant)
+    return tenant_out(tenant)
+
+
+# ---- members -----------------------------------------------------------------------------------------------
+
+
+def search_members(
+    access: Access,
+    *,
+    name_prefix: str | None,
+    role: Role | None,
+    active: bool | None,
+    can_login: bool | None,
+    limit: int,
+    cursor: str | None,
+) -> MemberPage:
+    page = repo.search_members(
+        access.tenant,
+        name_prefix=name_prefix,
+        role=role,
+        active=active,
+        can_login=can_login,
+        limit=limit,
+        cursor=cursor,
+    )
+    return MemberPage(items=[member_out(m) for m in page.items], next_cursor=page.next_cursor)
+
+
+def _membership(tenant_id: str, user_id: str) -> repo.MembershipItem:
+    membership = repo.get_membership(tenant_id, user_id)
+    if membership is None:
+        raise NotFound(MEMBER_NOT_FOUND)
+    return membership
+
+
+def get_member(access: Access, user_id: str) -> MemberOut:
+    return member_out(_membership(access.tenant, user_id))
+
+
+def add_member(access: Access, body: MemberCreate) -> MemberOut:
+    roles = domain.check_roles(body.roles)
+    domain.check_grant(access.roles, frozenset(), roles)
+    user_id = repo.find_user_id_by_email(body.email)
+    user = repo.get_user(user_id) if user_id else None
+    new_user = None
+    if user is None:
+        user = new_user = repo.new_user(body.email, body.name)
+    elif user.retired:
+        raise Conflict(
+            f"this login was retired; add the identity it was merged into ({user.merged_into})",
+            code="identity_retired",
+        )
+    membership = repo.new_membership(
+        access.tenant, user, roles, name=body.name, active=body.active, can_login=body.can_login
+    )
+    repo.add_member(membership, new_user=new_user)
+    return member_out(membership)
+
+
+def update_member(access: Access, user_id: str, patch: MemberPatch, expected_version: int | None) -> MemberOut:
+    membership = _membership(access.tenant, user_id)
+    if membership.merged_into:
+        raise Conflict("this membership belongs to a retired login and cannot change", code="identity_retired")
+    _check_version(expected_version, membership.version)
+    after = domain.change_member(
+        actor_id=access.user_id,
+        actor_roles=access.roles,
+        target_id=user_id,
+        current=domain.MemberState(membership.role_set, membership.active, membership.can_login, membership.name),
+        roles=patch.roles,
+        active=patch.active,
+        can_login=patch.can_login,
+        name=patch.name,
+    )
+    membership.roles = sorted(r.value for r in after.roles)
+    membership.active = after.active
+    membership.can_login = after.can_login
+    membership.name = after.name
+    repo.save_member(membership, actor=access.user_id, audit_action="member.changed")
+    return member_out(membership)
+
+
+def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> MergeOut:
+    tenant_id = access.tenant
+    duplicate_ids = body.duplicate_user_ids
+    if access.user_id in duplicate_ids:
+        raise Conflict("you cannot retire the identity you are logged in with")
+    survivor_membership = _membership(tenant_id, survivor_id)
+    survivor, survivor_places = repo.identity_with_places(survivor_id)
+    if survivor is None or survivor.retired or survivor_membership.merged_into:
+        raise Conflict("the chosen identity is retired; choose the identity that survives")
+    for duplicate_id in duplicate_ids:
+        _membership(tenant_id, duplicate_id)  # every duplicate must be a member here, or it is not found
+    _, actor_places = repo.identity_with_places(access.user_id)
+    administered = {
+        m.tenant_id for m in actor_places if Role.SYSTEM_ADMIN in m.role_set and m.active and m.can_login
+    }
+    duplicates: list[repo.UserItem] = []
+    duplicate_memberships: list[repo.MembershipItem] = []
+    duplicate_tenants: dict[str, set[str]] = {}
+    for duplicate_id in duplicate_ids:
+        user, places = repo.identity_with_places(duplicate_id)
+        if user is None or user.retired:
+            raise Conflict(f"identity {duplicate_id} is already retired")
+        duplicates.append(user)
+        live = [m for m in places if not m.merged_into]
+        duplicate_memberships.extend(live)
+        duplicate_tenants[duplicate_id] = {m.tenant_id for m in live}
+    domain.check_merge(
+        target_id=survivor_id,
+        duplicate_ids=duplicate_ids,
+        administered_tenants=administered,
+        duplicate_tenants=duplicate_tenants,
+    )
+    by_tenant = {m.tenant_id: m for m in survivor_places if not m.merged_into}
+    changed: dict[str, repo.MembershipItem] = {}
+    for duplicate in duplicate_memberships:
+        current = by_tenant.get(duplicate.tenant_id)
+        merged = domain.merged_membership(
+            domain.MemberState(current.role_set, current.active, current.can_login, current.name) if current else None,
+            domain.MemberState(duplicate.role_set, duplicate.active, duplicate.can_login, duplicate.name),
+        )
+        if current is None:
+            current = repo.new_membership(
+                duplicate.tenant_id, survivor, merged.roles, name=merged.name, active=merged.active,
+                can_login=merged.can_login,
+            )
+        else:
+            current.roles = sorted(r.value for r in merged.roles)
+            current.active = merged.active
+            current.can_login = merged.can_login
+        by_tenant[duplicate.tenant_id] = changed[duplicate.tenant_id] = current
+    if len(changed) + len(duplicate_memberships) + len(duplicates) + 2 > 100:
+        raise Conflict("too many memberships to merge at once; merge fewer identities per request")
+    audit_id = repo.merge_identities(
+        actor=access.user_id,
+        audit_tenant=tenant_id,
+        survivor=survivor,
+        survivor_memberships=list(changed.values()),
+        retired=duplicates,
+        retired_memberships=duplicate_memberships,
+    )
+    return MergeOut(survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id)

@@ -1,0 +1,1 @@
+"""The HTTP edge shared by every function: the resolver, declared routes, errors and the Lambda entry."""

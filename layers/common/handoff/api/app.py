@@ -1,0 +1,202 @@
+"""Builds every function's resolver the same way: validation, declared actions, one error mapping, and a
+Lambda entry that refuses malformed input and unauthenticated callers before any route runs."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import inspect
+import json
+import re
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handoff.api.errors import error_proxy_result, error_response, error_responses
+from handoff.auth import access as access_resolver
+from handoff.auth.policy import Action
+from handoff.auth.tokens import bearer_token, verify
+from handoff.config import settings
+from handoff.errors import BadRequest, HandoffError, Invalid, PayloadTooLarge, UnsupportedMediaType
+
+logger = Logger()
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# (METHOD, /template/{style}/path) -> the action the route performs. Filled as function modules import;
+# the tests fail for any template route missing here, so no route can skip authorization.
+ROUTE_ACTIONS: dict[tuple[str, str], Action] = {}
+
+_PATH_PARAM = re.compile(r"<(\w+)>")
+
+
+def template_path(rule: str) -> str:
+    return _PATH_PARAM.sub(r"{\1}", rule)
+
+
+def new_app() -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.exception_handler(HandoffError)
+    def _domain_error(error: HandoffError) -> Response:
+        return error_response(error.status, error.code, error.message, error.details)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid_request(error: RequestValidationError) -> Response:
+        details = [
+            {
+                "field": ".".join(str(part) for part in e["loc"]),
+                "reason": str(e.get("msg", "invalid value")),
+                "type": e.get("type"),
+            }
+            for e in error.errors()
+        ]
+        fields = ", ".join(d["field"] for d in details)
+        return error_response(422, "validation_error", f"invalid input: {fields}", details)
+
+    @app.not_found
+    def _no_route(_: Exception) -> Response:
+        return error_response(404, "not_found", "no such resource")
+
+    @app.exception_handler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        logger.exception("unhandled error")
+        return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
+
+    return app
+
+
+def endpoint(
+    app: APIGatewayRestResolver,
+    method: str,
+    rule: str,
+    *,
+    action: Action,
+    status: HTTPStatus = HTTPStatus.OK,
+    summary: str,
+) -> Callable[[F], F]:
+    """Registers a route that performs `action`. Before the handler runs, the caller's access to the tenant in
+    the path is resolved and checked against the policy; a handler that takes `access` receives it."""
+    ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
+
+    def decorator(handler: F) -> F:
+        signature = inspect.signature(handler, eval_str=True)
+        wants_access = "access" in signature.parameters
+        model = signature.return_annotation
+
+        def route(**kwargs: Any) -> Any:
+            principal = app.context["principal"]
+            path = app.current_event.path_parameters or {}
+            granted = access_resolver.resolve(principal, action, path)
+            if wants_access:
+                kwargs["access"] = granted
+            result = handler(**kwargs)
+            if status is HTTPStatus.OK:
+                return result
+            return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=result)
+
+        route.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for name, p in signature.parameters.items() if name != "access"]
+        )
+        route.__name__ = handler.__name__
+        route.__doc__ = handler.__doc__
+        responses: dict[int, Any] = {
+            int(status): {
+                "description": status.phrase,
+                "content": {content_types.APPLICATION_JSON: {"model": model}},
+            },
+            **error_responses(),
+        }
+        app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(route)
+        return handler
+
+    return decorator
+
+
+def _is_json(content_type: str | None) -> bool:
+    if not content_type:
+        return True
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+def precheck(event: dict[str, Any]) -> HandoffError | None:
+    """Malformed input is the caller's error (4xx), never a 500: too large, not JSON, not UTF-8, not parseable."""
+    body = event.get("body")
+    if body is None or body == "":
+        return None
+    raw: bytes
+    if event.get("isBase64Encoded"):
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            return BadRequest("the body is not valid base64", code="malformed_body")
+    else:
+        raw = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else bytes(body)
+    if len(raw) > settings().max_body_bytes:
+        return PayloadTooLarge(f"the body exceeds {settings().max_body_bytes} bytes")
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    if not _is_json(headers.get("content-type")):
+        return UnsupportedMediaType("send the body as application/json")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return BadRequest("the body is not valid UTF-8", code="invalid_encoding")
+    try:
+        json.loads(text)
+    except ValueError:
+        return BadRequest("the body is not valid JSON", code="malformed_json")
+    if event.get("isBase64Encoded"):
+        event["body"], event["isBase64Encoded"] = text, False
+    return None
+
+
+def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The function's handler: refuse malformed input, authenticate, route, and log one line per request."""
+
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        started = time.perf_counter()
+        request_id = (event.get("requestContext") or {}).get("requestId")
+        logger.set_correlation_id(request_id)
+        user_id: str | None = None
+        problem = precheck(event)
+        if problem is None:
+            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+            try:
+                principal = verify(bearer_token(headers.get("authorization")))
+                user_id = principal.user_id
+            except HandoffError as error:
+                problem = error
+        if problem is not None:
+            result = error_proxy_result(problem.status, problem.code, problem.message)
+        else:
+            app.append_context(principal=principal)
+            result = app.resolve(event, context)
+        logger.info(
+            "request",
+            route=f"{event.get('httpMethod')} {event.get('resource')}",
+            tenant=(event.get("pathParameters") or {}).get("tenant_id"),
+            user=user_id,
+            status=result["statusCode"],
+            latency_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return result
+
+    return handler
+
+
+def parse_if_match(value: str | None) -> int | None:
+    """`If-Match: "3"` (or W/"3", or 3) names the version the client last saw; absent means no check."""
+    if value is None:
+        return None
+    cleaned = value.strip().removeprefix("W/").strip('"')
+    if not cleaned.isdigit():
+        raise Invalid("header.if-match", "must be the object's version, e.g. \"3\"")
+    return int(cleaned)
+

@@ -1,0 +1,57 @@
+"""Resolves, once per request, what the caller may do in the tenant the path names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handoff.accounts import repository
+from handoff.auth.policy import POLICY, Action, Role, Scope, is_allowed
+from handoff.auth.tokens import Principal
+from handoff.errors import Forbidden, NotFound
+from handoff.ids import is_tenant_id
+
+TENANT_NOT_FOUND = "tenant not found"
+
+
+@dataclass(frozen=True)
+class Access:
+    """The caller and what they hold in the tenant of this request (no tenant for identity routes)."""
+
+    principal: Principal
+    action: Action
+    tenant_id: str | None = None
+    roles: frozenset[Role] = frozenset()
+
+    @property
+    def user_id(self) -> str:
+        return self.principal.user_id
+
+    @property
+    def tenant(self) -> str:
+        if self.tenant_id is None:
+            raise RuntimeError(f"{self.action} is not a tenant action")
+        return self.tenant_id
+
+
+def resolve(principal: Principal, action: Action, path: dict[str, str]) -> Access:
+    """Deny by default: no membership answers 404 (exactly like a tenant that does not exist); an inactive or
+    locked membership, or one whose roles do not grant the action, answers 403."""
+    rule = POLICY.get(action)
+    if rule is None:
+        raise Forbidden("this action is not allowed")
+    if rule.scope is Scope.IDENTITY:
+        return Access(principal=principal, action=action)
+    tenant_id = path.get("tenant_id", "")
+    membership = repository.get_membership(tenant_id, principal.user_id) if is_tenant_id(tenant_id) else None
+    if membership is None:
+        raise NotFound(TENANT_NOT_FOUND)
+    if membership.merged_into:
+        raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
+    if not membership.active:
+        raise Forbidden("your membership in this tenant is inactive", code="membership_inactive")
+    if not membership.can_login:
+        raise Forbidden("your membership in this tenant may not log in", code="login_disabled")
+    acting_on_self = path.get("user_id") == principal.user_id
+    if not is_allowed(action, membership.role_set, acting_on_self=acting_on_self):
+        raise Forbidden(f"your roles in this tenant do not allow {action.value}")
+    return Access(principal=principal, action=action, tenant_id=tenant_id, roles=membership.role_set)

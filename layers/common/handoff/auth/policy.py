@@ -1,0 +1,79 @@
+"""The permission policy: the single source of truth for who may perform which action.
+
+Deny by default. Each route declares one `Action`; the policy says which tenant roles grant it and whether the
+caller may also act on their own record (the `self` relation). Tests walk this table as a matrix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    SYSTEM_ADMIN = "system_admin"
+    ADMIN = "admin"
+    DISPATCHER = "dispatcher"
+    TECHNICIAN = "technician"
+    PARTNER = "partner"
+    CUSTOMER = "customer"
+    CLIENT_REP_MANAGER = "client_rep_manager"
+
+
+STAFF_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER, Role.TECHNICIAN, Role.PARTNER})
+CLIENT_ROLES = frozenset({Role.CUSTOMER, Role.CLIENT_REP_MANAGER})
+
+
+class Scope(StrEnum):
+    IDENTITY = "identity"  # acts on the caller's own identity; no tenant involved
+    TENANT = "tenant"  # acts inside /tenants/{tenant_id}
+
+
+class Action(StrEnum):
+    TENANT_CREATE = "tenant:create"
+    ME_READ = "me:read"
+    TENANT_READ = "tenant:read"
+    TENANT_UPDATE = "tenant:update"
+    MEMBER_LIST = "member:list"
+    MEMBER_READ = "member:read"
+    MEMBER_CREATE = "member:create"
+    MEMBER_UPDATE = "member:update"
+    MEMBER_MERGE = "member:merge"
+
+
+@dataclass(frozen=True)
+class Rule:
+    scope: Scope
+    roles: frozenset[Role] = frozenset()
+    self_allowed: bool = False  # the caller may act on their own membership whatever their roles
+
+
+_MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN})
+_EVERY_ROLE = frozenset(Role)
+
+POLICY: dict[Action, Rule] = {
+    Action.TENANT_CREATE: Rule(Scope.IDENTITY),
+    Action.ME_READ: Rule(Scope.IDENTITY),
+    Action.TENANT_READ: Rule(Scope.TENANT, _EVERY_ROLE),
+    Action.TENANT_UPDATE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
+    Action.MEMBER_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.MEMBER_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, self_allowed=True),
+    Action.MEMBER_CREATE: Rule(Scope.TENANT, _MANAGERS),
+    Action.MEMBER_UPDATE: Rule(Scope.TENANT, _MANAGERS),
+    Action.MEMBER_MERGE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
+}
+
+
+def is_allowed(action: Action, roles: frozenset[Role], *, acting_on_self: bool = False) -> bool:
+    """Whether holding `roles` in a tenant grants `action` there. Unknown actions are denied."""
+    rule = POLICY.get(action)
+    if rule is None:
+        return False
+    if rule.scope is Scope.IDENTITY:
+        return True
+    return bool(roles & rule.roles) or (rule.self_allowed and acting_on_self)
+
+
+def can_grant(granter_roles: frozenset[Role], role: Role) -> bool:
+    """Only a system admin hands out (or takes away) system admin."""
+    return role is not Role.SYSTEM_ADMIN or Role.SYSTEM_ADMIN in granter_roles

@@ -1,0 +1,66 @@
+"""Typed errors raised by the domain and data access; the API maps each to one HTTP status, once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class HandoffError(Exception):
+    """Base of every error the API turns into a response body."""
+
+    status = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, details: list[dict[str, Any]] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+        if code:
+            self.code = code
+
+
+class BadRequest(HandoffError):
+    status = 400
+    code = "bad_request"
+
+
+class Unauthorized(HandoffError):
+    status = 401
+    code = "unauthorized"
+
+
+class Forbidden(HandoffError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(HandoffError):
+    """Also what a caller sees for another tenant's object: the two must be indistinguishable."""
+
+    status = 404
+    code = "not_found"
+
+
+class Conflict(HandoffError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(HandoffError):
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(HandoffError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class Invalid(HandoffError):
+    """A domain rule rejected otherwise well-formed input (422, naming the field)."""
+
+    status = 422
+    code = "validation_error"
+
+    def __init__(self, field: str, reason: str):
+        super().__init__(f"{field}: {reason}", details=[{"field": field, "reason": reason}])

@@ -1,0 +1,55 @@
+"""The one owner of every key format.
+
+Every partition key, on the table and on each index, is led by ``T#<tenant>#`` with the delimiter closing the
+tenant id, so ``acme`` can never match ``acme-corp``. Global identities (a login spans tenants) live under the
+pseudo-tenant ``_``, which no tenant id can spell (tenant ids are ``[a-z0-9-]``).
+"""
+
+from __future__ import annotations
+
+GLOBAL = "_"
+
+
+def tenant_prefix(tenant_id: str) -> str:
+    return f"T#{tenant_id}#"
+
+
+def tenant(tenant_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}TENANT", "TENANT"
+
+
+def members_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}MEMBERS"
+
+
+def member(tenant_id: str, user_id: str) -> tuple[str, str]:
+    return members_partition(tenant_id), f"MEMBER#{user_id}"
+
+
+def member_by_name(name: str, user_id: str) -> str:
+    return f"NAME#{name.casefold()}#{user_id}"
+
+
+def member_name_prefix(prefix: str) -> str:
+    return f"NAME#{prefix.casefold()}"
+
+
+def user_partition(user_id: str) -> str:
+    return f"{tenant_prefix(GLOBAL)}USER#{user_id}"
+
+
+def user(user_id: str) -> tuple[str, str]:
+    return user_partition(user_id), "PROFILE"
+
+
+def user_place(tenant_id: str) -> str:
+    """Sort key of a membership on the user's index partition: what `GET /me` lists."""
+    return f"MEMBERSHIP#{tenant_id}"
+
+
+def email(address: str) -> tuple[str, str]:
+    return f"{tenant_prefix(GLOBAL)}EMAIL#{address.casefold()}", "EMAIL"
+
+
+def audit(tenant_id: str, audit_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}AUDIT", f"AUDIT#{audit_id}"

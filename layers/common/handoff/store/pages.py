@@ -1,0 +1,70 @@
+"""One page per request: a Query page and the opaque cursor that resumes it.
+
+A cursor is bound to the tenant and to the query that made it (an HMAC over both and the key), so a forged
+cursor, or one made for another tenant or another query, is rejected with 400 rather than obeyed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pynamodb.models import Model
+from pynamodb.pagination import ResultIterator
+
+from handoff.config import settings
+from handoff.errors import BadRequest
+
+M = TypeVar("M", bound=Model)
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class Page(Generic[M]):
+    items: list[M]
+    next_cursor: str | None
+
+
+def _signature(scope: str, payload: bytes) -> str:
+    key = settings().cursor_secret.encode()
+    return hmac.new(key, scope.encode() + b"\x00" + payload, hashlib.sha256).hexdigest()[:32]
+
+
+def encode_cursor(last_key: dict[str, Any] | None, scope: str) -> str | None:
+    if not last_key:
+        return None
+    payload = json.dumps(last_key, sort_keys=True, separators=(",", ":")).encode()
+    body = {"k": base64.urlsafe_b64encode(payload).decode(), "s": _signature(scope, payload)}
+    return base64.urlsafe_b64encode(json.dumps(body).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    invalid = BadRequest("the cursor is not valid for this list", code="invalid_cursor")
+    try:
+        body = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        payload = base64.urlsafe_b64decode(body["k"])
+        signature = body["s"]
+    except (ValueError, KeyError, TypeError, binascii.Error) as error:
+        raise invalid from error
+    if not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(scope, payload)):
+        raise invalid
+    key = json.loads(payload)
+    if not isinstance(key, dict):
+        raise invalid
+    return key
+
+
+def first_page(results: ResultIterator[M], model: type[M], scope: str) -> Page[M]:
+    """Reads exactly one DynamoDB page (one call), even when a filter leaves it short."""
+    raw = next(results.page_iter)
+    items = [model.from_raw_data(item) for item in raw.get("Items", [])]
+    return Page(items=items, next_cursor=encode_cursor(results.page_iter.last_evaluated_key, scope))

@@ -1,0 +1,119 @@
+"""Binds pynamodb models to the single table named in the environment (resolved at use, not at import)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from handoff.config import settings
+from handoff.errors import Conflict
+
+
+def region() -> str:
+    return os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
+
+
+class _TableName:
+    def __get__(self, instance: object, owner: type) -> str:
+        return settings().table_name
+
+
+class _Region:
+    def __get__(self, instance: object, owner: type) -> str:
+        return region()
+
+
+class TableMeta:
+    table_name: str = _TableName()  # type: ignore[assignment]
+    region: str = _Region()  # type: ignore[assignment]
+    max_retry_attempts = 3
+    connect_timeout_seconds = 3
+    read_timeout_seconds = 5
+
+
+class Gsi1(GlobalSecondaryIndex["Item"]):
+    """Overloaded index one: alternate orders inside a tenant partition (names, statuses, dates)."""
+
+    class Meta:
+        index_name = "GSI1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(range_key=True, attr_name="GSI1SK")
+
+
+class Gsi2(GlobalSecondaryIndex["Item"]):
+    """Overloaded index two: an item seen from another owner (a membership from its user's side)."""
+
+    class Meta:
+        index_name = "GSI2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
+
+
+class Item(Model):
+    """Base of every item: the generic key pair, the index keys, and the entity type (pynamodb discriminator),
+    so that one Query over a mixed partition returns each item as its own class."""
+
+    class Meta(TableMeta):
+        pass
+
+    pk = UnicodeAttribute(hash_key=True, attr_name="PK")
+    sk = UnicodeAttribute(range_key=True, attr_name="SK")
+    entity = DiscriminatorAttribute(attr_name="entity")
+    gsi1pk = UnicodeAttribute(null=True, attr_name="GSI1PK")
+    gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
+    gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
+    gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    gsi1 = Gsi1()
+    gsi2 = Gsi2()
+
+
+@lru_cache(maxsize=1)
+def connection() -> Connection:
+    return Connection(region=region())
+
+
+def client() -> Any:
+    """The botocore client pynamodb uses (benchmarks hook call counting onto it)."""
+    return connection().client
+
+
+@contextmanager
+def transaction(conflict_message: str = "the object was changed by someone else; reload and retry") -> Iterator[
+    TransactWrite
+]:
+    """One TransactWriteItems: everything in it commits, or nothing does and a failed condition is a 409."""
+    try:
+        with TransactWrite(connection=connection()) as tx:
+            yield tx
+    except TransactWriteError as error:
+        reasons = [r.code for r in (error.cancellation_reasons or []) if r is not None]
+        if "ConditionalCheckFailed" in reasons or error.cause_response_code == "TransactionCanceledException":
+            raise Conflict(conflict_message) from error
+        raise
+
+
+@contextmanager
+def conditional(conflict_message: str = "the object was changed by someone else; reload and retry") -> Iterator[
+    None
+]:
+    """A single conditional write whose failed condition is a 409."""
+    try:
+        yield
+    except (PutError, UpdateError) as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise Conflict(conflict_message) from error
+        raise
