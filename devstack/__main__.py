@@ -10,7 +10,8 @@ from pathlib import Path
 
 from devstack import template
 
-STATE_DIR = template.ROOT / ".devstack"
+# Where the running stack leaves its endpoint and the dev issuer its key (tests point it elsewhere).
+STATE_DIR = Path(os.environ.get("DEVSTACK_STATE_DIR", template.ROOT / ".devstack"))
 STATE_FILE = STATE_DIR / "state.json"
 
 

@@ -84,7 +84,10 @@ def proxy_event(request: Request, route: template.Route, path_parameters: dict[s
             "protocol": "HTTP/1.1",
             "requestId": str(uuid.uuid4()),
             "requestTimeEpoch": int(time.time() * 1000),
-            "identity": {"sourceIp": request.remote_addr or "127.0.0.1", "userAgent": request.user_agent.string},
+            "identity": {
+                "sourceIp": request.remote_addr or "127.0.0.1",
+                "userAgent": request.user_agent.string,
+            },
             "authorizer": None,
         },
     }
@@ -140,7 +143,7 @@ class Gateway:
         except NotFound:
             return _error(404, "not_found", "no such resource")
         handler = self.handlers[(route.method, route.path)]
-        return proxy_response(handler(proxy_event(request, route, params), LambdaContext()))
+        return proxy_response(handler(proxy_event(request, route, dict(params)), LambdaContext()))
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return self.dispatch(Request(environ))(environ, start_response)

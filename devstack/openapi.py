@@ -16,7 +16,7 @@ TITLE = "Handoff API"
 VERSION = "0.1.0"
 DESCRIPTION = (
     "Multi-tenant backend for handing service work to contractors, partners and shops. "
-    "Every request carries a bearer ID token; every error body is {\"error\": {code, message, details}}."
+    'Every request carries a bearer ID token; every error body is {"error": {code, message, details}}.'
 )
 
 

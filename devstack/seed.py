@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from devstack.issuer import DevIssuer
 from handoff.accounts import repository, service
 from handoff.accounts.schemas import MemberCreate, TenantCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
-
-from devstack.issuer import DevIssuer
 
 
 def ensure_user(email: str, name: str | None = None) -> str:
@@ -24,7 +23,9 @@ def ensure_user(email: str, name: str | None = None) -> str:
 def seed_world(issuer: DevIssuer) -> list[str]:
     owner_email = "owner@acme.example"
     owner = Principal(user_id=ensure_user(owner_email, "Olivia Owner"), email=owner_email)
-    service.create_tenant(Access(owner, Action.TENANT_CREATE), TenantCreate(tenant_id="acme", name="Acme Facilities"))
+    service.create_tenant(
+        Access(owner, Action.TENANT_CREATE), TenantCreate(tenant_id="acme", name="Acme Facilities")
+    )
     acme = Access(owner, Action.MEMBER_CREATE, "acme", frozenset({Role.SYSTEM_ADMIN}))
     people = [
         ("dispatch@acme.example", "Dana Dispatcher", [Role.DISPATCHER]),

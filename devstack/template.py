@@ -35,7 +35,20 @@ def _construct(tag: str) -> Any:
     return constructor
 
 
-for _tag in ("Ref", "GetAtt", "Sub", "If", "Equals", "Join", "Select", "Split", "Not", "And", "Or", "FindInMap"):
+for _tag in (
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "If",
+    "Equals",
+    "Join",
+    "Select",
+    "Split",
+    "Not",
+    "And",
+    "Or",
+    "FindInMap",
+):
     _CfnLoader.add_constructor(f"!{_tag}", _construct(_tag))
 
 
@@ -74,7 +87,13 @@ def routes() -> list[Route]:
                 continue
             module, attribute = _module_of(props["CodeUri"], props["Handler"])
             found.append(
-                Route(name, event["Properties"]["Method"].upper(), event["Properties"]["Path"], module, attribute)
+                Route(
+                    name,
+                    event["Properties"]["Method"].upper(),
+                    event["Properties"]["Path"],
+                    module,
+                    attribute,
+                )
             )
     return found
 
@@ -98,7 +117,11 @@ class Resolver:
         self.parameters = {k: str(v.get("Default", "")) for k, v in load().get("Parameters", {}).items()}
 
     def ref(self, name: str) -> str:
-        pseudo = {"AWS::Region": self.region, "AWS::AccountId": self.account, "AWS::StackName": "handoff-local"}
+        pseudo = {
+            "AWS::Region": self.region,
+            "AWS::AccountId": self.account,
+            "AWS::StackName": "handoff-local",
+        }
         if name in pseudo:
             return pseudo[name]
         if name in self.parameters:
@@ -109,7 +132,7 @@ class Resolver:
 
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict) and len(value) == 1:
-            (key, arg), = value.items()
+            ((key, arg),) = value.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":
@@ -132,6 +155,8 @@ class Resolver:
             for key, raw in ((source.get("Environment") or {}).get("Variables") or {}).items():
                 value = self.overrides[key] if key in self.overrides else str(self.resolve(raw))
                 if env.get(key, value) != value:
-                    raise ValueError(f"functions disagree on {key}; the local stack hosts them in one process")
+                    raise ValueError(
+                        f"functions disagree on {key}; the local stack hosts them in one process"
+                    )
                 env[key] = value
         return env

@@ -72,8 +72,15 @@ class Api:
         clone.client, clone.issuer, clone.caller = self.client, self.issuer, user
         return clone
 
-    def request(self, method: str, path: str, *, json: Any = None, headers: dict[str, str] | None = None,
-                **kwargs: Any) -> TestResponse:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> TestResponse:
         all_headers = dict(self.caller.auth if self.caller else {})
         all_headers.update(headers or {})
         return self.client.open(path, method=method, json=json, headers=all_headers, **kwargs)
@@ -88,12 +95,19 @@ class Api:
         return self.request("PATCH", path, json=json, **kwargs)
 
     def tenant(self, owner: User, tenant_id: str, name: str | None = None) -> dict[str, Any]:
-        response = self.as_(owner).post("/tenants", {"tenant_id": tenant_id, "name": name or tenant_id.title()})
+        response = self.as_(owner).post(
+            "/tenants", {"tenant_id": tenant_id, "name": name or tenant_id.title()}
+        )
         assert response.status_code == 201, response.json
         return response.json  # type: ignore[no-any-return]
 
     def member(self, admin: User, tenant_id: str, email: str, roles: list[str], **fields: Any) -> User:
-        body = {"email": email, "name": fields.pop("name", email.split("@")[0].title()), "roles": roles, **fields}
+        body = {
+            "email": email,
+            "name": fields.pop("name", email.split("@")[0].title()),
+            "roles": roles,
+            **fields,
+        }
         response = self.as_(admin).post(f"/tenants/{tenant_id}/members", body)
         assert response.status_code == 201, response.json
         user_id = response.json["user_id"]

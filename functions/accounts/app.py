@@ -11,9 +11,9 @@ from handoff.accounts.schemas import (
     MemberOut,
     MemberPage,
     MemberPatch,
+    MeOut,
     MergeOut,
     MergeRequest,
-    MeOut,
     TenantCreate,
     TenantOut,
     TenantPatch,
@@ -25,12 +25,14 @@ from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
 
 app = new_app()
 
-IfMatch = Annotated[str | None, Header(alias="if-match", description="The version you last read, e.g. \"3\"")]
+IfMatch = Annotated[str | None, Header(alias="if-match", description='The version you last read, e.g. "3"')]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
 Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
 
 
-@endpoint(app, "POST", "/tenants", action=Action.TENANT_CREATE, status=HTTPStatus.CREATED, summary="Create a tenant")
+@endpoint(
+    app, "POST", "/tenants", action=Action.TENANT_CREATE, status=HTTPStatus.CREATED, summary="Create a tenant"
+)
 def create_tenant(body: Annotated[TenantCreate, Body()], access: Access) -> TenantOut:
     """The caller becomes the new tenant's first system_admin."""
     return service.create_tenant(access, body)
@@ -46,7 +48,9 @@ def get_tenant(tenant_id: str, access: Access) -> TenantOut:
     return service.get_tenant(access)
 
 
-@endpoint(app, "PATCH", "/tenants/<tenant_id>", action=Action.TENANT_UPDATE, summary="Update the tenant's profile")
+@endpoint(
+    app, "PATCH", "/tenants/<tenant_id>", action=Action.TENANT_UPDATE, summary="Update the tenant's profile"
+)
 def update_tenant(
     tenant_id: str, body: Annotated[TenantPatch, Body()], access: Access, if_match: IfMatch = None
 ) -> TenantOut:
@@ -66,12 +70,22 @@ def search_members(
 ) -> MemberPage:
     """By name prefix (case-insensitive), role, active and can-login; ordered by name, one page per call."""
     return service.search_members(
-        access, name_prefix=name_prefix, role=role, active=active, can_login=can_login, limit=limit, cursor=cursor
+        access,
+        name_prefix=name_prefix,
+        role=role,
+        active=active,
+        can_login=can_login,
+        limit=limit,
+        cursor=cursor,
     )
 
 
 @endpoint(
-    app, "POST", "/tenants/<tenant_id>/members", action=Action.MEMBER_CREATE, status=HTTPStatus.CREATED,
+    app,
+    "POST",
+    "/tenants/<tenant_id>/members",
+    action=Action.MEMBER_CREATE,
+    status=HTTPStatus.CREATED,
     summary="Add a user to the tenant",
 )
 def add_member(tenant_id: str, body: Annotated[MemberCreate, Body()], access: Access) -> MemberOut:
@@ -79,23 +93,35 @@ def add_member(tenant_id: str, body: Annotated[MemberCreate, Body()], access: Ac
     return service.add_member(access, body)
 
 
-@endpoint(app, "GET", "/tenants/<tenant_id>/members/<user_id>", action=Action.MEMBER_READ, summary="Read a member")
+@endpoint(
+    app, "GET", "/tenants/<tenant_id>/members/<user_id>", action=Action.MEMBER_READ, summary="Read a member"
+)
 def get_member(tenant_id: str, user_id: str, access: Access) -> MemberOut:
     return service.get_member(access, user_id)
 
 
 @endpoint(
-    app, "PATCH", "/tenants/<tenant_id>/members/<user_id>", action=Action.MEMBER_UPDATE,
+    app,
+    "PATCH",
+    "/tenants/<tenant_id>/members/<user_id>",
+    action=Action.MEMBER_UPDATE,
     summary="Change roles, active, can-login or name",
 )
 def update_member(
-    tenant_id: str, user_id: str, body: Annotated[MemberPatch, Body()], access: Access, if_match: IfMatch = None
+    tenant_id: str,
+    user_id: str,
+    body: Annotated[MemberPatch, Body()],
+    access: Access,
+    if_match: IfMatch = None,
 ) -> MemberOut:
     return service.update_member(access, user_id, body, parse_if_match(if_match))
 
 
 @endpoint(
-    app, "POST", "/tenants/<tenant_id>/members/<user_id>/merge", action=Action.MEMBER_MERGE,
+    app,
+    "POST",
+    "/tenants/<tenant_id>/members/<user_id>/merge",
+    action=Action.MEMBER_MERGE,
     summary="Retire duplicate logins into this one",
 )
 def merge(tenant_id: str, user_id: str, body: Annotated[MergeRequest, Body()], access: Access) -> MergeOut:

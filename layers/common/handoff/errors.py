@@ -62,5 +62,6 @@ class Invalid(HandoffError):
     status = 422
     code = "validation_error"
 
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}", details=[{"field": field, "reason": reason}])
+    def __init__(self, field: str, reason: str, *, location: str = "body"):
+        where = f"{location}.{field}"
+        super().__init__(f"{where}: {reason}", details=[{"field": where, "reason": reason, "type": "rule"}])

@@ -25,7 +25,9 @@ def check_roles(roles: Iterable[Role]) -> frozenset[Role]:
     if not chosen:
         raise Invalid("roles", "at least one role is required")
     if chosen & CLIENT_ROLES and chosen & STAFF_ROLES:
-        raise Invalid("roles", "client-side roles (customer, client_rep_manager) cannot be combined with staff roles")
+        raise Invalid(
+            "roles", "client-side roles (customer, client_rep_manager) cannot be combined with staff roles"
+        )
     return chosen
 
 
@@ -74,7 +76,9 @@ def merged_membership(target: MemberState | None, duplicate: MemberState) -> Mem
         return duplicate
     roles = target.roles | duplicate.roles
     if roles & CLIENT_ROLES and roles & STAFF_ROLES:
-        raise Conflict("the identities hold staff and client-side roles in one tenant; change their roles first")
+        raise Conflict(
+            "the identities hold staff and client-side roles in one tenant; change their roles first"
+        )
     return MemberState(
         roles=roles,
         active=target.active or duplicate.active,

@@ -61,7 +61,7 @@ class MembershipItem(Item, discriminator="membership"):
     user_id = UnicodeAttribute()
     email = UnicodeAttribute()
     name = UnicodeAttribute()
-    roles = ListAttribute(of=UnicodeAttribute)
+    roles: ListAttribute[str] = ListAttribute(of=UnicodeAttribute)  # type: ignore[arg-type]
     active = BooleanAttribute(default=True)
     can_login = BooleanAttribute(default=True)
     merged_into = UnicodeAttribute(null=True)
@@ -97,7 +97,14 @@ def new_tenant(tenant_id: str, name: str, created_by: str, **profile: Any) -> Te
     pk, sk = keys.tenant(tenant_id)
     now = utc_now()
     return TenantItem(
-        pk, sk, tenant_id=tenant_id, name=name, created_by=created_by, created_at=now, updated_at=now, **profile
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        name=name,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        **profile,
     )
 
 
@@ -158,7 +165,14 @@ def _audit(tenant_id: str, actor: str, action: str, subject: str, data: dict[str
     audit_id = new_id()
     pk, sk = keys.audit(tenant_id, audit_id)
     return AuditItem(
-        pk, sk, tenant_id=tenant_id, audit_id=audit_id, actor=actor, action=action, subject=subject, data=data,
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        audit_id=audit_id,
+        actor=actor,
+        action=action,
+        subject=subject,
+        data=data,
         at=utc_now(),
     )
 
@@ -248,7 +262,9 @@ def search_members(
 # ---- writes ------------------------------------------------------------------------------------------------
 
 
-def create_tenant(tenant: TenantItem, founder: UserItem, membership: MembershipItem, *, new_founder: bool) -> None:
+def create_tenant(
+    tenant: TenantItem, founder: UserItem, membership: MembershipItem, *, new_founder: bool
+) -> None:
     """Tenant, its first system admin and (for a first-time login) the identity itself: all or nothing."""
     with transaction("a tenant with this id already exists") as tx:
         tx.save(tenant, condition=_not_exists())
@@ -288,7 +304,9 @@ def save_member(membership: MembershipItem, *, actor: str, audit_action: str | N
         tx.save(membership)
         if audit_action:
             tx.save(
-                _audit(membership.tenant_id, actor, audit_action, membership.user_id, {"roles": membership.roles}),
+                _audit(
+                    membership.tenant_id, actor, audit_action, membership.user_id, {"roles": membership.roles}
+                ),
                 condition=_not_exists(),
             )
 

@@ -32,10 +32,14 @@ def _lower(value: str) -> str:
 TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
 UserId = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
 Email = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN), AfterValidator(_lower)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN),
+    AfterValidator(_lower),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+() .-]+$")]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+() .-]+$")
+]
 TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
 Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
 
@@ -110,7 +114,9 @@ class MemberOut(BaseModel):
 
 class MemberPage(BaseModel):
     items: list[MemberOut]
-    next_cursor: str | None = Field(description="Pass as `cursor` to read the next page; null on the last page")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` to read the next page; null on the last page"
+    )
 
 
 class MergeRequest(WriteModel):

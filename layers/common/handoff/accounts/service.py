@@ -9,9 +9,9 @@ from handoff.accounts.schemas import (
     MemberOut,
     MemberPage,
     MemberPatch,
+    MeOut,
     MergeOut,
     MergeRequest,
-    MeOut,
     Place,
     TenantCreate,
     TenantOut,
@@ -34,7 +34,9 @@ def member_out(item: repo.MembershipItem) -> MemberOut:
 
 def _check_version(expected: int | None, actual: int | None) -> None:
     if expected is not None and expected != actual:
-        raise Conflict(f"version {expected} is stale; the current version is {actual}", code="version_conflict")
+        raise Conflict(
+            f"version {expected} is stale; the current version is {actual}", code="version_conflict"
+        )
 
 
 def _live_identity(access: Access) -> repo.UserItem | None:
@@ -52,7 +54,13 @@ def me(access: Access) -> MeOut:
     if profile is not None and profile.retired:
         raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
     places = [
-        Place(kind="member", tenant_id=m.tenant_id, roles=sorted(m.role_set), active=m.active, can_login=m.can_login)
+        Place(
+            kind="member",
+            tenant_id=m.tenant_id,
+            roles=sorted(m.role_set),
+            active=m.active,
+            can_login=m.can_login,
+        )
         for m in memberships
         if not m.merged_into
     ]
@@ -166,16 +174,22 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
     return member_out(membership)
 
 
-def update_member(access: Access, user_id: str, patch: MemberPatch, expected_version: int | None) -> MemberOut:
+def update_member(
+    access: Access, user_id: str, patch: MemberPatch, expected_version: int | None
+) -> MemberOut:
     membership = _membership(access.tenant, user_id)
     if membership.merged_into:
-        raise Conflict("this membership belongs to a retired login and cannot change", code="identity_retired")
+        raise Conflict(
+            "this membership belongs to a retired login and cannot change", code="identity_retired"
+        )
     _check_version(expected_version, membership.version)
     after = domain.change_member(
         actor_id=access.user_id,
         actor_roles=access.roles,
         target_id=user_id,
-        current=domain.MemberState(membership.role_set, membership.active, membership.can_login, membership.name),
+        current=domain.MemberState(
+            membership.role_set, membership.active, membership.can_login, membership.name
+        ),
         roles=patch.roles,
         active=patch.active,
         can_login=patch.can_login,
@@ -226,12 +240,18 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
     for duplicate in duplicate_memberships:
         current = by_tenant.get(duplicate.tenant_id)
         merged = domain.merged_membership(
-            domain.MemberState(current.role_set, current.active, current.can_login, current.name) if current else None,
+            domain.MemberState(current.role_set, current.active, current.can_login, current.name)
+            if current
+            else None,
             domain.MemberState(duplicate.role_set, duplicate.active, duplicate.can_login, duplicate.name),
         )
         if current is None:
             current = repo.new_membership(
-                duplicate.tenant_id, survivor, merged.roles, name=merged.name, active=merged.active,
+                duplicate.tenant_id,
+                survivor,
+                merged.roles,
+                name=merged.name,
+                active=merged.active,
                 can_login=merged.can_login,
             )
         else:
@@ -249,4 +269,6 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
         retired=duplicates,
         retired_memberships=duplicate_memberships,
     )
-    return MergeOut(survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id)
+    return MergeOut(
+        survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id
+    )

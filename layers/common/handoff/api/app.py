@@ -113,7 +113,9 @@ def endpoint(
             },
             **error_responses(),
         }
-        app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(route)
+        app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(
+            route
+        )
         return handler
 
     return decorator
@@ -127,7 +129,7 @@ def _is_json(content_type: str | None) -> bool:
 
 
 def precheck(event: dict[str, Any]) -> HandoffError | None:
-    """Malformed input is the caller's error (4xx), never a 500: too large, not JSON, not UTF-8, not parseable."""
+    """Malformed input is a 4xx, never a 500: too large, not JSON, not UTF-8, unparseable."""
     body = event.get("body")
     if body is None or body == "":
         return None
@@ -197,6 +199,5 @@ def parse_if_match(value: str | None) -> int | None:
         return None
     cleaned = value.strip().removeprefix("W/").strip('"')
     if not cleaned.isdigit():
-        raise Invalid("header.if-match", "must be the object's version, e.g. \"3\"")
+        raise Invalid("if-match", 'must be the object\'s version, e.g. "3"', location="header")
     return int(cleaned)
-

@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 
 class ErrorDetail(BaseModel):
-    field: str | None = Field(default=None, description="Where the problem is: body.name, query.limit, path.user_id")
+    field: str | None = Field(
+        default=None, description="Where the problem is: body.name, query.limit, path.user_id"
+    )
     reason: str
     type: str | None = None
 
@@ -68,4 +70,3 @@ def error_proxy_result(status: int, code: str, message: str) -> dict[str, Any]:
         "body": json.dumps(error_payload(code, message)),
         "isBase64Encoded": False,
     }
-

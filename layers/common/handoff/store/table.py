@@ -92,9 +92,9 @@ def client() -> Any:
 
 
 @contextmanager
-def transaction(conflict_message: str = "the object was changed by someone else; reload and retry") -> Iterator[
-    TransactWrite
-]:
+def transaction(
+    conflict_message: str = "the object was changed by someone else; reload and retry",
+) -> Iterator[TransactWrite]:
     """One TransactWriteItems: everything in it commits, or nothing does and a failed condition is a 409."""
     try:
         with TransactWrite(connection=connection()) as tx:
@@ -107,9 +107,9 @@ def transaction(conflict_message: str = "the object was changed by someone else;
 
 
 @contextmanager
-def conditional(conflict_message: str = "the object was changed by someone else; reload and retry") -> Iterator[
-    None
-]:
+def conditional(
+    conflict_message: str = "the object was changed by someone else; reload and retry",
+) -> Iterator[None]:
     """A single conditional write whose failed condition is a 409."""
     try:
         yield

@@ -1,0 +1,72 @@
+"""Every route declares its action, and another tenant's ids look exactly like ids that do not exist."""
+
+import json
+
+import boto3
+import pytest
+
+from devstack import template
+from handoff.api.app import ROUTE_ACTIONS
+from samples import SAMPLE_DUPLICATE, all_samples, invoke, prepared
+
+ROUTES = template.routes()
+TENANT_ROUTES = [r for r in ROUTES if "{tenant_id}" in r.path]
+
+
+def table_snapshot(aws_env):
+    table = boto3.resource("dynamodb").Table(aws_env.physical["Table"])
+    return sorted(json.dumps(item, sort_keys=True, default=str) for item in table.scan()["Items"])
+
+
+def test_every_template_route_declares_an_action(gateway):
+    served = {(r.method, r.path) for r in ROUTES}
+    assert served, "the template routes nothing"
+    assert served - set(ROUTE_ACTIONS) == set(), "routes without a declared action"
+    assert set(ROUTE_ACTIONS) - served == set(), "declared routes the template does not route"
+
+
+def test_every_route_has_a_sample_event():
+    assert {(r.method, r.path) for r in ROUTES} <= set(all_samples())
+
+
+@pytest.fixture
+def world(api):
+    """acme (with a member) and two rivals, one of which shares acme's prefix."""
+    acme = api.user("owner@acme.example")
+    api.tenant(acme, "acme")
+    member = api.member(acme, "acme", "tech@acme.example", ["technician"])
+    duplicate = api.member(acme, "acme", "tech.old@acme.example", ["technician"])
+    rivals = []
+    for tenant_id in ("rival", "acme-corp"):
+        rival = api.user(f"owner@{tenant_id}.example")
+        api.tenant(rival, tenant_id)
+        rivals.append(rival)
+    return acme, member, rivals, {SAMPLE_DUPLICATE: duplicate.user_id}
+
+
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_another_tenants_ids_answer_like_missing_ones(api, aws_env, world, route):
+    _, member, rivals, ids = world
+    sample = all_samples()[(route.method, route.path)]
+    before = table_snapshot(aws_env)
+    for rival in rivals:
+        foreign = invoke(
+            route, prepared(sample, rival.token, {"tenant_id": "acme", "user_id": member.user_id}, ids)
+        )
+        missing = invoke(
+            route, prepared(sample, rival.token, {"tenant_id": "no-such", "user_id": member.user_id}, ids)
+        )
+        assert foreign["statusCode"] == missing["statusCode"] == 404, foreign["body"]
+        assert json.loads(foreign["body"]) == json.loads(missing["body"])
+    assert table_snapshot(aws_env) == before
+
+
+@pytest.mark.parametrize("route", TENANT_ROUTES, ids=lambda r: f"{r.method} {r.path}")
+def test_the_same_calls_succeed_for_the_tenants_own_admin(api, world, route):
+    """The control group: the sample requests above are valid, so their 404s come from isolation alone."""
+    acme, member, _, ids = world
+    sample = all_samples()[(route.method, route.path)]
+    response = invoke(
+        route, prepared(sample, acme.token, {"tenant_id": "acme", "user_id": member.user_id}, ids)
+    )
+    assert 200 <= response["statusCode"] < 300, response["body"]

@@ -1,0 +1,69 @@
+"""Keys are tenant-led with a closing delimiter; cursors are bound to tenant and query."""
+
+import pytest
+
+from handoff import keys
+from handoff.errors import BadRequest
+from handoff.ids import is_tenant_id, new_id
+from handoff.store.pages import decode_cursor, encode_cursor
+
+
+@pytest.fixture(autouse=True)
+def _settings(monkeypatch):
+    from handoff.config import settings
+
+    monkeypatch.setenv("TABLE_NAME", "table")
+    monkeypatch.setenv("JWKS_URL", "file:///dev/null")
+    monkeypatch.setenv("TOKEN_ISSUER", "issuer")
+    monkeypatch.setenv("TOKEN_AUDIENCE", "aud")
+    monkeypatch.setenv("CURSOR_SECRET", "unit-test-cursor-secret")
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
+
+
+@pytest.mark.parametrize(("short", "long"), [("acme", "acme-corp"), ("a", "ab")])
+def test_a_tenant_prefix_never_matches_a_longer_tenant(short, long):
+    for build in (keys.tenant, lambda t: keys.member(t, "u"), lambda t: keys.audit(t, "x")):
+        assert not build(long)[0].startswith(keys.tenant_prefix(short))
+    assert not keys.members_partition(long).startswith(keys.tenant_prefix(short))
+
+
+def test_global_identities_live_under_a_pseudo_tenant_no_tenant_can_spell():
+    assert not is_tenant_id(keys.GLOBAL)
+    assert keys.user("u")[0].startswith("T#_#")
+    assert keys.email("A@B.example") == keys.email("a@b.example")
+
+
+@pytest.mark.parametrize("value", ["acme", "a", "acme-corp", "a1-b2"])
+def test_valid_tenant_ids(value):
+    assert is_tenant_id(value)
+
+
+@pytest.mark.parametrize("value", ["", "-a", "a-", "Acme", "a_b", "a#b", "a" * 41])
+def test_invalid_tenant_ids(value):
+    assert not is_tenant_id(value)
+
+
+def test_ids_are_ulids_in_creation_order():
+    first, second = new_id(), new_id()
+    assert len(first) == 26 and first <= second
+
+
+def test_a_cursor_round_trips_within_its_scope():
+    key = {"PK": {"S": "T#acme#MEMBERS"}, "SK": {"S": "MEMBER#1"}}
+    cursor = encode_cursor(key, "members|acme")
+    assert decode_cursor(cursor, "members|acme") == key
+    assert encode_cursor(None, "members|acme") is None
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "e30", "eyJrIjogMX0"])
+def test_garbage_cursors_are_400(cursor):
+    with pytest.raises(BadRequest):
+        decode_cursor(cursor, "members|acme")
+
+
+def test_a_cursor_from_another_scope_is_400():
+    cursor = encode_cursor({"PK": {"S": "x"}}, "members|acme")
+    with pytest.raises(BadRequest):
+        decode_cursor(cursor, "members|acme-corp")
