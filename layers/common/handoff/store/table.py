@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Any
 
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
-from pynamodb.connection import Connection
+from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -80,10 +79,17 @@ class Item(Model):
     gsi1 = Gsi1()
     gsi2 = Gsi2()
 
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        """Every entity shares one connection (one botocore client per thread): building a client costs tens
+        of milliseconds of cold start, and one client is one place to count calls."""
+        if cls is not Item:
+            return Item._get_connection()
+        return super()._get_connection()
 
-@lru_cache(maxsize=1)
+
 def connection() -> Connection:
-    return Connection(region=region())
+    return Item._get_connection().connection
 
 
 def client() -> Any:
