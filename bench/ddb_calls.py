@@ -1,70 +1,64 @@
 """DynamoDB calls one request makes, per route, counted with a botocore hook on pynamodb's client.
 
-Each route is called once with its sample event (events/<function>/) by the tenant's system admin, on moto.
+Each route is called once with its sample event (events/<function>/), as the tenant's system admin, on moto.
 """
 
 from __future__ import annotations
 
-import importlib
-import json
 import os
+import tempfile
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from moto import mock_aws
 
 from devstack import aws, template
-from devstack.gateway import LambdaContext
 from devstack.issuer import DevIssuer
+from devstack.samples import SAMPLE_DUPLICATE, SAMPLE_USER, all_samples, invoke, prepared
 from devstack.seed import ensure_user
+from handoff.accounts import service
+from handoff.accounts.schemas import MemberCreate
+from handoff.auth.access import Access
+from handoff.auth.policy import Action, Role
+from handoff.auth.tokens import Principal
 from handoff.store.table import client
 
-SAMPLE_USER = "01JB8Z6W3X4Y5Z6A7B8C9D0E1F"
-SAMPLE_DUPLICATE = "01JB8Z6W3X4Y5Z6A7B8C9D0E2G"
 
-
-def _prepared(event: dict[str, Any], token: str, ids: dict[str, str]) -> dict[str, Any]:
-    text = json.dumps(event).replace("REPLACE-WITH-make-token-OUTPUT", token)
-    for placeholder, real in ids.items():
-        text = text.replace(placeholder, real)
-    prepared: dict[str, Any] = json.loads(text)
-    return prepared
+def _run_order(route: template.Route) -> tuple[bool, bool, str]:
+    # Create the tenant first and retire the duplicate last; reads and edits in between.
+    return (route.path != "/tenants", route.path.endswith("/merge"), f"{route.path} {route.method}")
 
 
 def main() -> None:
-    import tempfile
-    from pathlib import Path
-
     os.environ.update(aws.LOCAL_CREDENTIALS)
-    os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
     issuer = DevIssuer.in_directory(Path(tempfile.mkdtemp()))
     with mock_aws():
-        provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS})
-        aws.apply_environment(provisioned.environment)
+        aws.apply_environment(aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS}).environment)
+        os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
         calls: Counter[str] = Counter()
 
         def count(event_name: str, **_: Any) -> None:
             calls[event_name.rsplit(".", 1)[-1]] += 1
 
         client().meta.events.register("before-call.dynamodb.*", count)
-        samples = {}
-        for path in sorted((template.ROOT / "events").glob("*/*.json")):
-            event = json.loads(path.read_text())
-            samples[(event["httpMethod"], event["resource"])] = event
-        owner_email = "bench-owner@example.com"
-        owner_id = ensure_user(owner_email)
-        token = issuer.token(owner_id, owner_email)
-        ids = {SAMPLE_USER: owner_id, SAMPLE_DUPLICATE: owner_id}
-        order = sorted(template.routes(), key=lambda r: (r.path != "/tenants", r.method == "POST", r.path))
-        max_read, scans = 0, 0
-        for route in order:
-            handler = getattr(importlib.import_module(route.module), route.handler)
-            if route.path.endswith("/merge") or route.path.endswith("/{user_id}") and route.method == "PATCH":
-                member = ensure_user(f"bench-{route.method.lower()}@example.com")
-                ids = {SAMPLE_USER: member, SAMPLE_DUPLICATE: ensure_user("bench-dup@example.com")}
-                _add(handler_for("POST", "/tenants/{tenant_id}/members"), samples, token, member, issuer)
+        owner = Principal(ensure_user("bench-owner@example.com"), "bench-owner@example.com")
+        token = issuer.token(owner.user_id, owner.email)
+        samples = all_samples()
+        ids: dict[str, str] = {}
+        max_read = scans = 0
+        for route in sorted(template.routes(), key=_run_order):
+            tenant_id = "acme"
+            if not ids and route.path != "/tenants":
+                admin = Access(owner, Action.MEMBER_CREATE, tenant_id, frozenset({Role.SYSTEM_ADMIN}))
+                for placeholder, email in ((SAMPLE_USER, "tech@x.io"), (SAMPLE_DUPLICATE, "dup@x.io")):
+                    body = MemberCreate(email=email, name=email, roles=[Role.TECHNICIAN])
+                    ids[placeholder] = service.add_member(admin, body).user_id
+            event = prepared(samples[(route.method, route.path)], token, {"tenant_id": tenant_id}, ids)
+            if event.get("pathParameters") and "user_id" in event["pathParameters"]:
+                event = prepared(event, token, {"user_id": ids[SAMPLE_USER]}, ids)
             calls.clear()
-            result = handler(_prepared(samples[(route.method, route.path)], token, ids), LambdaContext())
+            result = invoke(route, event)
             total = sum(calls.values())
             scans += calls["Scan"]
             if route.method == "GET":
@@ -72,25 +66,6 @@ def main() -> None:
             detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
             print(f"{route.method:<6} {route.path:<48} {result['statusCode']}  {total} calls  ({detail})")
         print(f"max calls per read route: {max_read}, scans: {scans}")
-
-
-def handler_for(method: str, path: str) -> Any:
-    for route in template.routes():
-        if (route.method, route.path) == (method, path):
-            return getattr(importlib.import_module(route.module), route.handler)
-    raise KeyError(path)
-
-
-def _add(handler: Any, samples: dict[Any, Any], token: str, user_id: str, issuer: DevIssuer) -> None:
-    """Makes the benchmark's second and third people members of the tenant (not counted)."""
-    from handoff.accounts import repository
-
-    user = repository.get_user(user_id)
-    assert user is not None
-    for email in (user.email, "bench-dup@example.com"):
-        event = _prepared(samples[("POST", "/tenants/{tenant_id}/members")], token, {})
-        event["body"] = json.dumps({"email": email, "name": email.split("@")[0], "roles": ["technician"]})
-        handler(event, LambdaContext())
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import boto3
 import pytest
 
 from devstack import template
+from devstack.samples import SAMPLE_DUPLICATE, all_samples, invoke, prepared
 from handoff.api.app import ROUTE_ACTIONS
-from samples import SAMPLE_DUPLICATE, all_samples, invoke, prepared
 
 ROUTES = template.routes()
 TENANT_ROUTES = [r for r in ROUTES if "{tenant_id}" in r.path]

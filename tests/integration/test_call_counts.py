@@ -1,0 +1,46 @@
+"""DynamoDB calls per request (figures in `make bench-ddb`); reads stay at access check + one call, no Scan."""
+
+from collections import Counter
+
+import pytest
+
+from handoff.store.table import client
+
+
+@pytest.fixture
+def calls(api):
+    counted: Counter[str] = Counter()
+
+    def count(event_name, **_):
+        counted[event_name.rsplit(".", 1)[-1]] += 1
+
+    client().meta.events.register("before-call.dynamodb.*", count, unique_id="test-call-count")
+    yield counted
+    client().meta.events.unregister("before-call.dynamodb.*", unique_id="test-call-count")
+
+
+def test_reads_cost_one_access_check_and_one_call(api, calls):
+    owner = api.user("owner@acme.example")
+    api.tenant(owner, "acme")
+    tech = api.member(owner, "acme", "tech@acme.example", ["technician"])
+    reads = {
+        "/me": 1,
+        "/tenants/acme": 2,
+        "/tenants/acme/members?name_prefix=t": 2,
+        f"/tenants/acme/members/{tech.user_id}": 2,
+    }
+    for path, expected in reads.items():
+        calls.clear()
+        assert api.as_(owner).get(path).status_code == 200
+        assert sum(calls.values()) == expected, (path, calls)
+        assert calls["Scan"] == 0
+
+
+def test_a_refused_caller_costs_one_call_and_writes_nothing(api, calls):
+    owner = api.user("owner@acme.example")
+    rival = api.user("owner@rival.example")
+    api.tenant(owner, "acme")
+    calls.clear()
+
+    assert api.as_(rival).patch("/tenants/acme", {"name": "x"}).status_code == 404
+    assert dict(calls) == {"GetItem": 1}
