@@ -1,4 +1,4 @@
-"""DynamoDB calls per request (figures in `make bench-ddb`); reads stay at access check + one call, no Scan."""
+"""DynamoDB calls per request (see `make bench-ddb`): reads cost the access check plus one call, no Scan."""
 
 from collections import Counter
 
