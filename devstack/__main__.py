@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 
 from devstack import template
@@ -23,6 +24,7 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
     from devstack.gateway import Gateway
     from devstack.issuer import DevIssuer
     from devstack.openapi import document
+    from devstack.runtime import Runtime
 
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
@@ -34,9 +36,12 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
     aws.apply_environment(provisioned.environment)
     STATE_FILE.write_text(json.dumps({"endpoint": endpoint, "environment": provisioned.environment}))
     gateway = Gateway(document, str(issuer.jwks_path))
+    runtime = Runtime(provisioned)
+    stop = threading.Event()
+    threading.Thread(target=runtime.run_forever, args=(stop,), daemon=True, name="devstack-runtime").start()
     print(f"Handoff local stack on http://127.0.0.1:{port}  (Swagger UI: /docs, OpenAPI: /openapi.json)")
     print(f"Embedded AWS endpoint: {endpoint}   e.g. aws --endpoint-url {endpoint} dynamodb list-tables")
-    for logical, name in sorted(provisioned.physical.items()):
+    for logical, name in sorted(provisioned.refs.items()):
         if name != logical:
             print(f"  {logical}: {name}")
     if seed:
@@ -48,6 +53,7 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
     try:
         run_simple("127.0.0.1", port, gateway, threaded=True, use_reloader=False)
     finally:
+        stop.set()
         moto.stop()
 
 

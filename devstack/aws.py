@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
@@ -22,16 +23,24 @@ LOCAL_CREDENTIALS = {
     "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
 }
 # Settings the local stack chooses instead of the template's production values.
-LOCAL_SETTINGS = {"CURSOR_SECRET": "local-cursor-secret-not-for-production"}
+LOCAL_SETTINGS = {
+    "CURSOR_SECRET": "local-cursor-secret-not-for-production",
+    "WEBHOOK_ALLOW_LOOPBACK": "true",
+}
 
 
-@dataclass(frozen=True)
+@dataclass
 class Provisioned:
-    physical: dict[str, str]  # logical id -> physical name
-    environment: dict[str, str]  # what the functions see
+    refs: dict[str, str]  # logical id -> what !Ref gives (name, URL, id)
+    attributes: dict[tuple[str, str], str] = field(default_factory=dict)  # (logical id, attribute) -> value
+    environment: dict[str, str] = field(default_factory=dict)  # what the functions see
+
+    @property
+    def physical(self) -> dict[str, str]:
+        return self.refs
 
 
-def _create_table(logical: str, props: dict[str, Any]) -> str:
+def _create_table(logical: str, props: dict[str, Any], created: Provisioned) -> None:
     name = f"handoff-local-{logical}"
     request: dict[str, Any] = {
         "TableName": name,
@@ -46,33 +55,56 @@ def _create_table(logical: str, props: dict[str, Any]) -> str:
             "StreamEnabled": True,
             "StreamViewType": props["StreamSpecification"]["StreamViewType"],
         }
-    boto3.client("dynamodb", region_name=REGION).create_table(**request)
-    return name
+    table = boto3.client("dynamodb", region_name=REGION).create_table(**request)["TableDescription"]
+    created.refs[logical] = name
+    created.attributes[(logical, "Arn")] = table["TableArn"]
+    if "LatestStreamArn" in table:
+        created.attributes[(logical, "StreamArn")] = table["LatestStreamArn"]
+
+
+def _create_queues(resolver: template.Resolver, created: Provisioned) -> None:
+    sqs = boto3.client("sqs", region_name=REGION)
+    queues = template.resources("AWS::SQS::Queue")
+    # Dead-letter queues first: the others name them in their redrive policy.
+    ordered = sorted(queues, key=lambda name: "RedrivePolicy" in queues[name].get("Properties", {}))
+    for logical in ordered:
+        props = queues[logical].get("Properties", {})
+        name = f"handoff-local-{logical}"
+        attributes = {"VisibilityTimeout": str(props.get("VisibilityTimeout", 30))}
+        if "RedrivePolicy" in props:
+            attributes["RedrivePolicy"] = json.dumps(resolver.resolve(props["RedrivePolicy"]))
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        created.refs[logical] = url
+        created.attributes[(logical, "Arn")] = f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}"
+        created.attributes[(logical, "QueueName")] = name
 
 
 def provision(overrides: dict[str, str]) -> Provisioned:
-    """Creates tables, buckets and buses exactly as template.yaml declares them; returns names and env."""
-    physical: dict[str, str] = {}
+    """Creates tables, queues, buckets and buses exactly as template.yaml declares them."""
+    created = Provisioned(refs={})
     for logical, resource in template.resources("AWS::DynamoDB::Table").items():
-        physical[logical] = _create_table(logical, resource["Properties"])
+        _create_table(logical, resource["Properties"], created)
     s3 = boto3.client("s3", region_name=REGION)
     for logical in template.resources("AWS::S3::Bucket"):
-        physical[logical] = f"handoff-local-{logical.lower()}"
-        s3.create_bucket(Bucket=physical[logical])
-    # Everything else is named after its logical id (functions run in-process, Cognito is the dev issuer).
-    for logical in template.load()["Resources"]:
-        physical.setdefault(logical, logical)
-    resolver = template.Resolver(physical, REGION, ACCOUNT, overrides)
+        created.refs[logical] = f"handoff-local-{logical.lower()}"
+        s3.create_bucket(Bucket=created.refs[logical])
+    resolver = template.Resolver(created.refs, created.attributes, REGION, ACCOUNT, overrides)
+    _create_queues(resolver, created)
     events = boto3.client("events", region_name=REGION)
     for logical, resource in template.resources("AWS::Events::EventBus").items():
-        physical[logical] = resolver.resolve(resource["Properties"]["Name"])
-        events.create_event_bus(Name=physical[logical])
-    return Provisioned(physical=physical, environment=resolver.function_environment())
+        created.refs[logical] = resolver.resolve(resource["Properties"]["Name"])
+        events.create_event_bus(Name=created.refs[logical])
+    # Everything else is named after its logical id (functions run in-process, Cognito is the dev issuer).
+    for logical in template.load()["Resources"]:
+        created.refs.setdefault(logical, logical)
+    created.environment = resolver.function_environment()
+    return created
 
 
 def apply_environment(values: dict[str, str]) -> None:
     """Points this process (the functions hosted in it) at the provisioned resources."""
     os.environ.update(values)
-    from handoff.config import settings
+    from handoff import aws, config
 
-    settings.cache_clear()
+    config.clear()
+    aws.clear()

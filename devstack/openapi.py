@@ -22,7 +22,7 @@ DESCRIPTION = (
 
 def document() -> dict[str, Any]:
     merged: dict[str, Any] = {}
-    for module_name in sorted(set(template.function_modules().values())):
+    for module_name in sorted({route.module for route in template.routes()}):
         app = importlib.import_module(module_name).app
         part = json.loads(
             app.get_openapi_json_schema(

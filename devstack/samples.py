@@ -15,6 +15,8 @@ EVENTS = template.ROOT / "events"
 # Placeholder ids the samples use; tests swap in the ids of the world they built.
 SAMPLE_USER = "01JB8Z6W3X4Y5Z6A7B8C9D0E1F"
 SAMPLE_DUPLICATE = "01JB8Z6W3X4Y5Z6A7B8C9D0E2G"
+SAMPLE_SUBSCRIPTION = "01JB8Z6W3X4Y5Z6A7B8C9D0S1B"
+SAMPLE_DELIVERY = "01JB8Z6W3X4Y5Z6A7B8C9D0D1V"
 
 
 def all_samples() -> dict[tuple[str, str], dict[str, Any]]:
@@ -33,9 +35,11 @@ def prepared(
 ) -> dict[str, Any]:
     """A copy of the sample for this caller and these ids (the path is rebuilt from the resource)."""
     event = copy.deepcopy(event)
-    if event.get("body"):
-        for placeholder, real in (ids or {}).items():
+    for placeholder, real in (ids or {}).items():
+        if event.get("body"):
             event["body"] = event["body"].replace(placeholder, real)
+        for key, value in (event.get("pathParameters") or {}).items():
+            event["pathParameters"][key] = value.replace(placeholder, real)
     for headers in (event["headers"], event["multiValueHeaders"]):
         headers.pop("Authorization", None)
     if token:

@@ -98,6 +98,28 @@ def routes() -> list[Route]:
     return found
 
 
+@dataclass(frozen=True)
+class EventSource:
+    """A function's asynchronous trigger: a table stream, a queue, or a bus rule."""
+
+    function: str
+    kind: str  # DynamoDB | SQS | EventBridgeRule
+    properties: dict[str, Any]
+    module: str
+    handler: str
+
+
+def event_sources() -> list[EventSource]:
+    found = []
+    for name, resource in resources("AWS::Serverless::Function").items():
+        props = resource["Properties"]
+        for event in (props.get("Events") or {}).values():
+            if event["Type"] in ("DynamoDB", "SQS", "EventBridgeRule"):
+                module, attribute = _module_of(props["CodeUri"], props["Handler"])
+                found.append(EventSource(name, event["Type"], event["Properties"], module, attribute))
+    return found
+
+
 def function_modules() -> dict[str, str]:
     """Function logical id -> importable module of its handler."""
     return {
@@ -109,8 +131,16 @@ def function_modules() -> dict[str, str]:
 class Resolver:
     """Resolves Ref/GetAtt/Sub against the physical names the local stack gave its resources."""
 
-    def __init__(self, physical: dict[str, str], region: str, account: str, overrides: dict[str, str]):
+    def __init__(
+        self,
+        physical: dict[str, str],
+        attributes: dict[tuple[str, str], str],
+        region: str,
+        account: str,
+        overrides: dict[str, str],
+    ):
         self.physical = physical
+        self.attributes = attributes
         self.region = region
         self.account = account
         self.overrides = overrides
@@ -130,16 +160,29 @@ class Resolver:
             return self.physical[name]
         raise KeyError(f"template reference {name} is not provisioned locally")
 
+    def get_att(self, logical: str, attribute: str) -> str:
+        if (logical, attribute) in self.attributes:
+            return self.attributes[(logical, attribute)]
+        return f"arn:aws:local:{self.region}:{self.account}:{self.ref(logical)}"
+
+    def _sub(self, expression: str) -> str:
+        logical, _, attribute = expression.partition(".")
+        return (
+            self.get_att(logical, attribute)
+            if attribute and not logical.startswith("AWS::")
+            else self.ref(logical)
+        )
+
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict) and len(value) == 1:
             ((key, arg),) = value.items()
             if key == "Ref":
                 return self.ref(arg)
             if key == "Fn::GetAtt":
-                return f"arn:aws:local:{self.region}:{self.account}:{self.ref(arg[0])}"
+                return self.get_att(arg[0], arg[1])
             if key == "Fn::Sub":
                 text = arg if isinstance(arg, str) else arg[0]
-                return re.sub(r"\$\{([^}]+)\}", lambda m: self.ref(m.group(1).split(".")[0]), text)
+                return re.sub(r"\$\{([^}]+)\}", lambda m: self._sub(m.group(1)), text)
         if isinstance(value, dict):
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):

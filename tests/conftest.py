@@ -17,9 +17,9 @@ from devstack import aws
 from devstack.gateway import Gateway
 from devstack.issuer import DevIssuer
 from devstack.openapi import document
+from devstack.runtime import Runtime
 
 os.environ.update(aws.LOCAL_CREDENTIALS)
-os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
 
@@ -28,13 +28,24 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> DevIssuer:
     return DevIssuer.in_directory(Path(tmp_path_factory.mktemp("issuer")))
 
 
+# Webhook retries back to back in tests (production waits 5 s, 5 min, 30 min, ...).
+TEST_SETTINGS = {"WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0,0,0"}
+
+
 @pytest.fixture
 def aws_env(issuer: DevIssuer) -> Iterator[aws.Provisioned]:
     """A fresh embedded AWS for each test: every resource of template.yaml, empty."""
     with mock_aws():
-        provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS})
+        provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS, **TEST_SETTINGS})
         aws.apply_environment(provisioned.environment)
+        os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
         yield provisioned
+
+
+@pytest.fixture
+def runtime(aws_env: aws.Provisioned) -> Runtime:
+    """Streams, bus rules and queues of the template, pumped on demand: `runtime.pump()`."""
+    return Runtime(aws_env)
 
 
 @pytest.fixture(scope="session")

@@ -10,16 +10,16 @@ from handoff.store.pages import decode_cursor, encode_cursor
 
 @pytest.fixture(autouse=True)
 def _settings(monkeypatch):
-    from handoff.config import settings
+    from handoff.config import clear
 
     monkeypatch.setenv("TABLE_NAME", "table")
     monkeypatch.setenv("JWKS_URL", "file:///dev/null")
     monkeypatch.setenv("TOKEN_ISSUER", "issuer")
     monkeypatch.setenv("TOKEN_AUDIENCE", "aud")
     monkeypatch.setenv("CURSOR_SECRET", "unit-test-cursor-secret")
-    settings.cache_clear()
+    clear()
     yield
-    settings.cache_clear()
+    clear()
 
 
 @pytest.mark.parametrize(("short", "long"), [("acme", "acme-corp"), ("a", "ab")])

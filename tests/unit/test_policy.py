@@ -12,6 +12,7 @@ EXPECTED_TENANT_GRANTS = {
     Action.MEMBER_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     Action.MEMBER_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     Action.MEMBER_MERGE: {Role.SYSTEM_ADMIN},
+    **{a: {Role.SYSTEM_ADMIN, Role.ADMIN} for a in Action if a.value.startswith("webhook")},
 }
 
 

@@ -1,44 +1,82 @@
-"""Typed settings, read from the environment once per process and failing fast when one is missing."""
+"""Typed settings, read from the environment once per process and failing fast when one is missing.
+
+Each concern has its own model, so a function only needs the variables of what it uses; resource names have
+no defaults.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _csv_ints(value: object) -> object:
+    return [int(part) for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
 class Settings(BaseModel):
-    table_name: str = Field(min_length=3)
-    jwks_url: str = Field(min_length=1, description="https:// (Cognito) or file:// (local dev issuer)")
-    token_issuer: str = Field(min_length=1)
-    token_audience: str = Field(min_length=1)
-    user_id_claim: str = "custom:user_id"
-    cursor_secret: str = Field(min_length=16)
-    max_body_bytes: int = 65536
+    """What every API function needs: the table, token verification, cursor signing, body limits."""
+
+    table_name: str = Field(min_length=3, alias="TABLE_NAME")
+    jwks_url: str = Field(
+        min_length=1, alias="JWKS_URL", description="https:// (Cognito) or file:// (dev issuer)"
+    )
+    token_issuer: str = Field(min_length=1, alias="TOKEN_ISSUER")
+    token_audience: str = Field(min_length=1, alias="TOKEN_AUDIENCE")
+    user_id_claim: str = Field("custom:user_id", alias="USER_ID_CLAIM")
+    cursor_secret: str = Field(min_length=16, alias="CURSOR_SECRET")
+    max_body_bytes: int = Field(65536, alias="MAX_BODY_BYTES")
 
 
-ENV_NAMES = {
-    "table_name": "TABLE_NAME",
-    "jwks_url": "JWKS_URL",
-    "token_issuer": "TOKEN_ISSUER",
-    "token_audience": "TOKEN_AUDIENCE",
-    "user_id_claim": "USER_ID_CLAIM",
-    "cursor_secret": "CURSOR_SECRET",
-    "max_body_bytes": "MAX_BODY_BYTES",
-}
+class PublisherSettings(BaseModel):
+    event_bus_name: str = Field(min_length=1, alias="EVENT_BUS_NAME")
+
+
+class WebhookSettings(BaseModel):
+    delivery_queue_url: str = Field(min_length=1, alias="WEBHOOK_QUEUE_URL")
+    dead_letter_queue_url: str = Field(min_length=1, alias="WEBHOOK_DLQ_URL")
+    retry_schedule: Annotated[list[int], BeforeValidator(_csv_ints)] = Field(
+        alias="WEBHOOK_RETRY_SCHEDULE", description="Seconds to wait before each retry, e.g. 5,300,1800"
+    )
+    allow_loopback: bool = Field(False, alias="WEBHOOK_ALLOW_LOOPBACK")
+    timeout_seconds: float = Field(15, alias="WEBHOOK_TIMEOUT_SECONDS")
+    secret_overlap_seconds: int = Field(86400, alias="WEBHOOK_SECRET_OVERLAP_SECONDS")
 
 
 class SettingsError(RuntimeError):
     pass
 
 
+def load(model: type[M]) -> M:
+    names = {field.alias for field in model.model_fields.values() if field.alias}
+    try:
+        return model.model_validate({name: os.environ[name] for name in names if name in os.environ})
+    except ValidationError as error:
+        missing = ", ".join(str(e["loc"][0]) for e in error.errors() if e["loc"])
+        raise SettingsError(f"missing or invalid environment: {missing}") from error
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    """The process's settings; tests that change the environment call `settings.cache_clear()`."""
-    values = {field: os.environ[env] for field, env in ENV_NAMES.items() if env in os.environ}
-    try:
-        return Settings.model_validate(values)
-    except ValidationError as error:
-        missing = ", ".join(ENV_NAMES[str(e["loc"][0])] for e in error.errors() if e["loc"])
-        raise SettingsError(f"missing or invalid environment: {missing}") from error
+    """The process's settings; tests that change the environment call `clear()`."""
+    return load(Settings)
+
+
+@lru_cache(maxsize=1)
+def publisher_settings() -> PublisherSettings:
+    return load(PublisherSettings)
+
+
+@lru_cache(maxsize=1)
+def webhook_settings() -> WebhookSettings:
+    return load(WebhookSettings)
+
+
+def clear() -> None:
+    for cached in (settings, publisher_settings, webhook_settings):
+        cached.cache_clear()

@@ -53,3 +53,19 @@ def email(address: str) -> tuple[str, str]:
 
 def audit(tenant_id: str, audit_id: str) -> tuple[str, str]:
     return f"{tenant_prefix(tenant_id)}AUDIT", f"AUDIT#{audit_id}"
+
+
+def outbox(tenant_id: str, event_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}OUTBOX", f"EVT#{event_id}"
+
+
+def webhooks_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}WEBHOOKS"
+
+
+def webhook_subscription(tenant_id: str, subscription_id: str) -> tuple[str, str]:
+    return webhooks_partition(tenant_id), f"SUB#{subscription_id}"
+
+
+def webhook_delivery(tenant_id: str, subscription_id: str, delivery_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}DELIVERIES#{subscription_id}", f"DLV#{delivery_id}"

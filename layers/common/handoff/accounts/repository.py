@@ -17,9 +17,11 @@ from pynamodb.expressions.condition import Condition
 
 from handoff import keys
 from handoff.auth.policy import Role
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
 from handoff.store.pages import Page, decode_cursor, first_page
-from handoff.store.table import Item, conditional, transaction
+from handoff.store.table import Item, transaction
 
 
 class TenantItem(Item, discriminator="tenant"):
@@ -88,6 +90,11 @@ class AuditItem(Item, discriminator="audit"):
 
 def _not_exists() -> Condition:
     return Item.pk.does_not_exist()
+
+
+def next_version(item: TenantItem | UserItem | MembershipItem) -> int:
+    """The version the item will have once the pending write commits (what its event reports)."""
+    return (item.version or 0) + 1
 
 
 # ---- builders: the only place these items get their keys ---------------------------------------------------
@@ -263,11 +270,12 @@ def search_members(
 
 
 def create_tenant(
-    tenant: TenantItem, founder: UserItem, membership: MembershipItem, *, new_founder: bool
+    tenant: TenantItem, founder: UserItem, membership: MembershipItem, *, new_founder: bool, event: Envelope
 ) -> None:
     """Tenant, its first system admin and (for a first-time login) the identity itself: all or nothing."""
     with transaction("a tenant with this id already exists") as tx:
         tx.save(tenant, condition=_not_exists())
+        tx.save(outbox_item(event), condition=_not_exists())
         tx.save(membership, condition=_not_exists())
         if new_founder:
             tx.save(founder, condition=_not_exists())
@@ -282,26 +290,31 @@ def register_user(user: UserItem) -> None:
         tx.save(_email_item(user), condition=_not_exists())
 
 
-def save_tenant(tenant: TenantItem) -> None:
+def save_tenant(tenant: TenantItem, event: Envelope) -> None:
     tenant.updated_at = utc_now()
-    with conditional():
-        tenant.save()
+    with transaction() as tx:
+        tx.save(tenant)
+        tx.save(outbox_item(event), condition=_not_exists())
 
 
-def add_member(membership: MembershipItem, *, new_user: UserItem | None) -> None:
+def add_member(membership: MembershipItem, *, new_user: UserItem | None, event: Envelope) -> None:
     with transaction("this user is already a member of the tenant") as tx:
         tx.save(membership, condition=_not_exists())
+        tx.save(outbox_item(event), condition=_not_exists())
         if new_user is not None:
             tx.save(new_user, condition=_not_exists())
             tx.save(_email_item(new_user), condition=_not_exists())
 
 
-def save_member(membership: MembershipItem, *, actor: str, audit_action: str | None = None) -> None:
+def save_member(
+    membership: MembershipItem, *, actor: str, event: Envelope, audit_action: str | None = None
+) -> None:
     """A versioned write (pynamodb checks the version it read): a concurrent change makes this a 409."""
     membership.updated_at = utc_now()
     membership.gsi1sk = keys.member_by_name(membership.name, membership.user_id)
     with transaction() as tx:
         tx.save(membership)
+        tx.save(outbox_item(event), condition=_not_exists())
         if audit_action:
             tx.save(
                 _audit(
@@ -319,6 +332,7 @@ def merge_identities(
     survivor_memberships: list[MembershipItem],
     retired: list[UserItem],
     retired_memberships: list[MembershipItem],
+    event: Envelope,
 ) -> str:
     """Moves accesses to the survivor and retires the others, with an audit entry, in one transaction."""
     now = utc_now()
@@ -350,4 +364,5 @@ def merge_identities(
             user.updated_at = now
             tx.save(user)
         tx.save(entry, condition=_not_exists())
+        tx.save(outbox_item(event), condition=_not_exists())
     return entry.audit_id

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from handoff.auth.policy import Role
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
+from handoff.schema import PatchModel, WriteModel
 
 EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 
@@ -42,18 +43,6 @@ Phone = Annotated[
 ]
 TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_timezone)]
 Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
-
-
-class WriteModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PatchModel(WriteModel):
-    @model_validator(mode="after")
-    def _not_empty(self) -> PatchModel:
-        if not self.model_fields_set:
-            raise ValueError("name at least one field to change")
-        return self
 
 
 class TenantCreate(WriteModel):

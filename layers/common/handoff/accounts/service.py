@@ -20,8 +20,34 @@ from handoff.accounts.schemas import (
 from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, Forbidden, NotFound
+from handoff.events.envelope import Envelope, new_event, user_actor
 
 MEMBER_NOT_FOUND = "member not found"
+SOURCE = "handoff.accounts"
+
+
+def _event(
+    access: Access, type: str, tenant_id: str, entity: tuple[str, str], version: int, **data: object
+) -> Envelope:
+    return new_event(
+        source=SOURCE,
+        type=type,
+        tenant_id=tenant_id,
+        entity_type=entity[0],
+        entity_id=entity[1],
+        version=version,
+        actor=user_actor(access.user_id, access.tenant_id or tenant_id),
+        data=data,
+    )
+
+
+def _membership_facts(item: repo.MembershipItem) -> dict[str, object]:
+    return {
+        "user_id": item.user_id,
+        "roles": list(item.roles),
+        "active": item.active,
+        "can_login": item.can_login,
+    }
 
 
 def tenant_out(item: repo.TenantItem) -> TenantOut:
@@ -94,7 +120,10 @@ def create_tenant(access: Access, body: TenantCreate) -> TenantOut:
         timezone=body.timezone,
     )
     membership = repo.new_membership(body.tenant_id, founder, [Role.SYSTEM_ADMIN])
-    repo.create_tenant(tenant, founder, membership, new_founder=new_founder)
+    event = _event(
+        access, "TenantCreated", body.tenant_id, ("tenant", body.tenant_id), 1, created_by=founder.user_id
+    )
+    repo.create_tenant(tenant, founder, membership, new_founder=new_founder, event=event)
     return tenant_out(tenant)
 
 
@@ -110,11 +139,16 @@ def update_tenant(access: Access, patch: TenantPatch, expected_version: int | No
     if tenant is None:
         raise NotFound(TENANT_NOT_FOUND)
     _check_version(expected_version, tenant.version)
-    for field, value in patch.model_dump(exclude_unset=True).items():
-        if field == "name" and value is None:
-            continue
+    changes = {
+        k: v for k, v in patch.model_dump(exclude_unset=True).items() if not (k == "name" and v is None)
+    }
+    for field, value in changes.items():
         setattr(tenant, field, value)
-    repo.save_tenant(tenant)
+    version = repo.next_version(tenant)
+    event = _event(
+        access, "TenantUpdated", access.tenant, ("tenant", access.tenant), version, changed=sorted(changes)
+    )
+    repo.save_tenant(tenant, event)
     return tenant_out(tenant)
 
 
@@ -170,7 +204,10 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
     membership = repo.new_membership(
         access.tenant, user, roles, name=body.name, active=body.active, can_login=body.can_login
     )
-    repo.add_member(membership, new_user=new_user)
+    event = _event(
+        access, "MemberAdded", access.tenant, ("member", user.user_id), 1, **_membership_facts(membership)
+    )
+    repo.add_member(membership, new_user=new_user, event=event)
     return member_out(membership)
 
 
@@ -199,7 +236,15 @@ def update_member(
     membership.active = after.active
     membership.can_login = after.can_login
     membership.name = after.name
-    repo.save_member(membership, actor=access.user_id, audit_action="member.changed")
+    event = _event(
+        access,
+        "MemberChanged",
+        access.tenant,
+        ("member", user_id),
+        repo.next_version(membership),
+        **_membership_facts(membership),
+    )
+    repo.save_member(membership, actor=access.user_id, event=event, audit_action="member.changed")
     return member_out(membership)
 
 
@@ -261,6 +306,15 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
         by_tenant[duplicate.tenant_id] = changed[duplicate.tenant_id] = current
     if len(changed) + len(duplicate_memberships) + len(duplicates) + 2 > 100:
         raise Conflict("too many memberships to merge at once; merge fewer identities per request")
+    event = _event(
+        access,
+        "IdentitiesMerged",
+        tenant_id,
+        ("user", survivor_id),
+        repo.next_version(survivor),
+        retired_user_ids=duplicate_ids,
+        tenants=sorted(changed),
+    )
     audit_id = repo.merge_identities(
         actor=access.user_id,
         audit_tenant=tenant_id,
@@ -268,6 +322,7 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
         survivor_memberships=list(changed.values()),
         retired=duplicates,
         retired_memberships=duplicate_memberships,
+        event=event,
     )
     return MergeOut(
         survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id

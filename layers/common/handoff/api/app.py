@@ -99,6 +99,8 @@ def endpoint(
             result = handler(**kwargs)
             if status is HTTPStatus.OK:
                 return result
+            if status is HTTPStatus.NO_CONTENT:
+                return Response(status_code=status, body="")
             return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=result)
 
         route.__signature__ = signature.replace(  # type: ignore[attr-defined]
@@ -106,13 +108,10 @@ def endpoint(
         )
         route.__name__ = handler.__name__
         route.__doc__ = handler.__doc__
-        responses: dict[int, Any] = {
-            int(status): {
-                "description": status.phrase,
-                "content": {content_types.APPLICATION_JSON: {"model": model}},
-            },
-            **error_responses(),
-        }
+        success: dict[str, Any] = {"description": status.phrase}
+        if status is not HTTPStatus.NO_CONTENT:
+            success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
+        responses: dict[int, Any] = {int(status): success, **error_responses()}
         app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(
             route
         )

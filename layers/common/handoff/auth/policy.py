@@ -39,6 +39,14 @@ class Action(StrEnum):
     MEMBER_CREATE = "member:create"
     MEMBER_UPDATE = "member:update"
     MEMBER_MERGE = "member:merge"
+    WEBHOOK_LIST = "webhook:list"
+    WEBHOOK_READ = "webhook:read"
+    WEBHOOK_CREATE = "webhook:create"
+    WEBHOOK_UPDATE = "webhook:update"
+    WEBHOOK_DELETE = "webhook:delete"
+    WEBHOOK_ROTATE_SECRET = "webhook:rotate-secret"
+    DELIVERY_LIST = "webhook-delivery:list"
+    DELIVERY_REDELIVER = "webhook-delivery:redeliver"
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,19 @@ POLICY: dict[Action, Rule] = {
     Action.MEMBER_CREATE: Rule(Scope.TENANT, _MANAGERS),
     Action.MEMBER_UPDATE: Rule(Scope.TENANT, _MANAGERS),
     Action.MEMBER_MERGE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
+    **{
+        action: Rule(Scope.TENANT, _MANAGERS)
+        for action in (
+            Action.WEBHOOK_LIST,
+            Action.WEBHOOK_READ,
+            Action.WEBHOOK_CREATE,
+            Action.WEBHOOK_UPDATE,
+            Action.WEBHOOK_DELETE,
+            Action.WEBHOOK_ROTATE_SECRET,
+            Action.DELIVERY_LIST,
+            Action.DELIVERY_REDELIVER,
+        )
+    },
 }
 
 

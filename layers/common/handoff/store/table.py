@@ -9,7 +9,7 @@ from typing import Any
 
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
-from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
@@ -108,18 +108,5 @@ def transaction(
     except TransactWriteError as error:
         reasons = [r.code for r in (error.cancellation_reasons or []) if r is not None]
         if "ConditionalCheckFailed" in reasons or error.cause_response_code == "TransactionCanceledException":
-            raise Conflict(conflict_message) from error
-        raise
-
-
-@contextmanager
-def conditional(
-    conflict_message: str = "the object was changed by someone else; reload and retry",
-) -> Iterator[None]:
-    """A single conditional write whose failed condition is a 409."""
-    try:
-        yield
-    except (PutError, UpdateError) as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
             raise Conflict(conflict_message) from error
         raise

@@ -1,0 +1,11 @@
+"""The outbox publisher: DynamoDB Streams (outbox inserts only) -> the EventBridge bus."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handoff.events.publisher import publish_stream_batch
+
+
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return publish_stream_batch(event.get("Records", []))

@@ -1,0 +1,119 @@
+"""Webhook subscriptions, their secrets and their delivery log."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from handoff.api.app import endpoint, lambda_entry, new_app
+from handoff.auth.access import Access
+from handoff.auth.policy import Action
+from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
+from handoff.webhooks import service
+from handoff.webhooks.schemas import (
+    DeliveryPage,
+    Redelivery,
+    RotateSecret,
+    SecretRotated,
+    SubscriptionCreate,
+    SubscriptionCreated,
+    SubscriptionOut,
+    SubscriptionPage,
+    SubscriptionPatch,
+)
+
+app = new_app()
+
+SUBSCRIPTIONS = "/tenants/<tenant_id>/webhook-subscriptions"
+SUBSCRIPTION = f"{SUBSCRIPTIONS}/<subscription_id>"
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
+Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
+
+
+@endpoint(app, "GET", SUBSCRIPTIONS, action=Action.WEBHOOK_LIST, summary="List webhook subscriptions")
+def list_subscriptions(
+    tenant_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> SubscriptionPage:
+    return service.list_(access, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    SUBSCRIPTIONS,
+    action=Action.WEBHOOK_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Subscribe an endpoint to event types",
+)
+def create_subscription(
+    tenant_id: str, body: Annotated[SubscriptionCreate, Body()], access: Access
+) -> SubscriptionCreated:
+    """The response carries the signing secret (whsec_…), shown this once."""
+    return service.create(access, body)
+
+
+@endpoint(app, "GET", SUBSCRIPTION, action=Action.WEBHOOK_READ, summary="Read a webhook subscription")
+def get_subscription(tenant_id: str, subscription_id: str, access: Access) -> SubscriptionOut:
+    return service.get(access, subscription_id)
+
+
+@endpoint(
+    app, "PATCH", SUBSCRIPTION, action=Action.WEBHOOK_UPDATE, summary="Change URL, event types or enabled"
+)
+def update_subscription(
+    tenant_id: str, subscription_id: str, body: Annotated[SubscriptionPatch, Body()], access: Access
+) -> SubscriptionOut:
+    return service.update(access, subscription_id, body)
+
+
+@endpoint(
+    app,
+    "DELETE",
+    SUBSCRIPTION,
+    action=Action.WEBHOOK_DELETE,
+    status=HTTPStatus.NO_CONTENT,
+    summary="Delete (archive) a webhook subscription",
+)
+def delete_subscription(tenant_id: str, subscription_id: str, access: Access) -> None:
+    service.archive(access, subscription_id)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{SUBSCRIPTION}/rotate-secret",
+    action=Action.WEBHOOK_ROTATE_SECRET,
+    summary="Rotate the signing secret (the old one keeps signing during the overlap)",
+)
+def rotate_secret(
+    tenant_id: str, subscription_id: str, body: Annotated[RotateSecret, Body()], access: Access
+) -> SecretRotated:
+    return service.rotate_secret(access, subscription_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{SUBSCRIPTION}/deliveries",
+    action=Action.DELIVERY_LIST,
+    summary="Delivery log, newest first",
+)
+def list_deliveries(
+    tenant_id: str, subscription_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> DeliveryPage:
+    return service.deliveries(access, subscription_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{SUBSCRIPTION}/deliveries/<delivery_id>/redeliver",
+    action=Action.DELIVERY_REDELIVER,
+    status=HTTPStatus.ACCEPTED,
+    summary="Send a settled delivery again",
+)
+def redeliver(tenant_id: str, subscription_id: str, delivery_id: str, access: Access) -> Redelivery:
+    return service.redeliver(access, subscription_id, delivery_id)
+
+
+lambda_handler = lambda_entry(app)

@@ -1,0 +1,70 @@
+"""The event envelope, version 1 (documented in docs/events.md).
+
+Every committed transition yields exactly one event: written to the outbox in the same transaction as the
+change, and published to the EventBridge bus by the Streams-driven publisher. Consumers dedupe on `id`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from handoff.ids import new_id, utc_now
+
+ENVELOPE_VERSION = "1"
+
+
+class Actor(BaseModel):
+    """Who caused the change, so a linked system can ignore its own changes (no sync loops)."""
+
+    kind: Literal["user", "partner_system", "system"]
+    id: str
+    tenant_id: str | None = None
+
+
+class EntityRef(BaseModel):
+    type: str
+    id: str
+
+
+class Envelope(BaseModel):
+    id: str = Field(description="Event id (ULID); consumers dedupe on it")
+    envelope_version: str = ENVELOPE_VERSION
+    source: str = Field(description="handoff.<context>, e.g. handoff.accounts")
+    type: str = Field(description="PascalCase past tense, e.g. MemberAdded")
+    tenant_id: str
+    entity: EntityRef
+    version: int = Field(description="The entity's version after the change")
+    actor: Actor
+    occurred_at: datetime
+    data: dict[str, Any] = {}
+
+
+def new_event(
+    *,
+    source: str,
+    type: str,
+    tenant_id: str,
+    entity_type: str,
+    entity_id: str,
+    version: int,
+    actor: Actor,
+    data: dict[str, Any] | None = None,
+) -> Envelope:
+    return Envelope(
+        id=new_id(),
+        source=source,
+        type=type,
+        tenant_id=tenant_id,
+        entity=EntityRef(type=entity_type, id=entity_id),
+        version=version,
+        actor=actor,
+        occurred_at=utc_now(),
+        data=data or {},
+    )
+
+
+def user_actor(user_id: str, tenant_id: str | None = None) -> Actor:
+    return Actor(kind="user", id=user_id, tenant_id=tenant_id)

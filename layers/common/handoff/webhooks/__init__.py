@@ -1,0 +1,1 @@
+"""Partner webhooks: subscriptions, Standard Webhooks signing, fan-out, delivery, inbound checks."""
