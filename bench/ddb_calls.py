@@ -1,6 +1,7 @@
 """DynamoDB calls one request makes, per route, counted with a botocore hook on pynamodb's client.
 
-Each route is called once with its sample event (events/<function>/), as the tenant's system admin, on moto.
+Each route is called once with its sample event (events/<function>/), as the tenant's system admin, on moto,
+in a small world made first (members, a webhook subscription with a settled delivery).
 """
 
 from __future__ import annotations
@@ -15,27 +16,59 @@ from moto import mock_aws
 
 from devstack import aws, template
 from devstack.issuer import DevIssuer
-from devstack.samples import SAMPLE_DUPLICATE, SAMPLE_USER, all_samples, invoke, prepared
+from devstack.runtime import Runtime
+from devstack.samples import (
+    SAMPLE_DELIVERY,
+    SAMPLE_DUPLICATE,
+    SAMPLE_SUBSCRIPTION,
+    SAMPLE_USER,
+    all_samples,
+    invoke,
+    prepared,
+)
 from devstack.seed import ensure_user
-from handoff.accounts import service
+from handoff.accounts import service as accounts
 from handoff.accounts.schemas import MemberCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
 from handoff.store.table import client
+from handoff.webhooks import service as webhooks
+from handoff.webhooks.schemas import SubscriptionCreate
+
+TENANT = "acme"
 
 
 def _run_order(route: template.Route) -> tuple[bool, bool, str]:
-    # Create the tenant first and retire the duplicate last; reads and edits in between.
-    return (route.path != "/tenants", route.path.endswith("/merge"), f"{route.path} {route.method}")
+    # Create the tenant first; end what later routes need (merge, delete) last.
+    ending = route.path.endswith("/merge") or route.method == "DELETE"
+    return (route.path != "/tenants", ending, f"{route.path} {route.method}")
+
+
+def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
+    admin = Access(owner, Action.MEMBER_CREATE, TENANT, frozenset({Role.SYSTEM_ADMIN}))
+    closed_port = "http://127.0.0.1:9/hook"  # deliveries fail at once and settle after their retries
+    subscription = webhooks.create(admin, SubscriptionCreate(url=closed_port, event_types=["MemberAdded"]))
+    ids = {SAMPLE_SUBSCRIPTION: subscription.subscription_id}
+    for placeholder, email in ((SAMPLE_USER, "tech@x.io"), (SAMPLE_DUPLICATE, "dup@x.io")):
+        body = MemberCreate(email=email, name=email, roles=[Role.TECHNICIAN])
+        ids[placeholder] = accounts.add_member(admin, body).user_id
+    runtime.pump()
+    page = webhooks.deliveries(admin, subscription.subscription_id, 1, None)
+    ids[SAMPLE_DELIVERY] = page.items[0].delivery_id
+    return ids
 
 
 def main() -> None:
     os.environ.update(aws.LOCAL_CREDENTIALS)
     issuer = DevIssuer.in_directory(Path(tempfile.mkdtemp()))
     with mock_aws():
-        aws.apply_environment(aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS}).environment)
+        provisioned = aws.provision(
+            {**issuer.environment(), **aws.LOCAL_SETTINGS, "WEBHOOK_RETRY_SCHEDULE": "0"}
+        )
+        aws.apply_environment(provisioned.environment)
         os.environ["POWERTOOLS_LOG_LEVEL"] = "ERROR"
+        runtime = Runtime(provisioned)
         calls: Counter[str] = Counter()
 
         def count(event_name: str, **_: Any) -> None:
@@ -48,15 +81,9 @@ def main() -> None:
         ids: dict[str, str] = {}
         max_read = scans = 0
         for route in sorted(template.routes(), key=_run_order):
-            tenant_id = "acme"
             if not ids and route.path != "/tenants":
-                admin = Access(owner, Action.MEMBER_CREATE, tenant_id, frozenset({Role.SYSTEM_ADMIN}))
-                for placeholder, email in ((SAMPLE_USER, "tech@x.io"), (SAMPLE_DUPLICATE, "dup@x.io")):
-                    body = MemberCreate(email=email, name=email, roles=[Role.TECHNICIAN])
-                    ids[placeholder] = service.add_member(admin, body).user_id
-            event = prepared(samples[(route.method, route.path)], token, {"tenant_id": tenant_id}, ids)
-            if event.get("pathParameters") and "user_id" in event["pathParameters"]:
-                event = prepared(event, token, {"user_id": ids[SAMPLE_USER]}, ids)
+                ids = _world(owner, runtime)
+            event = prepared(samples[(route.method, route.path)], token, {"tenant_id": TENANT}, ids)
             calls.clear()
             result = invoke(route, event)
             total = sum(calls.values())
@@ -64,7 +91,7 @@ def main() -> None:
             if route.method == "GET":
                 max_read = max(max_read, total)
             detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
-            print(f"{route.method:<6} {route.path:<48} {result['statusCode']}  {total} calls  ({detail})")
+            print(f"{route.method:<6} {route.path:<88} {result['statusCode']}  {total} calls  ({detail})")
         print(f"max calls per read route: {max_read}, scans: {scans}")
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
 
-from handoff.accounts import service
+from handoff.accounts import repository, service
 from handoff.accounts.schemas import (
     MemberCreate,
     MemberOut,
@@ -43,13 +43,25 @@ def me(access: Access) -> MeOut:
     return service.me(access)
 
 
-@endpoint(app, "GET", "/tenants/<tenant_id>", action=Action.TENANT_READ, summary="Read the tenant's profile")
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>",
+    action=Action.TENANT_READ,
+    summary="Read the tenant's profile",
+    prefetch=repository.tenant_keys,
+)
 def get_tenant(tenant_id: str, access: Access) -> TenantOut:
     return service.get_tenant(access)
 
 
 @endpoint(
-    app, "PATCH", "/tenants/<tenant_id>", action=Action.TENANT_UPDATE, summary="Update the tenant's profile"
+    app,
+    "PATCH",
+    "/tenants/<tenant_id>",
+    action=Action.TENANT_UPDATE,
+    summary="Update the tenant's profile",
+    prefetch=repository.tenant_keys,
 )
 def update_tenant(
     tenant_id: str, body: Annotated[TenantPatch, Body()], access: Access, if_match: IfMatch = None
@@ -94,7 +106,12 @@ def add_member(tenant_id: str, body: Annotated[MemberCreate, Body()], access: Ac
 
 
 @endpoint(
-    app, "GET", "/tenants/<tenant_id>/members/<user_id>", action=Action.MEMBER_READ, summary="Read a member"
+    app,
+    "GET",
+    "/tenants/<tenant_id>/members/<user_id>",
+    action=Action.MEMBER_READ,
+    summary="Read a member",
+    prefetch=repository.member_keys,
 )
 def get_member(tenant_id: str, user_id: str, access: Access) -> MemberOut:
     return service.get_member(access, user_id)
@@ -106,6 +123,7 @@ def get_member(tenant_id: str, user_id: str, access: Access) -> MemberOut:
     "/tenants/<tenant_id>/members/<user_id>",
     action=Action.MEMBER_UPDATE,
     summary="Change roles, active, can-login or name",
+    prefetch=repository.member_keys,
 )
 def update_member(
     tenant_id: str,

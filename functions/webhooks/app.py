@@ -9,7 +9,7 @@ from handoff.api.app import endpoint, lambda_entry, new_app
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
-from handoff.webhooks import service
+from handoff.webhooks import repository, service
 from handoff.webhooks.schemas import (
     DeliveryPage,
     Redelivery,
@@ -52,13 +52,25 @@ def create_subscription(
     return service.create(access, body)
 
 
-@endpoint(app, "GET", SUBSCRIPTION, action=Action.WEBHOOK_READ, summary="Read a webhook subscription")
+@endpoint(
+    app,
+    "GET",
+    SUBSCRIPTION,
+    action=Action.WEBHOOK_READ,
+    summary="Read a webhook subscription",
+    prefetch=repository.subscription_keys,
+)
 def get_subscription(tenant_id: str, subscription_id: str, access: Access) -> SubscriptionOut:
     return service.get(access, subscription_id)
 
 
 @endpoint(
-    app, "PATCH", SUBSCRIPTION, action=Action.WEBHOOK_UPDATE, summary="Change URL, event types or enabled"
+    app,
+    "PATCH",
+    SUBSCRIPTION,
+    action=Action.WEBHOOK_UPDATE,
+    summary="Change URL, event types or enabled",
+    prefetch=repository.subscription_keys,
 )
 def update_subscription(
     tenant_id: str, subscription_id: str, body: Annotated[SubscriptionPatch, Body()], access: Access
@@ -73,6 +85,7 @@ def update_subscription(
     action=Action.WEBHOOK_DELETE,
     status=HTTPStatus.NO_CONTENT,
     summary="Delete (archive) a webhook subscription",
+    prefetch=repository.subscription_keys,
 )
 def delete_subscription(tenant_id: str, subscription_id: str, access: Access) -> None:
     service.archive(access, subscription_id)
@@ -84,6 +97,7 @@ def delete_subscription(tenant_id: str, subscription_id: str, access: Access) ->
     f"{SUBSCRIPTION}/rotate-secret",
     action=Action.WEBHOOK_ROTATE_SECRET,
     summary="Rotate the signing secret (the old one keeps signing during the overlap)",
+    prefetch=repository.subscription_keys,
 )
 def rotate_secret(
     tenant_id: str, subscription_id: str, body: Annotated[RotateSecret, Body()], access: Access
@@ -111,6 +125,7 @@ def list_deliveries(
     action=Action.DELIVERY_REDELIVER,
     status=HTTPStatus.ACCEPTED,
     summary="Send a settled delivery again",
+    prefetch=repository.redelivery_keys,
 )
 def redeliver(tenant_id: str, subscription_id: str, delivery_id: str, access: Access) -> Redelivery:
     return service.redeliver(access, subscription_id, delivery_id)

@@ -1,4 +1,4 @@
-"""DynamoDB calls per request (see `make bench-ddb`): reads cost the access check plus one call, no Scan."""
+"""DynamoDB calls per request (see `make bench-ddb`): one per item read, access check + Query per list."""
 
 from collections import Counter
 
@@ -19,15 +19,15 @@ def calls(api):
     client().meta.events.unregister("before-call.dynamodb.*", unique_id="test-call-count")
 
 
-def test_reads_cost_one_access_check_and_one_call(api, calls):
+def test_an_item_read_is_one_call_and_a_list_is_the_access_check_plus_one_query(api, calls):
     owner = api.user("owner@acme.example")
     api.tenant(owner, "acme")
     tech = api.member(owner, "acme", "tech@acme.example", ["technician"])
     reads = {
         "/me": 1,
-        "/tenants/acme": 2,
+        "/tenants/acme": 1,
         "/tenants/acme/members?name_prefix=t": 2,
-        f"/tenants/acme/members/{tech.user_id}": 2,
+        f"/tenants/acme/members/{tech.user_id}": 1,
     }
     for path, expected in reads.items():
         calls.clear()
@@ -43,4 +43,4 @@ def test_a_refused_caller_costs_one_call_and_writes_nothing(api, calls):
     calls.clear()
 
     assert api.as_(rival).patch("/tenants/acme", {"name": "x"}).status_code == 404
-    assert dict(calls) == {"GetItem": 1}
+    assert dict(calls) == {"BatchGetItem": 1}

@@ -20,6 +20,7 @@ from handoff.auth.policy import Role
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
+from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page
 from handoff.store.table import Item, transaction
 
@@ -187,37 +188,31 @@ def _audit(tenant_id: str, actor: str, action: str, subject: str, data: dict[str
 # ---- reads -------------------------------------------------------------------------------------------------
 
 
+def tenant_keys(path: dict[str, str]) -> list[reads.Key]:
+    """What a route on /tenants/{tenant_id} reads, fetched together with the access check."""
+    return [keys.tenant(path["tenant_id"])]
+
+
+def member_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.member(path["tenant_id"], path["user_id"])]
+
+
 def get_tenant(tenant_id: str) -> TenantItem | None:
-    pk, sk = keys.tenant(tenant_id)
-    try:
-        return TenantItem.get(pk, sk)
-    except TenantItem.DoesNotExist:
-        return None
+    return reads.get(TenantItem, keys.tenant(tenant_id))
 
 
 def get_user(user_id: str) -> UserItem | None:
-    pk, sk = keys.user(user_id)
-    try:
-        return UserItem.get(pk, sk, consistent_read=True)
-    except UserItem.DoesNotExist:
-        return None
+    return reads.get(UserItem, keys.user(user_id))
 
 
 def find_user_id_by_email(email: str) -> str | None:
-    pk, sk = keys.email(email)
-    try:
-        return EmailItem.get(pk, sk, consistent_read=True).user_id
-    except EmailItem.DoesNotExist:
-        return None
+    item = reads.get(EmailItem, keys.email(email))
+    return item.user_id if item else None
 
 
 def get_membership(tenant_id: str, user_id: str) -> MembershipItem | None:
     """Strongly consistent: a suspension or deactivation takes effect on the very next request."""
-    pk, sk = keys.member(tenant_id, user_id)
-    try:
-        return MembershipItem.get(pk, sk, consistent_read=True)
-    except MembershipItem.DoesNotExist:
-        return None
+    return reads.get(MembershipItem, keys.member(tenant_id, user_id))
 
 
 def identity_with_places(user_id: str) -> tuple[UserItem | None, list[MembershipItem]]:

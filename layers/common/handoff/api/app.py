@@ -24,6 +24,7 @@ from handoff.auth.policy import Action
 from handoff.auth.tokens import bearer_token, verify
 from handoff.config import settings
 from handoff.errors import BadRequest, HandoffError, Invalid, PayloadTooLarge, UnsupportedMediaType
+from handoff.store import reads
 
 logger = Logger()
 
@@ -80,9 +81,11 @@ def endpoint(
     action: Action,
     status: HTTPStatus = HTTPStatus.OK,
     summary: str,
+    prefetch: Callable[[dict[str, str]], list[reads.Key]] | None = None,
 ) -> Callable[[F], F]:
     """Registers a route that performs `action`. Before the handler runs, the caller's access to the tenant in
-    the path is resolved and checked against the policy; a handler that takes `access` receives it."""
+    the path is resolved and checked against the policy; a handler that takes `access` receives it.
+    `prefetch` (from the aggregate's repository) names the items the route reads, loaded with the check."""
     ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
 
     def decorator(handler: F) -> F:
@@ -93,7 +96,7 @@ def endpoint(
         def route(**kwargs: Any) -> Any:
             principal = app.context["principal"]
             path = app.current_event.path_parameters or {}
-            granted = access_resolver.resolve(principal, action, path)
+            granted = access_resolver.resolve(principal, action, path, prefetch)
             if wants_access:
                 kwargs["access"] = granted
             result = handler(**kwargs)
@@ -178,7 +181,8 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
             result = error_proxy_result(problem.status, problem.code, problem.message)
         else:
             app.append_context(principal=principal)
-            result = app.resolve(event, context)
+            with reads.request_scope():
+                result = app.resolve(event, context)
         logger.info(
             "request",
             route=f"{event.get('httpMethod')} {event.get('resource')}",

@@ -18,6 +18,7 @@ from pynamodb.attributes import (
 from handoff import keys
 from handoff.errors import Conflict
 from handoff.ids import new_id, utc_now
+from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page
 from handoff.store.table import Item, transaction
 from handoff.webhooks.domain import SecretSlot
@@ -115,13 +116,21 @@ def new_delivery(
     )
 
 
+def subscription_keys(path: dict[str, str]) -> list[reads.Key]:
+    """What a route on one subscription reads, fetched together with the access check."""
+    return [keys.webhook_subscription(path["tenant_id"], path["subscription_id"])]
+
+
+def redelivery_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [
+        *subscription_keys(path),
+        keys.webhook_delivery(path["tenant_id"], path["subscription_id"], path["delivery_id"]),
+    ]
+
+
 def get_subscription(tenant_id: str, subscription_id: str) -> SubscriptionItem | None:
-    pk, sk = keys.webhook_subscription(tenant_id, subscription_id)
-    try:
-        item = SubscriptionItem.get(pk, sk, consistent_read=True)
-    except SubscriptionItem.DoesNotExist:
-        return None
-    return None if item.archived else item
+    item = reads.get(SubscriptionItem, keys.webhook_subscription(tenant_id, subscription_id))
+    return None if item is None or item.archived else item
 
 
 def list_subscriptions(tenant_id: str, limit: int, cursor: str | None) -> Page[SubscriptionItem]:
@@ -150,11 +159,7 @@ def save_subscription(item: SubscriptionItem) -> None:
 
 
 def get_delivery(tenant_id: str, subscription_id: str, delivery_id: str) -> DeliveryItem | None:
-    pk, sk = keys.webhook_delivery(tenant_id, subscription_id, delivery_id)
-    try:
-        return DeliveryItem.get(pk, sk, consistent_read=True)
-    except DeliveryItem.DoesNotExist:
-        return None
+    return reads.get(DeliveryItem, keys.webhook_delivery(tenant_id, subscription_id, delivery_id))
 
 
 def create_delivery(item: DeliveryItem) -> bool:

@@ -128,8 +128,9 @@ def _delivery_out(item: repo.DeliveryItem) -> DeliveryOut:
 
 
 def deliveries(access: Access, subscription_id: str, limit: int, cursor: str | None) -> DeliveryPage:
-    _subscription(access, subscription_id)
     page = repo.list_deliveries(access.tenant, subscription_id, limit, cursor)
+    if not page.items and cursor is None:
+        _subscription(access, subscription_id)  # an empty log: is there a subscription at all?
     return DeliveryPage(items=[_delivery_out(d) for d in page.items], next_cursor=page.next_cursor)
 
 
