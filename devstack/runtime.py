@@ -24,7 +24,7 @@ from devstack.gateway import LambdaContext
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
-def _handler(source: template.EventSource) -> Handler:
+def handler_of(source: template.EventSource) -> Handler:
     handler: Handler = getattr(importlib.import_module(source.module), source.handler)
     return handler
 
@@ -82,7 +82,7 @@ class Runtime:
                 filters = (props.get("FilterCriteria") or {}).get("Filters", [])
                 self.streams.append(
                     StreamConsumer(
-                        _handler(source),
+                        handler_of(source),
                         provisioned.attributes[(table, "StreamArn")],
                         [EventPattern.load(f["Pattern"]) for f in filters],
                         int(props.get("BatchSize", 100)),
@@ -92,7 +92,7 @@ class Runtime:
                 queue = _ref_name(props["Queue"])
                 self.queues.append(
                     QueueConsumer(
-                        _handler(source),
+                        handler_of(source),
                         provisioned.refs[queue],
                         provisioned.attributes[(queue, "Arn")],
                         int(props.get("BatchSize", 10)),
@@ -102,7 +102,7 @@ class Runtime:
                 bus = provisioned.refs[_ref_name(props["EventBusName"])]
                 tap = self.taps.get(bus) or self._tap(bus)
                 tap.targets.append(
-                    RuleTarget(_handler(source), EventPattern.load(json.dumps(props["Pattern"])))
+                    RuleTarget(handler_of(source), EventPattern.load(json.dumps(props["Pattern"])))
                 )
 
     def _tap(self, bus: str) -> BusTap:

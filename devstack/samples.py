@@ -20,10 +20,31 @@ SAMPLE_DELIVERY = "01JB8Z6W3X4Y5Z6A7B8C9D0D1V"
 
 
 def all_samples() -> dict[tuple[str, str], dict[str, Any]]:
+    """The API Gateway samples, by (method, resource)."""
     samples = {}
     for path in sorted(EVENTS.glob("*/*.json")):
         event = json.loads(Path(path).read_text())
-        samples[(event["httpMethod"], event["resource"])] = event
+        if "httpMethod" in event:
+            samples[(event["httpMethod"], event["resource"])] = event
+    return samples
+
+
+def worker_samples() -> dict[str, list[dict[str, Any]]]:
+    """The samples of the asynchronous triggers (stream batches, bus events, queue batches), by function."""
+    by_kind = {"DynamoDB": "aws:dynamodb", "SQS": "aws:sqs"}
+    samples: dict[str, list[dict[str, Any]]] = {}
+    for source in template.event_sources():
+        folder = EVENTS / source.module.split(".")[1]
+        for path in sorted(folder.glob("*.json")):
+            event = json.loads(path.read_text())
+            records = event.get("Records") or [{}]
+            matches = (
+                records[0].get("eventSource") == by_kind[source.kind]
+                if source.kind in by_kind
+                else "detail-type" in event
+            )
+            if matches:
+                samples.setdefault(source.function, []).append(event)
     return samples
 
 

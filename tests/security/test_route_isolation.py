@@ -33,10 +33,6 @@ def test_every_template_route_declares_an_action(gateway):
     assert set(ROUTE_ACTIONS) - served == set(), "declared routes the template does not route"
 
 
-def test_every_route_has_a_sample_event():
-    assert {(r.method, r.path) for r in ROUTES} <= set(all_samples())
-
-
 @pytest.fixture
 def world(api, runtime):
     """acme (with members, a webhook subscription and a settled delivery) and two rivals, one of which shares
