@@ -17,6 +17,8 @@ SAMPLE_USER = "01JB8Z6W3X4Y5Z6A7B8C9D0E1F"
 SAMPLE_DUPLICATE = "01JB8Z6W3X4Y5Z6A7B8C9D0E2G"
 SAMPLE_SUBSCRIPTION = "01JB8Z6W3X4Y5Z6A7B8C9D0S1B"
 SAMPLE_DELIVERY = "01JB8Z6W3X4Y5Z6A7B8C9D0D1V"
+SAMPLE_LOCATION = "01JB8Z6W3X4Y5Z6A7B8C9D0L0C"
+# Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet).
 
 
 def all_samples() -> dict[tuple[str, str], dict[str, Any]]:

@@ -3,12 +3,14 @@ the local API Gateway (real REST proxy events) into the functions in-process."""
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 from moto import mock_aws
 from werkzeug.test import Client, TestResponse
@@ -128,3 +130,26 @@ class Api:
 @pytest.fixture
 def api(aws_env: aws.Provisioned, gateway: Gateway, issuer: DevIssuer) -> Api:
     return Api(gateway, issuer)
+
+
+@pytest.fixture
+def bus_observer(aws_env, runtime):
+    """A queue subscribed to everything on the bus, to see what was really published."""
+    sqs = boto3.client("sqs")
+    events = boto3.client("events")
+    url = sqs.create_queue(QueueName="observer")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    bus = aws_env.refs["EventBus"]
+    events.put_rule(Name="observer", EventBusName=bus, EventPattern='{"source": [{"prefix": "handoff."}]}')
+    events.put_targets(Rule="observer", EventBusName=bus, Targets=[{"Id": "observer", "Arn": arn}])
+
+    def published():
+        runtime.pump()
+        seen = []
+        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            for message in messages:
+                seen.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return seen
+
+    return published

@@ -24,7 +24,7 @@ def test_an_item_read_is_one_call_and_a_list_is_the_access_check_plus_one_query(
     api.tenant(owner, "acme")
     tech = api.member(owner, "acme", "tech@acme.example", ["technician"])
     reads = {
-        "/me": 1,
+        "/me": 2,  # the user's places, then the owners linked to each instance where they are staff
         "/tenants/acme": 1,
         "/tenants/acme/members?name_prefix=t": 2,
         f"/tenants/acme/members/{tech.user_id}": 1,
@@ -36,11 +36,12 @@ def test_an_item_read_is_one_call_and_a_list_is_the_access_check_plus_one_query(
         assert calls["Scan"] == 0
 
 
-def test_a_refused_caller_costs_one_call_and_writes_nothing(api, calls):
+def test_a_refused_caller_reads_twice_and_writes_nothing(api, calls):
     owner = api.user("owner@acme.example")
     rival = api.user("owner@rival.example")
     api.tenant(owner, "acme")
     calls.clear()
 
     assert api.as_(rival).patch("/tenants/acme", {"name": "x"}).status_code == 404
-    assert dict(calls) == {"BatchGetItem": 1}
+    # the access check, then the search for a servicer link through the caller's memberships
+    assert dict(calls) == {"BatchGetItem": 1, "Query": 1}

@@ -1,35 +1,7 @@
 """The outbox: every committed change puts exactly one event on the bus; a rejected change puts none; a
 failing publisher loses nothing."""
 
-import json
-
-import boto3
-import pytest
-
 from handoff import aws as handoff_aws
-
-
-@pytest.fixture
-def bus_observer(aws_env, runtime):
-    """A queue subscribed to everything on the bus, to see what was really published."""
-    sqs = boto3.client("sqs")
-    events = boto3.client("events")
-    url = sqs.create_queue(QueueName="observer")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    bus = aws_env.refs["EventBus"]
-    events.put_rule(Name="observer", EventBusName=bus, EventPattern='{"source": [{"prefix": "handoff."}]}')
-    events.put_targets(Rule="observer", EventBusName=bus, Targets=[{"Id": "observer", "Arn": arn}])
-
-    def published():
-        runtime.pump()
-        seen = []
-        while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-            for message in messages:
-                seen.append(json.loads(message["Body"]))
-                sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        return seen
-
-    return published
 
 
 def test_a_change_publishes_exactly_one_event(api, bus_observer):

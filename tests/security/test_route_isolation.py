@@ -9,6 +9,7 @@ from devstack import template
 from devstack.samples import (
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
+    SAMPLE_LOCATION,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_USER,
     all_samples,
@@ -53,6 +54,11 @@ def world(api, runtime):
         api.as_(acme).get(f"/tenants/acme/webhook-subscriptions/{subscription}/deliveries").json["items"]
     )
     duplicate = api.member(acme, "acme", "tech.old@acme.example", ["technician"])
+    location = api.as_(acme).post("/tenants/acme/locations", {"name": "Depot"}).json["location_id"]
+    for servicer in ("fixit", "brightco"):
+        api.tenant(api.user(f"owner@{servicer}.example"), servicer)
+    api.as_(acme).post("/tenants/acme/servicer-links", {"servicer_id": "fixit", "restricted_locations": True})
+    api.as_(acme).request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{location}")
     rivals = []
     for tenant_id in ("rival", "acme-corp"):
         rival = api.user(f"owner@{tenant_id}.example")
@@ -63,6 +69,7 @@ def world(api, runtime):
         SAMPLE_DUPLICATE: duplicate.user_id,
         SAMPLE_SUBSCRIPTION: subscription,
         SAMPLE_DELIVERY: delivery["delivery_id"],
+        SAMPLE_LOCATION: location,
     }
     return acme, rivals, ids
 

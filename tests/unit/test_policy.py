@@ -2,7 +2,16 @@
 
 import pytest
 
-from handoff.auth.policy import POLICY, Action, Role, Scope, can_grant, is_allowed
+from handoff.auth.policy import (
+    POLICY,
+    STAFF_ROLES,
+    Action,
+    Role,
+    Scope,
+    can_grant,
+    is_allowed,
+    is_allowed_for_servicer,
+)
 
 EXPECTED_TENANT_GRANTS = {
     Action.TENANT_READ: set(Role),
@@ -13,6 +22,21 @@ EXPECTED_TENANT_GRANTS = {
     Action.MEMBER_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     Action.MEMBER_MERGE: {Role.SYSTEM_ADMIN},
     **{a: {Role.SYSTEM_ADMIN, Role.ADMIN} for a in Action if a.value.startswith("webhook")},
+    Action.LOCATION_LIST: set(STAFF_ROLES),
+    Action.LOCATION_READ: set(STAFF_ROLES),
+    Action.LOCATION_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
+    Action.LOCATION_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
+    **{a: {Role.SYSTEM_ADMIN} for a in Action if a.value.startswith("servicer-link")},
+    Action.LINKED_OWNERS_LIST: set(STAFF_ROLES),
+}
+
+# What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
+EXPECTED_SERVICER_GRANTS = {
+    Action.TENANT_READ: (True, True),
+    Action.LOCATION_LIST: (True, True),
+    Action.LOCATION_READ: (True, True),
+    Action.LOCATION_CREATE: (False, True),
+    Action.LOCATION_UPDATE: (False, True),
 }
 
 
@@ -44,3 +68,11 @@ def test_only_system_admins_grant_system_admin():
     assert can_grant(frozenset({Role.SYSTEM_ADMIN}), Role.SYSTEM_ADMIN)
     assert not can_grant(frozenset({Role.ADMIN}), Role.SYSTEM_ADMIN)
     assert can_grant(frozenset({Role.ADMIN}), Role.TECHNICIAN)
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("can_manage_locations", [False, True])
+def test_servicer_by_action(action, can_manage_locations):
+    without, with_ = EXPECTED_SERVICER_GRANTS.get(action, (False, False))
+    expected = with_ if can_manage_locations else without
+    assert is_allowed_for_servicer(action, can_manage_locations=can_manage_locations) == expected

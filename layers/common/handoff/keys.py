@@ -69,3 +69,36 @@ def webhook_subscription(tenant_id: str, subscription_id: str) -> tuple[str, str
 
 def webhook_delivery(tenant_id: str, subscription_id: str, delivery_id: str) -> tuple[str, str]:
     return f"{tenant_prefix(tenant_id)}DELIVERIES#{subscription_id}", f"DLV#{delivery_id}"
+
+
+def locations_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}LOCATIONS"
+
+
+def location(tenant_id: str, location_id: str) -> tuple[str, str]:
+    return locations_partition(tenant_id), f"LOC#{location_id}"
+
+
+def location_by_name(name: str, location_id: str) -> str:
+    return f"NAME#{name.casefold()}#{location_id}"
+
+
+def location_name_prefix(prefix: str) -> str:
+    return f"NAME#{prefix.casefold()}"
+
+
+def servicers_partition(owner_id: str) -> str:
+    return f"{tenant_prefix(owner_id)}SERVICERS"
+
+
+def servicer_link(owner_id: str, servicer_id: str) -> tuple[str, str]:
+    return servicers_partition(owner_id), f"LINK#{servicer_id}"
+
+
+def linked_owners_partition(servicer_id: str) -> str:
+    """The servicer's view of its links (GSI2): led by the servicer tenant."""
+    return f"{tenant_prefix(servicer_id)}OWNERS"
+
+
+def linked_owner(owner_id: str) -> str:
+    return f"LINK#{owner_id}"

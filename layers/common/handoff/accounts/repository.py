@@ -7,7 +7,6 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
-    JSONAttribute,
     ListAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -16,6 +15,7 @@ from pynamodb.attributes import (
 from pynamodb.expressions.condition import Condition
 
 from handoff import keys
+from handoff.audit import audit_entry
 from handoff.auth.policy import Role
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
@@ -75,18 +75,6 @@ class MembershipItem(Item, discriminator="membership"):
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r) for r in self.roles)
-
-
-class AuditItem(Item, discriminator="audit"):
-    """Append-only record of a sensitive change."""
-
-    tenant_id = UnicodeAttribute()
-    audit_id = UnicodeAttribute()
-    actor = UnicodeAttribute()
-    action = UnicodeAttribute()
-    subject = UnicodeAttribute()
-    data = JSONAttribute(default=dict)
-    at = UTCDateTimeAttribute()
 
 
 def _not_exists() -> Condition:
@@ -166,22 +154,6 @@ def new_membership(
         gsi1sk=keys.member_by_name(display_name, user.user_id),
         gsi2pk=keys.user_partition(user.user_id),
         gsi2sk=keys.user_place(tenant_id),
-    )
-
-
-def _audit(tenant_id: str, actor: str, action: str, subject: str, data: dict[str, Any]) -> AuditItem:
-    audit_id = new_id()
-    pk, sk = keys.audit(tenant_id, audit_id)
-    return AuditItem(
-        pk,
-        sk,
-        tenant_id=tenant_id,
-        audit_id=audit_id,
-        actor=actor,
-        action=action,
-        subject=subject,
-        data=data,
-        at=utc_now(),
     )
 
 
@@ -312,7 +284,7 @@ def save_member(
         tx.save(outbox_item(event), condition=_not_exists())
         if audit_action:
             tx.save(
-                _audit(
+                audit_entry(
                     membership.tenant_id, actor, audit_action, membership.user_id, {"roles": membership.roles}
                 ),
                 condition=_not_exists(),
@@ -331,7 +303,7 @@ def merge_identities(
 ) -> str:
     """Moves accesses to the survivor and retires the others, with an audit entry, in one transaction."""
     now = utc_now()
-    entry = _audit(
+    entry = audit_entry(
         audit_tenant,
         actor,
         "identity.merged",

@@ -119,13 +119,17 @@ class MergeOut(BaseModel):
 
 
 class Place(BaseModel):
-    """Somewhere the caller can work ("You are working in")."""
+    """Somewhere the caller can work ("You are working in"): as a member, or through a servicer link."""
 
-    kind: Literal["member"]
+    kind: Literal["member", "servicer"]
     tenant_id: str
-    roles: list[Role]
+    roles: list[Role] = Field(description="Roles held there (for a servicer place: in the servicer instance)")
     active: bool
     can_login: bool
+    via_servicer: str | None = Field(
+        default=None, description="The servicer instance whose link reaches here"
+    )
+    link_status: str | None = Field(default=None, description="active or suspended")
 
 
 class MeOut(BaseModel):

@@ -21,6 +21,8 @@ from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, Forbidden, NotFound
 from handoff.events.envelope import Envelope, new_event, user_actor
+from handoff.links import repository as links
+from handoff.store.pages import MAX_LIMIT
 
 MEMBER_NOT_FOUND = "member not found"
 SOURCE = "handoff.accounts"
@@ -90,6 +92,19 @@ def me(access: Access) -> MeOut:
         for m in memberships
         if not m.merged_into
     ]
+    for membership in links.live_staff(memberships):  # owners reached through this instance's links
+        for link in links.list_linked_owners(membership.tenant_id, MAX_LIMIT, None).items:
+            places.append(
+                Place(
+                    kind="servicer",
+                    tenant_id=link.owner_id,
+                    roles=sorted(membership.role_set),
+                    active=link.status == "active",
+                    can_login=True,
+                    via_servicer=link.servicer_id,
+                    link_status=link.status,
+                )
+            )
     email = profile.email if profile else access.principal.email
     return MeOut(
         user_id=access.user_id,

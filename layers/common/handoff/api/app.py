@@ -88,6 +88,8 @@ def endpoint(
     `prefetch` (from the aggregate's repository) names the items the route reads, loaded with the check."""
     ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
 
+    status = HTTPStatus(status)
+
     def decorator(handler: F) -> F:
         signature = inspect.signature(handler, eval_str=True)
         wants_access = "access" in signature.parameters

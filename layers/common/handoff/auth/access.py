@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from handoff import keys
 from handoff.accounts import repository
-from handoff.auth.policy import POLICY, Action, Role, Scope, is_allowed
+from handoff.auth.policy import POLICY, Action, Role, Scope, is_allowed, is_allowed_for_servicer
 from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound
 from handoff.ids import is_tenant_id
+from handoff.links import repository as links
+from handoff.links.domain import LinkStatus, ServicerGrant
 from handoff.store import reads
 
 TENANT_NOT_FOUND = "tenant not found"
@@ -24,6 +26,7 @@ class Access:
     action: Action
     tenant_id: str | None = None
     roles: frozenset[Role] = frozenset()
+    servicer: ServicerGrant | None = None  # set when the caller works here through a servicer link
 
     @property
     def user_id(self) -> str:
@@ -59,7 +62,7 @@ def resolve(
         reads.prefetch([keys.member(tenant_id, principal.user_id), *prefetch(path)])
     membership = repository.get_membership(tenant_id, principal.user_id)
     if membership is None:
-        raise NotFound(TENANT_NOT_FOUND)
+        return _through_a_link(principal, action, tenant_id)
     if membership.merged_into:
         raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
     if not membership.active:
@@ -70,3 +73,16 @@ def resolve(
     if not is_allowed(action, membership.role_set, acting_on_self=acting_on_self):
         raise Forbidden(f"your roles in this tenant do not allow {action.value}")
     return Access(principal=principal, action=action, tenant_id=tenant_id, roles=membership.role_set)
+
+
+def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Access:
+    """A member of a linked servicer instance: a suspended link is 403 everywhere, a revoked or missing one is
+    404 (no access at all), and the link's flags bound what the policy lets servicers do."""
+    grant = links.find_grant(owner_id, principal.user_id)
+    if grant is None:
+        raise NotFound(TENANT_NOT_FOUND)
+    if grant.status is not LinkStatus.ACTIVE:
+        raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
+    if not is_allowed_for_servicer(action, can_manage_locations=grant.flags.can_manage_locations):
+        raise Forbidden(f"your servicer link does not allow {action.value}")
+    return Access(principal=principal, action=action, tenant_id=owner_id, servicer=grant)

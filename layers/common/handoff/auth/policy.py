@@ -29,6 +29,14 @@ class Scope(StrEnum):
     TENANT = "tenant"  # acts inside /tenants/{tenant_id}
 
 
+class ServicerAccess(StrEnum):
+    """What a linked servicer's members may do with an action inside the owner's instance."""
+
+    DENIED = "denied"
+    ALLOWED = "allowed"
+    WITH_LOCATION_MANAGEMENT = "with_location_management"  # only when the link has can_manage_locations
+
+
 class Action(StrEnum):
     TENANT_CREATE = "tenant:create"
     ME_READ = "me:read"
@@ -47,6 +55,18 @@ class Action(StrEnum):
     WEBHOOK_ROTATE_SECRET = "webhook:rotate-secret"
     DELIVERY_LIST = "webhook-delivery:list"
     DELIVERY_REDELIVER = "webhook-delivery:redeliver"
+    LOCATION_LIST = "location:list"
+    LOCATION_READ = "location:read"
+    LOCATION_CREATE = "location:create"
+    LOCATION_UPDATE = "location:update"
+    SERVICER_LIST = "servicer-link:list"
+    SERVICER_READ = "servicer-link:read"
+    SERVICER_LINK = "servicer-link:create"
+    SERVICER_CHANGE = "servicer-link:update"
+    SERVICER_REVOKE = "servicer-link:revoke"
+    SERVICER_GRANT_LOCATION = "servicer-link:grant-location"
+    SERVICER_REVOKE_LOCATION = "servicer-link:revoke-location"
+    LINKED_OWNERS_LIST = "linked-owner:list"
 
 
 @dataclass(frozen=True)
@@ -54,15 +74,18 @@ class Rule:
     scope: Scope
     roles: frozenset[Role] = frozenset()
     self_allowed: bool = False  # the caller may act on their own membership whatever their roles
+    servicer: ServicerAccess = ServicerAccess.DENIED
 
 
 _MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN})
 _EVERY_ROLE = frozenset(Role)
+_SYSTEM_ADMIN = frozenset({Role.SYSTEM_ADMIN})
+_STAFF = frozenset(STAFF_ROLES)
 
 POLICY: dict[Action, Rule] = {
     Action.TENANT_CREATE: Rule(Scope.IDENTITY),
     Action.ME_READ: Rule(Scope.IDENTITY),
-    Action.TENANT_READ: Rule(Scope.TENANT, _EVERY_ROLE),
+    Action.TENANT_READ: Rule(Scope.TENANT, _EVERY_ROLE, servicer=ServicerAccess.ALLOWED),
     Action.TENANT_UPDATE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
     Action.MEMBER_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     Action.MEMBER_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, self_allowed=True),
@@ -82,6 +105,23 @@ POLICY: dict[Action, Rule] = {
             Action.DELIVERY_REDELIVER,
         )
     },
+    Action.LOCATION_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.LOCATION_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.LOCATION_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=ServicerAccess.WITH_LOCATION_MANAGEMENT),
+    Action.LOCATION_UPDATE: Rule(Scope.TENANT, _MANAGERS, servicer=ServicerAccess.WITH_LOCATION_MANAGEMENT),
+    **{
+        action: Rule(Scope.TENANT, _SYSTEM_ADMIN)
+        for action in (
+            Action.SERVICER_LIST,
+            Action.SERVICER_READ,
+            Action.SERVICER_LINK,
+            Action.SERVICER_CHANGE,
+            Action.SERVICER_REVOKE,
+            Action.SERVICER_GRANT_LOCATION,
+            Action.SERVICER_REVOKE_LOCATION,
+        )
+    },
+    Action.LINKED_OWNERS_LIST: Rule(Scope.TENANT, _STAFF),
 }
 
 
@@ -93,6 +133,16 @@ def is_allowed(action: Action, roles: frozenset[Role], *, acting_on_self: bool =
     if rule.scope is Scope.IDENTITY:
         return True
     return bool(roles & rule.roles) or (rule.self_allowed and acting_on_self)
+
+
+def is_allowed_for_servicer(action: Action, *, can_manage_locations: bool) -> bool:
+    """Whether a member of a linked servicer instance may perform `action` in the owner's instance."""
+    rule = POLICY.get(action)
+    if rule is None or rule.scope is not Scope.TENANT:
+        return False
+    if rule.servicer is ServicerAccess.WITH_LOCATION_MANAGEMENT:
+        return can_manage_locations
+    return rule.servicer is ServicerAccess.ALLOWED
 
 
 def can_grant(granter_roles: frozenset[Role], role: Role) -> bool:

@@ -1,0 +1,174 @@
+"""Data access for servicer links: the link item lives in the owner's partition and is seen from the
+servicer's side through GSI2 (`T#<servicer>#OWNERS`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+
+from handoff import keys
+from handoff.accounts import repository as accounts
+from handoff.audit import AuditItem
+from handoff.auth.policy import STAFF_ROLES
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
+from handoff.ids import utc_now
+from handoff.links.domain import LinkFlags, LinkStatus, ServicerGrant
+from handoff.store import reads
+from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.table import Item, transaction
+
+
+class LinkItem(Item, discriminator="servicer_link"):
+    owner_id = UnicodeAttribute()
+    servicer_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    can_manage_locations = BooleanAttribute(default=False)
+    restricted_locations = BooleanAttribute(default=False)
+    require_admin_approval = BooleanAttribute(default=False)
+    preferred_vendor = BooleanAttribute(default=False)
+    approved_locations = UnicodeSetAttribute(null=True)
+    history = JSONAttribute(default=list)  # append-only: who changed what, when, and the flags after it
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def flags(self) -> LinkFlags:
+        return LinkFlags(
+            can_manage_locations=self.can_manage_locations,
+            restricted_locations=self.restricted_locations,
+            require_admin_approval=self.require_admin_approval,
+            preferred_vendor=self.preferred_vendor,
+        )
+
+    def set_flags(self, flags: LinkFlags) -> None:
+        self.can_manage_locations = flags.can_manage_locations
+        self.restricted_locations = flags.restricted_locations
+        self.require_admin_approval = flags.require_admin_approval
+        self.preferred_vendor = flags.preferred_vendor
+
+    def grant(self) -> ServicerGrant:
+        return ServicerGrant(
+            owner_id=self.owner_id,
+            servicer_id=self.servicer_id,
+            status=LinkStatus(self.status),
+            flags=self.flags,
+            approved_locations=frozenset(self.approved_locations or ()),
+        )
+
+    def record(self, by: str, change: str, **extra: Any) -> None:
+        entry: dict[str, Any] = {
+            "at": utc_now().isoformat(),
+            "by": by,
+            "change": change,
+            "status": self.status,
+        }
+        entry["flags"] = {
+            "can_manage_locations": self.can_manage_locations,
+            "restricted_locations": self.restricted_locations,
+            "require_admin_approval": self.require_admin_approval,
+            "preferred_vendor": self.preferred_vendor,
+        }
+        self.history = [*self.history, {**entry, **extra}]
+
+
+def new_link(owner_id: str, servicer_id: str, flags: LinkFlags, created_by: str) -> LinkItem:
+    pk, sk = keys.servicer_link(owner_id, servicer_id)
+    now = utc_now()
+    item = LinkItem(
+        pk,
+        sk,
+        owner_id=owner_id,
+        servicer_id=servicer_id,
+        status=LinkStatus.ACTIVE.value,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        gsi2pk=keys.linked_owners_partition(servicer_id),
+        gsi2sk=keys.linked_owner(owner_id),
+    )
+    item.set_flags(flags)
+    return item
+
+
+def link_keys(path: dict[str, str]) -> list[reads.Key]:
+    """What a route on one link reads, fetched together with the access check."""
+    return [keys.servicer_link(path["tenant_id"], path["servicer_id"])]
+
+
+def get_link(owner_id: str, servicer_id: str) -> LinkItem | None:
+    return reads.get(LinkItem, keys.servicer_link(owner_id, servicer_id))
+
+
+def list_links(owner_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
+    scope = f"servicers|{owner_id}"
+    results = LinkItem.query(
+        keys.servicers_partition(owner_id),
+        Item.sk.startswith("LINK#"),
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    return first_page(results, LinkItem, scope)
+
+
+def list_linked_owners(servicer_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
+    scope = f"owners|{servicer_id}"
+    results = LinkItem.gsi2.query(
+        keys.linked_owners_partition(servicer_id),
+        filter_condition=LinkItem.status != LinkStatus.REVOKED.value,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, LinkItem)], next_cursor=page.next_cursor)
+
+
+def live_staff(memberships: list[accounts.MembershipItem]) -> list[accounts.MembershipItem]:
+    """The live staff memberships among these: the instances through which links can reach owners."""
+    return [
+        m for m in memberships if m.active and m.can_login and not m.merged_into and m.role_set & STAFF_ROLES
+    ]
+
+
+def find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
+    """The link through which this user reaches the owner: one Query of the user's memberships, then one
+    strongly consistent BatchGetItem of the candidate links and memberships. Active beats suspended."""
+    _, memberships = accounts.identity_with_places(user_id)
+    candidates = [m.tenant_id for m in live_staff(memberships) if m.tenant_id != owner_id]
+    if not candidates:
+        return None
+    link_keys_ = [keys.servicer_link(owner_id, s) for s in candidates]
+    reads.prefetch([*link_keys_, *(keys.member(s, user_id) for s in candidates)])
+    grants = []
+    for servicer_id in candidates:
+        link = get_link(owner_id, servicer_id)
+        membership = accounts.get_membership(servicer_id, user_id)
+        live = (
+            membership is not None
+            and membership.active
+            and membership.can_login
+            and not membership.merged_into
+        )
+        if link is not None and live and link.status != LinkStatus.REVOKED.value:
+            grants.append(link.grant())
+    grants.sort(key=lambda g: g.status is not LinkStatus.ACTIVE)
+    return grants[0] if grants else None
+
+
+def save_link(item: LinkItem, *, event: Envelope, audit: AuditItem) -> None:
+    """Link, audit entry and event: one transaction (the link's version guards concurrent changes)."""
+    item.updated_at = utc_now()
+    with transaction() as tx:
+        tx.save(item)
+        tx.save(audit, condition=Item.pk.does_not_exist())
+        tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

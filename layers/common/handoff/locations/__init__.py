@@ -1,0 +1,1 @@
+"""Locations of a tenant (sites where service work happens)."""

@@ -1,0 +1,95 @@
+"""Data access for locations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+
+from handoff import keys
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
+from handoff.ids import new_id, utc_now
+from handoff.store import reads
+from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.table import Item, transaction
+
+
+class LocationItem(Item, discriminator="location"):
+    tenant_id = UnicodeAttribute()
+    location_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    address = UnicodeAttribute(null=True)
+    city = UnicodeAttribute(null=True)
+    postal_code = UnicodeAttribute(null=True)
+    country = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+def new_location(tenant_id: str, name: str, created_by: str, **fields: Any) -> LocationItem:
+    location_id = new_id()
+    pk, sk = keys.location(tenant_id, location_id)
+    now = utc_now()
+    return LocationItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        location_id=location_id,
+        name=name,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.locations_partition(tenant_id),
+        gsi1sk=keys.location_by_name(name, location_id),
+        **fields,
+    )
+
+
+def location_keys(path: dict[str, str]) -> list[reads.Key]:
+    """What a route on one location reads, fetched together with the access check."""
+    return [keys.location(path["tenant_id"], path["location_id"])]
+
+
+def get_location(tenant_id: str, location_id: str) -> LocationItem | None:
+    return reads.get(LocationItem, keys.location(tenant_id, location_id))
+
+
+def get_locations(tenant_id: str, location_ids: list[str]) -> list[LocationItem]:
+    """One BatchGetItem (ids in, existing locations out, in the order asked)."""
+    wanted = [keys.location(tenant_id, i) for i in location_ids]
+    reads.prefetch(wanted)
+    found = [reads.get(LocationItem, key) for key in wanted]
+    return [item for item in found if item is not None]
+
+
+def list_locations(
+    tenant_id: str, *, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> Page[LocationItem]:
+    """By name (prefix, case-insensitive): one Query on the tenant's by-name index."""
+    scope = f"locations|{tenant_id}|{name_prefix or ''}|{include_archived}"
+    results = LocationItem.gsi1.query(
+        keys.locations_partition(tenant_id),
+        Item.gsi1sk.startswith(keys.location_name_prefix(name_prefix or "")),
+        filter_condition=None if include_archived else LocationItem.archived == False,  # noqa: E712
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, LocationItem)], next_cursor=page.next_cursor)
+
+
+def save_location(item: LocationItem, event: Envelope, also: Sequence[Item] = ()) -> None:
+    """The location and its event in one transaction (plus `also`: e.g. the link that grants it)."""
+    item.updated_at = utc_now()
+    item.gsi1sk = keys.location_by_name(item.name, item.location_id)
+    with transaction() as tx:
+        tx.save(item)
+        for other in also:
+            tx.save(other)
+        tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
