@@ -20,6 +20,7 @@ from devstack.runtime import Runtime
 from devstack.samples import (
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
+    SAMPLE_LOCATION,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_USER,
     all_samples,
@@ -28,10 +29,14 @@ from devstack.samples import (
 )
 from devstack.seed import ensure_user
 from handoff.accounts import service as accounts
-from handoff.accounts.schemas import MemberCreate
+from handoff.accounts.schemas import MemberCreate, TenantCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
+from handoff.links import service as links
+from handoff.links.schemas import LinkCreate
+from handoff.locations import service as locations
+from handoff.locations.schemas import LocationCreate
 from handoff.store.table import client
 from handoff.webhooks import service as webhooks
 from handoff.webhooks.schemas import SubscriptionCreate
@@ -39,14 +44,23 @@ from handoff.webhooks.schemas import SubscriptionCreate
 TENANT = "acme"
 
 
-def _run_order(route: template.Route) -> tuple[bool, bool, str]:
-    # Create the tenant first; end what later routes need (merge, delete) last.
+def _run_order(route: template.Route) -> tuple[bool, bool, int, str]:
+    # Create the tenant first; end what later routes need (merge, deletes: the most specific first) last.
     ending = route.path.endswith("/merge") or route.method == "DELETE"
-    return (route.path != "/tenants", ending, f"{route.path} {route.method}")
+    return (
+        route.path != "/tenants",
+        ending,
+        -len(route.path) if ending else 0,
+        f"{route.path} {route.method}",
+    )
+
+
+def admin_of(owner: Principal) -> Access:
+    return Access(owner, Action.MEMBER_CREATE, TENANT, frozenset({Role.SYSTEM_ADMIN}))
 
 
 def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
-    admin = Access(owner, Action.MEMBER_CREATE, TENANT, frozenset({Role.SYSTEM_ADMIN}))
+    admin = admin_of(owner)
     closed_port = "http://127.0.0.1:9/hook"  # deliveries fail at once and settle after their retries
     subscription = webhooks.create(admin, SubscriptionCreate(url=closed_port, event_types=["MemberAdded"]))
     ids = {SAMPLE_SUBSCRIPTION: subscription.subscription_id}
@@ -56,6 +70,14 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     runtime.pump()
     page = webhooks.deliveries(admin, subscription.subscription_id, 1, None)
     ids[SAMPLE_DELIVERY] = page.items[0].delivery_id
+    ids[SAMPLE_LOCATION] = locations.create(admin, LocationCreate(name="Depot")).location_id
+    for servicer in ("fixit", "brightco"):  # the servicer instances the samples name
+        founder = Principal(ensure_user(f"owner@{servicer}.example"), f"owner@{servicer}.example")
+        accounts.create_tenant(
+            Access(founder, Action.TENANT_CREATE), TenantCreate(tenant_id=servicer, name=servicer)
+        )
+    links.create(admin, LinkCreate(servicer_id="fixit", restricted_locations=True))
+    links.grant_location(admin, "fixit", ids[SAMPLE_LOCATION])
     return ids
 
 
@@ -92,6 +114,22 @@ def main() -> None:
                 max_read = max(max_read, total)
             detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
             print(f"{route.method:<6} {route.path:<88} {result['statusCode']}  {total} calls  ({detail})")
+        print("as a member of a linked servicer instance (fixit, restricted to granted locations):")
+        links.create(admin_of(owner), LinkCreate(servicer_id="fixit", restricted_locations=True))
+        links.grant_location(admin_of(owner), "fixit", ids[SAMPLE_LOCATION])
+        tech = Principal(ensure_user("owner@fixit.example"), "owner@fixit.example")
+        servicer_token = issuer.token(tech.user_id, tech.email)
+        for route in template.routes():
+            if route.method == "GET" and route.path.startswith("/tenants/{tenant_id}/locations"):
+                event = prepared(
+                    samples[(route.method, route.path)], servicer_token, {"tenant_id": TENANT}, ids
+                )
+                calls.clear()
+                result = invoke(route, event)
+                detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+                print(
+                    f"{route.method:<6} {route.path:<88} {result['statusCode']}  {sum(calls.values())} calls  ({detail})"
+                )
         print(f"max calls per read route: {max_read}, scans: {scans}")
 
 

@@ -148,7 +148,7 @@ def revoke_link(tenant_id: str, servicer_id: str, access: Access) -> LinkOut:
     f"{LINK}/locations/<location_id>",
     action=Action.SERVICER_GRANT_LOCATION,
     summary="Manage Servicer Locations: grant one location",
-    prefetch=link_repository.link_keys,
+    prefetch=link_repository.link_location_keys,
 )
 def grant_location(tenant_id: str, servicer_id: str, location_id: str, access: Access) -> LinkOut:
     return links.grant_location(access, servicer_id, location_id)

@@ -106,6 +106,10 @@ def link_keys(path: dict[str, str]) -> list[reads.Key]:
     return [keys.servicer_link(path["tenant_id"], path["servicer_id"])]
 
 
+def link_location_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [*link_keys(path), keys.location(path["tenant_id"], path["location_id"])]
+
+
 def get_link(owner_id: str, servicer_id: str) -> LinkItem | None:
     return reads.get(LinkItem, keys.servicer_link(owner_id, servicer_id))
 
