@@ -81,6 +81,11 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     return ids
 
 
+def _report(route: template.Route, status: int, calls: Counter[str]) -> None:
+    detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
+    print(f"{route.method:<6} {route.path:<88} {status}  {sum(calls.values())} calls  ({detail})")
+
+
 def main() -> None:
     os.environ.update(aws.LOCAL_CREDENTIALS)
     issuer = DevIssuer.in_directory(Path(tempfile.mkdtemp()))
@@ -108,12 +113,10 @@ def main() -> None:
             event = prepared(samples[(route.method, route.path)], token, {"tenant_id": TENANT}, ids)
             calls.clear()
             result = invoke(route, event)
-            total = sum(calls.values())
             scans += calls["Scan"]
             if route.method == "GET":
-                max_read = max(max_read, total)
-            detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
-            print(f"{route.method:<6} {route.path:<88} {result['statusCode']}  {total} calls  ({detail})")
+                max_read = max(max_read, sum(calls.values()))
+            _report(route, result["statusCode"], calls)
         print("as a member of a linked servicer instance (fixit, restricted to granted locations):")
         links.create(admin_of(owner), LinkCreate(servicer_id="fixit", restricted_locations=True))
         links.grant_location(admin_of(owner), "fixit", ids[SAMPLE_LOCATION])
@@ -126,10 +129,7 @@ def main() -> None:
                 )
                 calls.clear()
                 result = invoke(route, event)
-                detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
-                print(
-                    f"{route.method:<6} {route.path:<88} {result['statusCode']}  {sum(calls.values())} calls  ({detail})"
-                )
+                _report(route, result["statusCode"], calls)
         print(f"max calls per read route: {max_read}, scans: {scans}")
 
 
