@@ -26,7 +26,7 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==1.170.0
 	touch $@
 
-.PHONY: help venv run test check lint typecheck template sam-build pytest token openapi bench-coldstart bench-ddb clean
+.PHONY: help venv run test check lint typecheck template sam-build pytest security token openapi bench-coldstart bench-ddb clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,6 +54,11 @@ template: $(BIN)/.installed $(SAM_VENV)/.installed ## cfn-lint, sam validate --l
 
 pytest: $(BIN)/.installed ## The test suite alone, in parallel
 	$(BIN)/pytest -n 2
+
+security: $(BIN)/.installed ## The security harness alone (isolation matrix, fuzzing, limits, races, idempotency)
+	@rm -f .security-summary
+	SECURITY_SUMMARY_FILE=.security-summary $(BIN)/pytest tests/security -p no:xdist -q; status=$$?; \
+	cat .security-summary 2>/dev/null; exit $$status
 
 token: $(BIN)/.installed ## Print a dev bearer token: make token EMAIL=someone@example.com
 	@test -n "$(EMAIL)" || (echo "usage: make token EMAIL=someone@example.com"; exit 2)

@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 
 from devstack import template
+from devstack.moto_fixes import make_dynamodb_writes_atomic
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -81,6 +82,7 @@ def _create_queues(resolver: template.Resolver, created: Provisioned) -> None:
 
 def provision(overrides: dict[str, str]) -> Provisioned:
     """Creates tables, queues, buckets and buses exactly as template.yaml declares them."""
+    make_dynamodb_writes_atomic()
     created = Provisioned(refs={})
     for logical, resource in template.resources("AWS::DynamoDB::Table").items():
         _create_table(logical, resource["Properties"], created)

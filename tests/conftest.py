@@ -153,3 +153,20 @@ def bus_observer(aws_env, runtime):
         return seen
 
     return published
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The security harness's figures (`make security` ends with them)."""
+    from security.harness import STATS
+
+    lines = []
+    if STATS["isolation_cells"]:
+        cells, denied, leaks = STATS["isolation_cells"], STATS["isolation_denied"], STATS["isolation_leaks"]
+        lines.append(f"isolation: {cells} cells, {denied} denied, {leaks} leaks")
+    if STATS["fuzz_cases"]:
+        lines.append(f"fuzz: {STATS['fuzz_cases']} cases, {STATS['fuzz_server_errors']} server errors")
+    for line in lines:
+        terminalreporter.write_line(line)
+    summary = os.environ.get("SECURITY_SUMMARY_FILE")
+    if summary and lines:
+        Path(summary).write_text("\n".join(lines) + "\n")

@@ -1,5 +1,7 @@
 """Tenants: create, read, update; the founder becomes system_admin."""
 
+from types import SimpleNamespace
+
 
 def test_creating_a_tenant_makes_the_caller_its_system_admin(api):
     owner = api.user("owner@acme.example", "Olivia Owner")
@@ -16,10 +18,8 @@ def test_creating_a_tenant_makes_the_caller_its_system_admin(api):
 
 
 def test_a_first_time_login_is_registered_when_it_creates_a_tenant(api, issuer):
-    from conftest import User
-
-    newcomer = User("01JNEWC0MERAAAAAAAAAAAAAAA", "new@example.com", "")
-    newcomer.token = issuer.token(newcomer.user_id, newcomer.email)
+    token = issuer.token("01JNEWC0MERAAAAAAAAAAAAAAA", "new@example.com")  # a login the API has never seen
+    newcomer = SimpleNamespace(auth={"Authorization": f"Bearer {token}"})
 
     assert api.as_(newcomer).post("/tenants", {"tenant_id": "fresh", "name": "Fresh"}).status_code == 201
     me = api.as_(newcomer).get("/me").json

@@ -7,6 +7,8 @@ pseudo-tenant ``_``, which no tenant id can spell (tenant ids are ``[a-z0-9-]``)
 
 from __future__ import annotations
 
+import hashlib
+
 GLOBAL = "_"
 
 
@@ -102,3 +104,9 @@ def linked_owners_partition(servicer_id: str) -> str:
 
 def linked_owner(owner_id: str) -> str:
     return f"LINK#{owner_id}"
+
+
+def idempotency(tenant_id: str, user_id: str, key: str) -> tuple[str, str]:
+    """Scoped by tenant and caller: two tenants (or two users) using the same key never collide."""
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    return f"{tenant_prefix(tenant_id)}IDEMPOTENCY", f"KEY#{user_id}#{digest}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class WriteModel(BaseModel):
@@ -10,8 +13,16 @@ class WriteModel(BaseModel):
 
 
 class PatchModel(WriteModel):
+    """A partial update: absent fields stay as they are; `null` clears a field only where clearing is allowed
+    (fields listed in `clearable`), and is refused for the rest."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset()
+
     @model_validator(mode="after")
     def _not_empty(self) -> PatchModel:
         if not self.model_fields_set:
             raise ValueError("name at least one field to change")
+        for name in self.model_fields_set - self.clearable:
+            if getattr(self, name) is None:
+                raise PydanticCustomError("not_clearable", "{field} cannot be null", {"field": name})
         return self

@@ -54,6 +54,8 @@ class TenantCreate(WriteModel):
 
 
 class TenantPatch(PatchModel):
+    clearable = frozenset({"contact_email", "phone"})
+
     name: Name | None = None
     contact_email: Email | None = None
     phone: Phone | None = None

@@ -11,15 +11,20 @@ import re
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import TypeAdapter
 
+from handoff import keys
+from handoff.api import idempotency
 from handoff.api.errors import error_proxy_result, error_response, error_responses
 from handoff.auth import access as access_resolver
+from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.auth.tokens import bearer_token, verify
 from handoff.config import settings
@@ -35,6 +40,22 @@ F = TypeVar("F", bound=Callable[..., Any])
 ROUTE_ACTIONS: dict[tuple[str, str], Action] = {}
 
 _PATH_PARAM = re.compile(r"<(\w+)>")
+MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+IDEMPOTENCY_PARAMETER = "idempotency_key"
+IDEMPOTENCY_HEADER = inspect.Parameter(
+    IDEMPOTENCY_PARAMETER,
+    inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    default=None,
+    annotation=Annotated[
+        str | None,
+        Header(
+            alias="idempotency-key",
+            min_length=1,
+            max_length=255,
+            description="Replaying the same request with the same key has one effect and the same response",
+        ),
+    ],
+)
 
 
 def template_path(rule: str) -> str:
@@ -95,22 +116,48 @@ def endpoint(
         wants_access = "access" in signature.parameters
         model = signature.return_annotation
 
-        def route(**kwargs: Any) -> Any:
-            principal = app.context["principal"]
-            path = app.current_event.path_parameters or {}
-            granted = access_resolver.resolve(principal, action, path, prefetch)
-            if wants_access:
-                kwargs["access"] = granted
-            result = handler(**kwargs)
+        def respond(result: Any) -> Any:
             if status is HTTPStatus.OK:
                 return result
             if status is HTTPStatus.NO_CONTENT:
                 return Response(status_code=status, body="")
             return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=result)
 
-        route.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[p for name, p in signature.parameters.items() if name != "access"]
-        )
+        def once(granted: Access, key: str, run: Callable[[], Any]) -> Any:
+            """The first request with this key runs; its replays get the same response and do nothing."""
+            event = app.current_event
+            scope = (granted.tenant_id or keys.GLOBAL, granted.user_id, key)
+            request = idempotency.fingerprint(method.upper(), event.path, event.body)
+            replay = idempotency.begin(*scope, request)
+            if replay is not None:
+                body = json.loads(replay.body) if replay.body else ""
+                return Response(
+                    status_code=replay.status, content_type=content_types.APPLICATION_JSON, body=body
+                )
+            try:
+                result = run()
+            except Exception:
+                idempotency.release(*scope, request)
+                raise
+            stored = "" if result is None else json.dumps(TypeAdapter(Any).dump_python(result, mode="json"))
+            idempotency.finish(*scope, request, int(status), stored)
+            return respond(result)
+
+        def route(**kwargs: Any) -> Any:
+            idempotency_key = kwargs.pop(IDEMPOTENCY_PARAMETER, None)
+            principal = app.context["principal"]
+            path = app.current_event.path_parameters or {}
+            granted = access_resolver.resolve(principal, action, path, prefetch)
+            if wants_access:
+                kwargs["access"] = granted
+            if idempotency_key is None:
+                return respond(handler(**kwargs))
+            return once(granted, idempotency_key, lambda: handler(**kwargs))
+
+        parameters = [p for name, p in signature.parameters.items() if name != "access"]
+        if method.upper() in MUTATING_METHODS:
+            parameters.append(IDEMPOTENCY_HEADER)
+        route.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
         route.__name__ = handler.__name__
         route.__doc__ = handler.__doc__
         success: dict[str, Any] = {"description": status.phrase}

@@ -26,6 +26,8 @@ class LocationCreate(WriteModel):
 
 
 class LocationPatch(PatchModel):
+    clearable = frozenset({"address", "city", "postal_code", "country", "notes"})
+
     name: Name | None = None
     address: Line | None = None
     city: Line | None = None

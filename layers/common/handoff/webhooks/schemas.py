@@ -25,6 +25,8 @@ class SubscriptionCreate(WriteModel):
 
 
 class SubscriptionPatch(PatchModel):
+    clearable = frozenset({"description"})
+
     url: Url | None = None
     event_types: EventTypes | None = None
     description: Description | None = None

@@ -1,0 +1,120 @@
+"""The security harness: the world its tests run in, what "untouched" means, and its counters."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import boto3
+
+from devstack.samples import (
+    SAMPLE_DELIVERY,
+    SAMPLE_DUPLICATE,
+    SAMPLE_LOCATION,
+    SAMPLE_SUBSCRIPTION,
+    SAMPLE_USER,
+)
+
+STATS: Counter[str] = Counter()
+
+
+@dataclass
+class World:
+    """acme (the tenant under test) with members, a location, a webhook subscription with a settled delivery and
+    a servicer link to fixit; rival and acme-corp (a prefix twin) with objects of their own."""
+
+    owner: object
+    ids: dict[str, str]  # sample placeholder -> acme's real id
+    foreign_ids: dict[str, str]  # sample placeholder -> another tenant's id of the same kind
+    rivals: list = field(default_factory=list)
+
+
+def writes_so_far(aws_env) -> int:
+    """Every committed write to the table leaves a stream record (moto keeps them on the live table)."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from devstack.aws import ACCOUNT, REGION
+
+    table = dynamodb_backends[ACCOUNT][REGION].tables[aws_env.refs["Table"]]
+    return len(table.stream_shard.items)
+
+
+def table_snapshot(aws_env) -> list[str]:
+    table = boto3.resource("dynamodb").Table(aws_env.refs["Table"])
+    return sorted(json.dumps(item, sort_keys=True, default=str) for item in table.scan()["Items"])
+
+
+def bucket_snapshot(aws_env) -> list[str]:
+    listing = boto3.client("s3").list_object_versions(Bucket=aws_env.refs["BannerBucket"])
+    return sorted(v["Key"] + v["VersionId"] for v in listing.get("Versions", []))
+
+
+def state(aws_env):
+    """What a refused request must leave as it was: the table (no write at all) and the bucket. Events leave
+    only through the table's outbox, so an untouched table means an untouched bus."""
+    return writes_so_far(aws_env), bucket_snapshot(aws_env)
+
+
+class _Accepting(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+_receiver: ThreadingHTTPServer | None = None
+
+
+def receiver_url() -> str:
+    """A partner endpoint on 127.0.0.1 that accepts every webhook (one attempt each: cheap)."""
+    global _receiver
+    if _receiver is None:
+        _receiver = ThreadingHTTPServer(("127.0.0.1", 0), _Accepting)
+        threading.Thread(target=_receiver.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{_receiver.server_address[1]}/hooks"
+
+
+def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
+    """The objects every route's sample can address, made in `tenant_id` by its owner."""
+    admin = api.as_(owner)
+    subscription = admin.post(
+        f"/tenants/{tenant_id}/webhook-subscriptions", {"url": receiver_url(), "event_types": ["MemberAdded"]}
+    ).json["subscription_id"]
+    member = api.member(owner, tenant_id, f"tech@{tenant_id}.example", ["technician"])
+    runtime.pump()  # the delivery succeeds and settles
+    [delivery] = admin.get(f"/tenants/{tenant_id}/webhook-subscriptions/{subscription}/deliveries").json[
+        "items"
+    ]
+    duplicate = api.member(owner, tenant_id, f"tech.old@{tenant_id}.example", ["technician"])
+    location = admin.post(f"/tenants/{tenant_id}/locations", {"name": "Depot"}).json["location_id"]
+    return {
+        SAMPLE_USER: member.user_id,
+        SAMPLE_DUPLICATE: duplicate.user_id,
+        SAMPLE_SUBSCRIPTION: subscription,
+        SAMPLE_DELIVERY: delivery["delivery_id"],
+        SAMPLE_LOCATION: location,
+    }
+
+
+def build_world(api, runtime) -> World:
+    owner = api.user("owner@acme.example")
+    api.tenant(owner, "acme")
+    ids = _objects(api, runtime, owner, "acme")
+    for servicer in ("fixit", "brightco"):
+        api.tenant(api.user(f"owner@{servicer}.example"), servicer)
+    acme = api.as_(owner)
+    acme.post("/tenants/acme/servicer-links", {"servicer_id": "fixit", "restricted_locations": True})
+    acme.request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{ids[SAMPLE_LOCATION]}")
+    rivals = []
+    for tenant_id in ("rival", "acme-corp"):
+        rival = api.user(f"owner@{tenant_id}.example")
+        api.tenant(rival, tenant_id)
+        rivals.append(rival)
+    foreign_ids = _objects(api, runtime, rivals[0], "rival")
+    return World(owner=owner, ids=ids, foreign_ids=foreign_ids, rivals=rivals)

@@ -1,0 +1,185 @@
+"""The isolation matrix, generated from the route table: every route x every role x every relation.
+
+Roles: anonymous, each tenant role (a member of acme holding only that role), and a member of fixit working
+in acme through a servicer link (restricted to one granted location, may manage locations). Relations: acme's
+own objects, another tenant's tenant path (rival, and acme-corp which shares acme's prefix), another tenant's
+object addressed through acme's path, and ids that do not exist. Plus every verb a path does not serve.
+
+The expected answer of each cell comes from the policy module alone:
+  anonymous -> 401; allowed -> 2xx on acme's own objects; not allowed -> 403;
+  another tenant, another tenant's object, a missing id -> 404, byte-for-byte the same as a missing one.
+Every refused cell must leave DynamoDB, S3 and the event bus exactly as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from security.harness import STATS, build_world, state
+from werkzeug.test import Client
+
+from devstack import template
+from devstack.samples import SAMPLE_LOCATION, all_samples, invoke, prepared
+from handoff.api.app import ROUTE_ACTIONS
+from handoff.auth.policy import POLICY, Role, Scope, is_allowed, is_allowed_for_servicer
+
+MISSING_ID = "01JZZZZZZZZZZZZZZZZZZZZZZZ"
+SERVICER = "servicer-via-link"
+ROLES = ["anonymous", *[r.value for r in Role], SERVICER]
+ROUTES = template.routes()
+OBJECT_PARAMS = re.compile(r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id)\}")
+
+
+def _run_order(route: template.Route) -> tuple[int, int, str]:
+    """Reads and edits first; what consumes objects (merges, deletes — most specific first) last."""
+    consuming = route.path.endswith("/merge") or route.method == "DELETE"
+    return (int(consuming), -len(route.path) if consuming else 0, f"{route.path} {route.method}")
+
+
+def _actor(api, world, role):
+    if role == "anonymous":
+        return None
+    if role == Role.SYSTEM_ADMIN.value:
+        return world.owner
+    if role == SERVICER:
+        fixit_owner = api.user("owner@fixit.example")
+        api.as_(world.owner).patch("/tenants/acme/servicer-links/fixit", {"can_manage_locations": True})
+        return api.member(fixit_owner, "fixit", "crew@fixit.example", ["technician"])
+    return api.member(world.owner, "acme", f"{role.replace('_', '-')}@acme.example", [role])
+
+
+def _allowed(role, route, actor, path_params) -> bool:
+    action = ROUTE_ACTIONS[(route.method, route.path)]
+    if POLICY[action].scope is Scope.IDENTITY:
+        return True
+    if role == SERVICER:
+        return is_allowed_for_servicer(action, can_manage_locations=True)
+    acting_on_self = path_params.get("user_id") == actor.user_id
+    return is_allowed(action, frozenset({Role(role)}), acting_on_self=acting_on_self)
+
+
+def _fresh_body(route, role, event):
+    """Bodies that create something unique get a unique value per role (each role acts in its own world)."""
+    if route.path == "/tenants" and route.method == "POST":
+        body = json.loads(event["body"])
+        body["tenant_id"] = f"new-{role.replace('_', '-')}"
+        event["body"] = json.dumps(body)
+    return event
+
+
+def _cell(api, aws_env, route, role, actor, relation, world, leaks):
+    """Runs one cell; returns whether it was refused."""
+    sample = all_samples()[(route.method, route.path)]
+    token = actor.token if actor else None
+    has_tenant = "{tenant_id}" in route.path
+    if relation == "own":
+        event = prepared(sample, token, {"tenant_id": "acme"} if has_tenant else {}, world.ids)
+    elif relation.startswith("tenant:"):
+        event = prepared(sample, token, {"tenant_id": relation.split(":")[1]}, world.ids)
+    elif relation == "foreign-object":
+        event = prepared(sample, token, {"tenant_id": "acme"}, world.foreign_ids)
+        if "{servicer_id}" in route.path:
+            event = prepared(event, token, {"servicer_id": "acme-corp"})  # an instance acme never linked
+    else:  # missing
+        missing = dict.fromkeys(world.ids, MISSING_ID)
+        event = prepared(sample, token, {"tenant_id": "acme"}, missing)
+        if "{servicer_id}" in route.path:
+            event = prepared(event, token, {"servicer_id": "no-such-instance"})
+    event = _fresh_body(route, role, event)
+    params = event.get("pathParameters") or {}
+    allowed = actor is not None and _allowed(role, route, actor, params)
+    if actor is None:
+        expected = {401}
+    elif relation == "own":
+        expected = set(range(200, 300)) if allowed else {403}
+    elif relation.startswith("tenant:"):
+        expected = {404}
+    else:
+        expected = {404} if allowed else {403}
+    refused = not expected & set(range(200, 300))
+    before = state(aws_env) if refused else None
+    result = invoke(route, event)
+    STATS["isolation_cells"] += 1
+    problem = None
+    if result["statusCode"] not in expected:
+        problem = f"expected {sorted(expected)[:3]}, got {result['statusCode']}: {result['body'][:200]}"
+    elif refused:
+        STATS["isolation_denied"] += 1
+        if state(aws_env) != before:
+            problem = "a refused request changed stored state"
+    if problem:
+        STATS["isolation_leaks"] += 1
+        leaks.append(f"{role:>20} {relation:<16} {route.method} {route.path}: {problem}")
+    return result
+
+
+def _relations(route):
+    relations = ["own"]
+    if "{tenant_id}" in route.path:
+        relations += ["tenant:rival", "tenant:acme-corp", "tenant:no-such"]
+    if OBJECT_PARAMS.search(route.path):
+        relations += ["foreign-object", "missing"]
+    return relations
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_isolation_matrix(api, aws_env, runtime, role):
+    world = build_world(api, runtime)
+    actor = _actor(api, world, role)
+    leaks: list[str] = []
+    bodies: dict[tuple, str] = {}
+    for route in sorted(ROUTES, key=_run_order):
+        # Refusals first, so an allowed write on acme's own object cannot change what they see.
+        for relation in [r for r in _relations(route) if r != "own"] + ["own"]:
+            result = _cell(api, aws_env, route, role, actor, relation, world, leaks)
+            bodies[(route.method, route.path, relation)] = result["body"]
+        if actor is not None and "{tenant_id}" in route.path:
+            foreign = {bodies[(route.method, route.path, f"tenant:{t}")] for t in ("rival", "acme-corp")}
+            if foreign != {bodies[(route.method, route.path, "tenant:no-such")]}:
+                STATS["isolation_leaks"] += 1
+                leaks.append(
+                    f"{role}: another tenant's answer differs from a missing tenant's on {route.path}"
+                )
+    runtime.pump()  # what the allowed cells started runs to its end without failing
+    assert leaks == [], "\n".join(leaks)
+
+
+def test_verbs_a_path_does_not_serve(api, aws_env, gateway):
+    world_owner = api.user("owner@acme.example")
+    api.tenant(world_owner, "acme")
+    client = Client(gateway)
+    served: dict[str, set[str]] = {}
+    for route in ROUTES:
+        served.setdefault(route.path, set()).add(route.method)
+    leaks = []
+    for path, methods in served.items():
+        concrete = path.replace("{tenant_id}", "acme")
+        concrete = re.sub(r"\{[a-z_]+\}", MISSING_ID, concrete)
+        for verb in {"GET", "POST", "PUT", "PATCH", "DELETE"} - methods:
+            before = state(aws_env)
+            response = client.open(
+                concrete, method=verb, json={}, headers={"Authorization": f"Bearer {world_owner.token}"}
+            )
+            STATS["isolation_cells"] += 1
+            STATS["isolation_denied"] += 1
+            if response.status_code != 405 or state(aws_env) != before:
+                STATS["isolation_leaks"] += 1
+                leaks.append(f"{verb} {path}: {response.status_code}")
+    assert leaks == []
+
+
+def test_the_servicer_sees_only_its_granted_location_among_acmes(api, runtime):
+    """The servicer relation, object by object: granted answers, the others look missing."""
+    world = build_world(api, runtime)
+    crew = _actor(api, world, SERVICER)
+    other = api.as_(world.owner).post("/tenants/acme/locations", {"name": "Not granted"}).json["location_id"]
+
+    granted = api.as_(crew).get(f"/tenants/acme/locations/{world.ids[SAMPLE_LOCATION]}")
+    hidden = api.as_(crew).get(f"/tenants/acme/locations/{other}")
+    missing = api.as_(crew).get(f"/tenants/acme/locations/{MISSING_ID}")
+
+    assert granted.status_code == 200
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_data() == missing.get_data()
