@@ -11,10 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 
 from devstack.samples import (
+    SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
     SAMPLE_LOCATION,
+    SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
+    SAMPLE_UNIT,
     SAMPLE_USER,
 )
 
@@ -93,7 +97,31 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     ]
     duplicate = api.member(owner, tenant_id, f"tech.old@{tenant_id}.example", ["technician"])
     location = admin.post(f"/tenants/{tenant_id}/locations", {"name": "Depot"}).json["location_id"]
+    customers = [
+        admin.post(f"/tenants/{tenant_id}/customers", {"name": name}).json["customer_id"]
+        for name in ("Northwind", "Southwind")
+    ]
+    units = [
+        admin.post(f"/tenants/{tenant_id}/customers/{c}/units", {"name": "Truck", "odometer": 1000}).json[
+            "unit_id"
+        ]
+        for c in customers
+    ]
+    portal_user = admin.post(
+        f"/tenants/{tenant_id}/portal-accounts",
+        {
+            "email": f"fleet@{tenant_id}.example",
+            "name": "Fleet",
+            "role": "customer",
+            "customer_ids": customers[:1],
+        },
+    ).json["user_id"]
     return {
+        SAMPLE_CUSTOMER: customers[0],
+        SAMPLE_OTHER_CUSTOMER: customers[1],
+        SAMPLE_UNIT: units[0],
+        "other-unit": units[1],
+        SAMPLE_PORTAL_USER: portal_user,
         SAMPLE_USER: member.user_id,
         SAMPLE_DUPLICATE: duplicate.user_id,
         SAMPLE_SUBSCRIPTION: subscription,

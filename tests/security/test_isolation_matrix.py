@@ -15,13 +15,22 @@ from __future__ import annotations
 
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 from security.harness import STATS, build_world, state
 from werkzeug.test import Client
 
 from devstack import template
-from devstack.samples import SAMPLE_LOCATION, all_samples, invoke, prepared
+from devstack.samples import (
+    SAMPLE_CUSTOMER,
+    SAMPLE_LOCATION,
+    SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_UNIT,
+    all_samples,
+    invoke,
+    prepared,
+)
 from handoff.api.app import ROUTE_ACTIONS
 from handoff.auth.policy import POLICY, Role, Scope, is_allowed, is_allowed_for_servicer
 
@@ -29,7 +38,11 @@ MISSING_ID = "01JZZZZZZZZZZZZZZZZZZZZZZZ"
 SERVICER = "servicer-via-link"
 ROLES = ["anonymous", *[r.value for r in Role], SERVICER]
 ROUTES = template.routes()
-OBJECT_PARAMS = re.compile(r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id)\}")
+OBJECT_PARAMS = re.compile(
+    r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id)\}"
+)
+CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id)\}")
+CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
 
 
 def _run_order(route: template.Route) -> tuple[int, int, str]:
@@ -47,6 +60,23 @@ def _actor(api, world, role):
         fixit_owner = api.user("owner@fixit.example")
         api.as_(world.owner).patch("/tenants/acme/servicer-links/fixit", {"can_manage_locations": True})
         return api.member(fixit_owner, "fixit", "crew@fixit.example", ["technician"])
+    if role in CLIENT_ROLES:  # a portal account whose company is the samples' customer
+        account = (
+            api.as_(world.owner)
+            .post(
+                "/tenants/acme/portal-accounts",
+                {
+                    "email": f"{role.replace('_', '-')}@client.example",
+                    "name": role,
+                    "role": role,
+                    "customer_ids": [world.ids[SAMPLE_CUSTOMER]],
+                },
+            )
+            .json
+        )
+        return SimpleNamespace(
+            user_id=account["user_id"], token=api.issuer.token(account["user_id"], account["email"])
+        )
     return api.member(world.owner, "acme", f"{role.replace('_', '-')}@acme.example", [role])
 
 
@@ -82,6 +112,13 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
         event = prepared(sample, token, {"tenant_id": "acme"}, world.foreign_ids)
         if "{servicer_id}" in route.path:
             event = prepared(event, token, {"servicer_id": "acme-corp"})  # an instance acme never linked
+    elif relation == "other-customer":  # the same tenant, a customer the portal account was not given
+        other = {
+            **world.ids,
+            SAMPLE_CUSTOMER: world.ids[SAMPLE_OTHER_CUSTOMER],
+            SAMPLE_UNIT: world.ids["other-unit"],
+        }
+        event = prepared(sample, token, {"tenant_id": "acme"}, other)
     else:  # missing
         missing = dict.fromkeys(world.ids, MISSING_ID)
         event = prepared(sample, token, {"tenant_id": "acme"}, missing)
@@ -115,12 +152,14 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
     return result
 
 
-def _relations(route):
+def _relations(route, role):
     relations = ["own"]
     if "{tenant_id}" in route.path:
         relations += ["tenant:rival", "tenant:acme-corp", "tenant:no-such"]
     if OBJECT_PARAMS.search(route.path):
         relations += ["foreign-object", "missing"]
+    if role in CLIENT_ROLES and CUSTOMER_PARAMS.search(route.path) and "portal-accounts" not in route.path:
+        relations += ["other-customer"]
     return relations
 
 
@@ -132,7 +171,7 @@ def test_isolation_matrix(api, aws_env, runtime, role):
     bodies: dict[tuple, str] = {}
     for route in sorted(ROUTES, key=_run_order):
         # Refusals first, so an allowed write on acme's own object cannot change what they see.
-        for relation in [r for r in _relations(route) if r != "own"] + ["own"]:
+        for relation in [r for r in _relations(route, role) if r != "own"] + ["own"]:
             result = _cell(api, aws_env, route, role, actor, relation, world, leaks)
             bodies[(route.method, route.path, relation)] = result["body"]
         if actor is not None and "{tenant_id}" in route.path:

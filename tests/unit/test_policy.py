@@ -3,6 +3,7 @@
 import pytest
 
 from handoff.auth.policy import (
+    CLIENT_ROLES,
     POLICY,
     STAFF_ROLES,
     Action,
@@ -28,6 +29,15 @@ EXPECTED_TENANT_GRANTS = {
     Action.LOCATION_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     **{a: {Role.SYSTEM_ADMIN} for a in Action if a.value.startswith("servicer-link")},
     Action.LINKED_OWNERS_LIST: set(STAFF_ROLES),
+    Action.CUSTOMER_LIST: set(STAFF_ROLES | CLIENT_ROLES),
+    Action.CUSTOMER_READ: set(STAFF_ROLES | CLIENT_ROLES),
+    Action.CUSTOMER_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.CUSTOMER_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.UNIT_LIST: set(STAFF_ROLES | CLIENT_ROLES),
+    Action.UNIT_READ: set(STAFF_ROLES | CLIENT_ROLES),
+    Action.UNIT_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.UNIT_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} | set(CLIENT_ROLES),
+    **{a: {Role.SYSTEM_ADMIN, Role.ADMIN} for a in Action if a.value.startswith("portal-account")},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.

@@ -110,3 +110,28 @@ def idempotency(tenant_id: str, user_id: str, key: str) -> tuple[str, str]:
     """Scoped by tenant and caller: two tenants (or two users) using the same key never collide."""
     digest = hashlib.sha256(key.encode()).hexdigest()
     return f"{tenant_prefix(tenant_id)}IDEMPOTENCY", f"KEY#{user_id}#{digest}"
+
+
+def customers_partition(tenant_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}CUSTOMERS"
+
+
+def customer(tenant_id: str, customer_id: str) -> tuple[str, str]:
+    return customers_partition(tenant_id), f"CUST#{customer_id}"
+
+
+def by_name(name: str, item_id: str) -> str:
+    return f"NAME#{name.casefold()}#{item_id}"
+
+
+def name_prefix(prefix: str) -> str:
+    return f"NAME#{prefix.casefold()}"
+
+
+def unit(tenant_id: str, unit_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}UNIT#{unit_id}", "UNIT"
+
+
+def customer_units_partition(tenant_id: str, customer_id: str) -> str:
+    """A customer's units, by name (GSI1)."""
+    return f"{tenant_prefix(tenant_id)}UNITS#{customer_id}"

@@ -9,6 +9,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
@@ -68,6 +69,7 @@ class MembershipItem(Item, discriminator="membership"):
     active = BooleanAttribute(default=True)
     can_login = BooleanAttribute(default=True)
     merged_into = UnicodeAttribute(null=True)
+    customer_ids = UnicodeSetAttribute(null=True)  # a portal account's companies (client roles only)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
@@ -226,6 +228,23 @@ def search_members(
         keys.members_partition(tenant_id),
         range_condition,
         filter_condition=filter_condition,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, MembershipItem)], next_cursor=page.next_cursor)
+
+
+def search_portal_accounts(tenant_id: str, limit: int, cursor: str | None) -> Page[MembershipItem]:
+    """Portal accounts are the memberships with client roles: one Query on the by-name index, filtered."""
+    scope = f"portal-accounts|{tenant_id}"
+    is_portal = MembershipItem.roles.contains(Role.CUSTOMER.value) | MembershipItem.roles.contains(
+        Role.CLIENT_REP_MANAGER.value
+    )
+    results = MembershipItem.gsi1.query(
+        keys.members_partition(tenant_id),
+        Item.gsi1sk.startswith(keys.member_name_prefix("")),
+        filter_condition=is_portal,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )

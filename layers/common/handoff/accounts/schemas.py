@@ -132,6 +132,7 @@ class Place(BaseModel):
         default=None, description="The servicer instance whose link reaches here"
     )
     link_status: str | None = Field(default=None, description="active or suspended")
+    customer_ids: list[str] = Field(default=[], description="A portal account's client companies there")
 
 
 class MeOut(BaseModel):

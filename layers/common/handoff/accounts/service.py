@@ -88,6 +88,7 @@ def me(access: Access) -> MeOut:
             roles=sorted(m.role_set),
             active=m.active,
             can_login=m.can_login,
+            customer_ids=sorted(m.customer_ids or ()),
         )
         for m in memberships
         if not m.merged_into

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handoff import keys
 from handoff.accounts import repository
-from handoff.auth.policy import POLICY, Action, Role, Scope, is_allowed, is_allowed_for_servicer
+from handoff.auth.policy import CLIENT_ROLES, POLICY, Action, Role, Scope, is_allowed, is_allowed_for_servicer
 from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound
 from handoff.ids import is_tenant_id
@@ -27,6 +27,15 @@ class Access:
     tenant_id: str | None = None
     roles: frozenset[Role] = frozenset()
     servicer: ServicerGrant | None = None  # set when the caller works here through a servicer link
+    customer_ids: frozenset[str] = frozenset()  # a portal account's companies
+
+    @property
+    def is_portal_user(self) -> bool:
+        """Client roles only: sees its own companies' records and nothing else of the tenant."""
+        return bool(self.roles) and self.roles <= CLIENT_ROLES
+
+    def may_see_customer(self, customer_id: str) -> bool:
+        return not self.is_portal_user or customer_id in self.customer_ids
 
     @property
     def user_id(self) -> str:
@@ -72,7 +81,13 @@ def resolve(
     acting_on_self = path.get("user_id") == principal.user_id
     if not is_allowed(action, membership.role_set, acting_on_self=acting_on_self):
         raise Forbidden(f"your roles in this tenant do not allow {action.value}")
-    return Access(principal=principal, action=action, tenant_id=tenant_id, roles=membership.role_set)
+    return Access(
+        principal=principal,
+        action=action,
+        tenant_id=tenant_id,
+        roles=membership.role_set,
+        customer_ids=frozenset(membership.customer_ids or ()),
+    )
 
 
 def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Access:

@@ -67,6 +67,20 @@ class Action(StrEnum):
     SERVICER_GRANT_LOCATION = "servicer-link:grant-location"
     SERVICER_REVOKE_LOCATION = "servicer-link:revoke-location"
     LINKED_OWNERS_LIST = "linked-owner:list"
+    CUSTOMER_LIST = "customer:list"
+    CUSTOMER_READ = "customer:read"
+    CUSTOMER_CREATE = "customer:create"
+    CUSTOMER_UPDATE = "customer:update"
+    UNIT_LIST = "unit:list"
+    UNIT_READ = "unit:read"
+    UNIT_CREATE = "unit:create"
+    UNIT_UPDATE = "unit:update"
+    PORTAL_ACCOUNT_LIST = "portal-account:list"
+    PORTAL_ACCOUNT_READ = "portal-account:read"
+    PORTAL_ACCOUNT_CREATE = "portal-account:create"
+    PORTAL_ACCOUNT_UPDATE = "portal-account:update"
+    PORTAL_COMPANY_GRANT = "portal-account:grant-company"
+    PORTAL_COMPANY_REVOKE = "portal-account:revoke-company"
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,27 @@ POLICY: dict[Action, Rule] = {
         )
     },
     Action.LINKED_OWNERS_LIST: Rule(Scope.TENANT, _STAFF),
+    # Portal users (client roles) read their own companies and units, and update a unit's readings and PO
+    # number; which companies are theirs is the relation the services check (others answer 404).
+    Action.CUSTOMER_LIST: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES),
+    Action.CUSTOMER_READ: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES),
+    Action.CUSTOMER_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.CUSTOMER_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.UNIT_LIST: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES),
+    Action.UNIT_READ: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES),
+    Action.UNIT_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.UNIT_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
+    **{
+        action: Rule(Scope.TENANT, _MANAGERS)
+        for action in (
+            Action.PORTAL_ACCOUNT_LIST,
+            Action.PORTAL_ACCOUNT_READ,
+            Action.PORTAL_ACCOUNT_CREATE,
+            Action.PORTAL_ACCOUNT_UPDATE,
+            Action.PORTAL_COMPANY_GRANT,
+            Action.PORTAL_COMPANY_REVOKE,
+        )
+    },
 }
 
 

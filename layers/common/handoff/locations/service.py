@@ -10,7 +10,7 @@ from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.links import repository as links
 from handoff.locations import repository as repo
 from handoff.locations.schemas import LocationCreate, LocationOut, LocationPage, LocationPatch
-from handoff.store.pages import decode_cursor, encode_cursor
+from handoff.store.pages import page_of_ids
 
 SOURCE = "handoff.links"
 LOCATION_NOT_FOUND = "location not found"
@@ -56,16 +56,13 @@ def list_(
         return LocationPage(items=[_out(i) for i in page.items], next_cursor=page.next_cursor)
     # A restricted servicer pages through the locations granted to it (one BatchGetItem per page).
     scope = f"granted|{access.tenant}|{grant.servicer_id}|{name_prefix or ''}|{include_archived}"
-    offset = int((decode_cursor(cursor, scope) or {}).get("offset", 0))
-    granted = sorted(grant.approved_locations)
+    ids, next_cursor = page_of_ids(sorted(grant.approved_locations), limit, cursor, scope)
     items = [
         item
-        for item in repo.get_locations(access.tenant, granted[offset : offset + limit])
+        for item in repo.get_locations(access.tenant, ids)
         if (include_archived or not item.archived)
         and (not name_prefix or item.name.casefold().startswith(name_prefix.casefold()))
     ]
-    more = offset + limit < len(granted)
-    next_cursor = encode_cursor({"offset": offset + limit}, scope) if more else None
     return LocationPage(items=[_out(i) for i in items], next_cursor=next_cursor)
 
 

@@ -68,3 +68,10 @@ def first_page(results: ResultIterator[M], model: type[M], scope: str) -> Page[M
     raw = next(results.page_iter)
     items = [model.from_raw_data(item) for item in raw.get("Items", [])]
     return Page(items=items, next_cursor=encode_cursor(results.page_iter.last_evaluated_key, scope))
+
+
+def page_of_ids(ids: list[str], limit: int, cursor: str | None, scope: str) -> tuple[list[str], str | None]:
+    """One page of a known, sorted id set (what a caller is granted), and the cursor to the next."""
+    offset = int((decode_cursor(cursor, scope) or {}).get("offset", 0))
+    more = offset + limit < len(ids)
+    return ids[offset : offset + limit], encode_cursor({"offset": offset + limit}, scope) if more else None

@@ -1,0 +1,215 @@
+"""The customer access portal: customers, units and portal accounts."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from handoff.accounts import repository as account_repository
+from handoff.api.app import endpoint, lambda_entry, new_app
+from handoff.auth.access import Access
+from handoff.auth.policy import Action
+from handoff.portal import repository, service
+from handoff.portal.schemas import (
+    CustomerCreate,
+    CustomerOut,
+    CustomerPage,
+    CustomerPatch,
+    PortalAccountCreate,
+    PortalAccountOut,
+    PortalAccountPage,
+    PortalAccountPatch,
+    UnitCreate,
+    UnitOut,
+    UnitPage,
+    UnitPatch,
+)
+from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
+
+app = new_app()
+
+CUSTOMERS = "/tenants/<tenant_id>/customers"
+CUSTOMER = f"{CUSTOMERS}/<customer_id>"
+ACCOUNTS = "/tenants/<tenant_id>/portal-accounts"
+ACCOUNT = f"{ACCOUNTS}/<user_id>"
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
+Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
+Archived = Annotated[bool, Query(description="Include archived records")]
+
+
+@endpoint(
+    app, "GET", CUSTOMERS, action=Action.CUSTOMER_LIST, summary="List customers (a portal user: its own)"
+)
+def list_customers(
+    tenant_id: str,
+    access: Access,
+    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    include_archived: Archived = False,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> CustomerPage:
+    return service.list_customers(access, name_prefix, include_archived, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    CUSTOMERS,
+    action=Action.CUSTOMER_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Create a customer",
+)
+def create_customer(tenant_id: str, body: Annotated[CustomerCreate, Body()], access: Access) -> CustomerOut:
+    return service.create_customer(access, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    CUSTOMER,
+    action=Action.CUSTOMER_READ,
+    summary="Read a customer",
+    prefetch=repository.customer_keys,
+)
+def get_customer(tenant_id: str, customer_id: str, access: Access) -> CustomerOut:
+    return service.get_customer(access, customer_id)
+
+
+@endpoint(
+    app,
+    "PATCH",
+    CUSTOMER,
+    action=Action.CUSTOMER_UPDATE,
+    summary="Update or archive a customer",
+    prefetch=repository.customer_keys,
+)
+def update_customer(
+    tenant_id: str, customer_id: str, body: Annotated[CustomerPatch, Body()], access: Access
+) -> CustomerOut:
+    return service.update_customer(access, customer_id, body)
+
+
+@endpoint(app, "GET", f"{CUSTOMER}/units", action=Action.UNIT_LIST, summary="A customer's units, by name")
+def list_units(
+    tenant_id: str,
+    customer_id: str,
+    access: Access,
+    include_archived: Archived = False,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> UnitPage:
+    return service.list_units(access, customer_id, include_archived, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{CUSTOMER}/units",
+    action=Action.UNIT_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Add a unit (vehicle, equipment) to a customer",
+    prefetch=repository.customer_keys,
+)
+def create_unit(
+    tenant_id: str, customer_id: str, body: Annotated[UnitCreate, Body()], access: Access
+) -> UnitOut:
+    return service.create_unit(access, customer_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/units/<unit_id>",
+    action=Action.UNIT_READ,
+    summary="Read a unit",
+    prefetch=repository.unit_keys,
+)
+def get_unit(tenant_id: str, unit_id: str, access: Access) -> UnitOut:
+    return service.get_unit(access, unit_id)
+
+
+@endpoint(
+    app,
+    "PATCH",
+    "/tenants/<tenant_id>/units/<unit_id>",
+    action=Action.UNIT_UPDATE,
+    summary="Update a unit (portal users: readings and PO number only)",
+    prefetch=repository.unit_keys,
+)
+def update_unit(tenant_id: str, unit_id: str, body: Annotated[UnitPatch, Body()], access: Access) -> UnitOut:
+    return service.update_unit(access, unit_id, body)
+
+
+@endpoint(app, "GET", ACCOUNTS, action=Action.PORTAL_ACCOUNT_LIST, summary="List portal accounts")
+def list_accounts(
+    tenant_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> PortalAccountPage:
+    return service.list_accounts(access, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    ACCOUNTS,
+    action=Action.PORTAL_ACCOUNT_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Create a portal account for one or more customers",
+)
+def create_account(
+    tenant_id: str, body: Annotated[PortalAccountCreate, Body()], access: Access
+) -> PortalAccountOut:
+    """A portal account holds a client role only (customer or client_rep_manager), never a shop role."""
+    return service.create_account(access, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    ACCOUNT,
+    action=Action.PORTAL_ACCOUNT_READ,
+    summary="Read a portal account",
+    prefetch=account_repository.member_keys,
+)
+def get_account(tenant_id: str, user_id: str, access: Access) -> PortalAccountOut:
+    return service.get_account(access, user_id)
+
+
+@endpoint(
+    app,
+    "PATCH",
+    ACCOUNT,
+    action=Action.PORTAL_ACCOUNT_UPDATE,
+    summary="Rename, deactivate or lock an account",
+    prefetch=account_repository.member_keys,
+)
+def update_account(
+    tenant_id: str, user_id: str, body: Annotated[PortalAccountPatch, Body()], access: Access
+) -> PortalAccountOut:
+    return service.update_account(access, user_id, body)
+
+
+@endpoint(
+    app,
+    "PUT",
+    f"{ACCOUNT}/companies/<customer_id>",
+    action=Action.PORTAL_COMPANY_GRANT,
+    summary="Give the account one more company",
+    prefetch=account_repository.member_keys,
+)
+def grant_company(tenant_id: str, user_id: str, customer_id: str, access: Access) -> PortalAccountOut:
+    return service.grant_company(access, user_id, customer_id)
+
+
+@endpoint(
+    app,
+    "DELETE",
+    f"{ACCOUNT}/companies/<customer_id>",
+    action=Action.PORTAL_COMPANY_REVOKE,
+    summary="Take one company away from the account",
+    prefetch=account_repository.member_keys,
+)
+def revoke_company(tenant_id: str, user_id: str, customer_id: str, access: Access) -> PortalAccountOut:
+    return service.revoke_company(access, user_id, customer_id)
+
+
+lambda_handler = lambda_entry(app)

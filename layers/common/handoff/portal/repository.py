@@ -1,0 +1,174 @@
+"""Data access for customers and units (portal accounts are memberships: see accounts.repository)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.expressions.condition import Condition
+
+from handoff import keys
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
+from handoff.ids import new_id, utc_now
+from handoff.store import reads
+from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.table import Item, transaction
+
+
+class CustomerItem(Item, discriminator="customer"):
+    tenant_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    contact_email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    requires_invoice_authorization = BooleanAttribute(default=False)
+    archived = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+class UnitItem(Item, discriminator="unit"):
+    tenant_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute(default="vehicle")
+    identifier = UnicodeAttribute(null=True)
+    make = UnicodeAttribute(null=True)
+    model = UnicodeAttribute(null=True)
+    year = NumberAttribute(null=True)
+    odometer = NumberAttribute(null=True)
+    hours = NumberAttribute(null=True)
+    po_number = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+def new_customer(tenant_id: str, created_by: str, **fields: Any) -> CustomerItem:
+    customer_id = new_id()
+    pk, sk = keys.customer(tenant_id, customer_id)
+    now = utc_now()
+    return CustomerItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        customer_id=customer_id,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.customers_partition(tenant_id),
+        gsi1sk=keys.by_name(fields["name"], customer_id),
+        **fields,
+    )
+
+
+def new_unit(tenant_id: str, customer_id: str, created_by: str, **fields: Any) -> UnitItem:
+    unit_id = new_id()
+    pk, sk = keys.unit(tenant_id, unit_id)
+    now = utc_now()
+    return UnitItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        unit_id=unit_id,
+        customer_id=customer_id,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.customer_units_partition(tenant_id, customer_id),
+        gsi1sk=keys.by_name(fields["name"], unit_id),
+        **fields,
+    )
+
+
+def customer_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.customer(path["tenant_id"], path["customer_id"])]
+
+
+def unit_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.unit(path["tenant_id"], path["unit_id"])]
+
+
+def get_customer(tenant_id: str, customer_id: str) -> CustomerItem | None:
+    return reads.get(CustomerItem, keys.customer(tenant_id, customer_id))
+
+
+def get_customers(tenant_id: str, customer_ids: Sequence[str]) -> list[CustomerItem]:
+    """One BatchGetItem; the existing ones, in the order asked."""
+    wanted = [keys.customer(tenant_id, i) for i in customer_ids]
+    reads.prefetch(wanted)
+    return [item for key in wanted if (item := reads.get(CustomerItem, key)) is not None]
+
+
+def get_unit(tenant_id: str, unit_id: str) -> UnitItem | None:
+    return reads.get(UnitItem, keys.unit(tenant_id, unit_id))
+
+
+def _by_name(
+    partition: str,
+    name_prefix: str | None,
+    archived: bool,
+    limit: int,
+    cursor: str | None,
+    scope: str,
+    model: type[Item],
+) -> Page[Item]:
+    results = model.gsi1.query(
+        partition,
+        Item.gsi1sk.startswith(keys.name_prefix(name_prefix or "")),
+        filter_condition=None if archived else _not_archived(model),
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    return first_page(results, Item, scope)
+
+
+def _not_archived(model: type[Item]) -> Condition:
+    return model.archived == False  # type: ignore[attr-defined]  # noqa: E712
+
+
+def list_customers(
+    tenant_id: str, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> Page[Item]:
+    scope = f"customers|{tenant_id}|{name_prefix or ''}|{include_archived}"
+    return _by_name(
+        keys.customers_partition(tenant_id), name_prefix, include_archived, limit, cursor, scope, CustomerItem
+    )
+
+
+def list_units(
+    tenant_id: str, customer_id: str, include_archived: bool, limit: int, cursor: str | None
+) -> Page[Item]:
+    scope = f"units|{tenant_id}|{customer_id}|{include_archived}"
+    return _by_name(
+        keys.customer_units_partition(tenant_id, customer_id),
+        None,
+        include_archived,
+        limit,
+        cursor,
+        scope,
+        UnitItem,
+    )
+
+
+def save(item: CustomerItem | UnitItem, event: Envelope) -> None:
+    item.updated_at = utc_now()
+    item.gsi1sk = keys.by_name(
+        item.name, item.customer_id if isinstance(item, CustomerItem) else item.unit_id
+    )
+    with transaction() as tx:
+        tx.save(item)
+        tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

@@ -1,0 +1,140 @@
+"""Request and response models of the portal context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from handoff.accounts.schemas import Email
+from handoff.ids import ULID_PATTERN
+from handoff.schema import PatchModel, WriteModel
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+() .-]+$")
+]
+CustomerId = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
+Reading = Annotated[float, Field(ge=0, le=100_000_000)]
+UnitKind = Literal["vehicle", "equipment", "other"]
+
+
+class CustomerCreate(WriteModel):
+    name: Name
+    contact_email: Email | None = None
+    phone: Phone | None = None
+    requires_invoice_authorization: bool = False
+
+
+class CustomerPatch(PatchModel):
+    clearable = frozenset({"contact_email", "phone"})
+
+    name: Name | None = None
+    contact_email: Email | None = None
+    phone: Phone | None = None
+    requires_invoice_authorization: bool | None = None
+    archived: bool | None = None
+
+
+class CustomerOut(BaseModel):
+    customer_id: str
+    name: str
+    contact_email: str | None
+    phone: str | None
+    requires_invoice_authorization: bool
+    archived: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CustomerPage(BaseModel):
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+class UnitCreate(WriteModel):
+    name: Name
+    kind: UnitKind = "vehicle"
+    identifier: Text | None = Field(default=None, description="VIN, serial or asset number")
+    make: Text | None = None
+    model: Text | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    odometer: Reading | None = None
+    hours: Reading | None = None
+    po_number: Text | None = None
+
+
+class UnitPatch(PatchModel):
+    """Portal users may change only `odometer`, `hours` and `po_number` of their own units."""
+
+    clearable = frozenset({"identifier", "make", "model", "year", "po_number"})
+
+    name: Name | None = None
+    kind: UnitKind | None = None
+    identifier: Text | None = None
+    make: Text | None = None
+    model: Text | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    odometer: Reading | None = None
+    hours: Reading | None = None
+    po_number: Text | None = None
+    archived: bool | None = None
+
+
+class UnitOut(BaseModel):
+    unit_id: str
+    customer_id: str
+    name: str
+    kind: str
+    identifier: str | None
+    make: str | None
+    model: str | None
+    year: int | None
+    odometer: float | None
+    hours: float | None
+    po_number: str | None
+    archived: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class UnitPage(BaseModel):
+    items: list[UnitOut]
+    next_cursor: str | None
+
+
+class PortalAccountCreate(WriteModel):
+    email: Email
+    name: Name
+    role: Literal["customer", "client_rep_manager"] = Field(
+        description="customer: a customer's own user; client_rep_manager: a client-side manager of companies"
+    )
+    customer_ids: Annotated[list[CustomerId], Field(min_length=1, max_length=50)]
+
+
+class PortalAccountPatch(PatchModel):
+    name: Name | None = None
+    active: bool | None = None
+    can_login: bool | None = None
+
+
+class PortalAccountOut(BaseModel):
+    user_id: str
+    email: str
+    name: str
+    role: str
+    customer_ids: list[str]
+    active: bool
+    can_login: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PortalAccountPage(BaseModel):
+    items: list[PortalAccountOut]
+    next_cursor: str | None
