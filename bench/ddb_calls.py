@@ -18,10 +18,14 @@ from devstack import aws, template
 from devstack.issuer import DevIssuer
 from devstack.runtime import Runtime
 from devstack.samples import (
+    SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
     SAMPLE_LOCATION,
+    SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
+    SAMPLE_UNIT,
     SAMPLE_USER,
     all_samples,
     invoke,
@@ -37,6 +41,8 @@ from handoff.links import service as links
 from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
+from handoff.portal import service as portal
+from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
 from handoff.store.table import client
 from handoff.webhooks import service as webhooks
 from handoff.webhooks.schemas import SubscriptionCreate
@@ -78,6 +84,15 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         )
     links.create(admin, LinkCreate(servicer_id="fixit", restricted_locations=True))
     links.grant_location(admin, "fixit", ids[SAMPLE_LOCATION])
+    ids[SAMPLE_CUSTOMER] = portal.create_customer(admin, CustomerCreate(name="Northwind")).customer_id
+    ids[SAMPLE_OTHER_CUSTOMER] = portal.create_customer(admin, CustomerCreate(name="Southwind")).customer_id
+    ids[SAMPLE_UNIT] = portal.create_unit(
+        admin, ids[SAMPLE_CUSTOMER], UnitCreate(name="Truck", odometer=1)
+    ).unit_id
+    account = PortalAccountCreate(
+        email="fleet@x.io", name="Fleet", role="customer", customer_ids=[ids[SAMPLE_CUSTOMER]]
+    )
+    ids[SAMPLE_PORTAL_USER] = portal.create_account(admin, account).user_id
     return ids
 
 

@@ -319,6 +319,8 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
             current.roles = sorted(r.value for r in merged.roles)
             current.active = merged.active
             current.can_login = merged.can_login
+        companies = set(current.customer_ids or ()) | set(duplicate.customer_ids or ())
+        current.customer_ids = companies or None  # client companies move over with the membership
         by_tenant[duplicate.tenant_id] = changed[duplicate.tenant_id] = current
     if len(changed) + len(duplicate_memberships) + len(duplicates) + 2 > 100:
         raise Conflict("too many memberships to merge at once; merge fewer identities per request")
