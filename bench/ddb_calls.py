@@ -104,7 +104,7 @@ def _report(route: template.Route, status: int, calls: Counter[str]) -> None:
 def main() -> None:
     os.environ.update(aws.LOCAL_CREDENTIALS)
     issuer = DevIssuer.in_directory(Path(tempfile.mkdtemp()))
-    with mock_aws():
+    with mock_aws(config=aws.MOTO_CONFIG):
         provisioned = aws.provision(
             {**issuer.environment(), **aws.LOCAL_SETTINGS, "WEBHOOK_RETRY_SCHEDULE": "0"}
         )

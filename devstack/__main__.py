@@ -17,6 +17,7 @@ STATE_FILE = STATE_DIR / "state.json"
 
 
 def serve(port: int, moto_port: int, seed: bool) -> None:
+    import requests
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import run_simple
 
@@ -29,6 +30,7 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     endpoint = f"http://127.0.0.1:{moto_port}"
+    requests.post(f"{endpoint}/moto-api/config", json=aws.MOTO_CONFIG, timeout=5)
     os.environ.update(aws.LOCAL_CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     issuer = DevIssuer.in_directory(STATE_DIR)

@@ -80,6 +80,29 @@ def _create_queues(resolver: template.Resolver, created: Provisioned) -> None:
         created.attributes[(logical, "QueueName")] = name
 
 
+def _create_state_machines(resolver: template.Resolver, created: Provisioned) -> None:
+    """Each state machine from its ASL file, with the template's DefinitionSubstitutions applied."""
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    for logical, resource in template.resources("AWS::Serverless::StateMachine").items():
+        props = resource["Properties"]
+        definition = (template.ROOT / props["DefinitionUri"]).read_text()
+        for name, value in (props.get("DefinitionSubstitutions") or {}).items():
+            definition = definition.replace("${" + name + "}", str(resolver.resolve(value)))
+        name = f"handoff-local-{logical}"
+        arn = sfn.create_state_machine(
+            name=name,
+            definition=definition,
+            roleArn=f"arn:aws:iam::{ACCOUNT}:role/handoff-local",
+            type="STANDARD",
+        )["stateMachineArn"]
+        created.refs[logical] = arn
+        created.attributes[(logical, "Name")] = name
+
+
+# moto runs state machines only when asked to (tests: mock_aws(config=...); server: POST /moto-api/config).
+MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
+
+
 def provision(overrides: dict[str, str]) -> Provisioned:
     """Creates tables, queues, buckets and buses exactly as template.yaml declares them."""
     make_dynamodb_writes_atomic()
@@ -96,6 +119,7 @@ def provision(overrides: dict[str, str]) -> Provisioned:
     for logical, resource in template.resources("AWS::Events::EventBus").items():
         created.refs[logical] = resolver.resolve(resource["Properties"]["Name"])
         events.create_event_bus(Name=created.refs[logical])
+    _create_state_machines(resolver, created)
     # Everything else is named after its logical id (functions run in-process, Cognito is the dev issuer).
     for logical in template.load()["Resources"]:
         created.refs.setdefault(logical, logical)

@@ -31,13 +31,13 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> DevIssuer:
 
 
 # Webhook retries back to back in tests (production waits 5 s, 5 min, 30 min, ...).
-TEST_SETTINGS = {"WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0,0,0"}
+TEST_SETTINGS = {"WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0,0,0", "BOOKING_SUGGESTION_TTL_SECONDS": "1"}
 
 
 @pytest.fixture
 def aws_env(issuer: DevIssuer) -> Iterator[aws.Provisioned]:
     """A fresh embedded AWS for each test: every resource of template.yaml, empty."""
-    with mock_aws():
+    with mock_aws(config=aws.MOTO_CONFIG):
         provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS, **TEST_SETTINGS})
         aws.apply_environment(provisioned.environment)
         os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"

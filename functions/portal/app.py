@@ -9,6 +9,11 @@ from handoff.accounts import repository as account_repository
 from handoff.api.app import endpoint, lambda_entry, new_app
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
+from handoff.bookings import repository as booking_repository
+from handoff.bookings import service as bookings
+from handoff.bookings.domain import Status, Step
+from handoff.bookings.schemas import BookingAction, BookingCreate, BookingOut, BookingPage, BookingStep
+from handoff.ids import ULID_PATTERN
 from handoff.portal import repository, service
 from handoff.portal.schemas import (
     CustomerCreate,
@@ -210,6 +215,70 @@ def grant_company(tenant_id: str, user_id: str, customer_id: str, access: Access
 )
 def revoke_company(tenant_id: str, user_id: str, customer_id: str, access: Access) -> PortalAccountOut:
     return service.revoke_company(access, user_id, customer_id)
+
+
+BOOKINGS = "/tenants/<tenant_id>/booking-requests"
+BOOKING = f"{BOOKINGS}/<booking_id>"
+
+
+@endpoint(app, "GET", BOOKINGS, action=Action.BOOKING_LIST, summary="The booking board, newest first")
+def list_bookings(
+    tenant_id: str,
+    access: Access,
+    status: Annotated[Status, Query(description="The board's column")] = Status.REQUESTED,
+    customer_id: Annotated[
+        str | None, Query(pattern=ULID_PATTERN, description="One customer's bookings")
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> BookingPage:
+    """Shop: one status at a time; a portal user: its company's bookings (name `customer_id` when it has
+    several)."""
+    return bookings.list_(access, status, customer_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    BOOKINGS,
+    action=Action.BOOKING_REQUEST,
+    status=HTTPStatus.CREATED,
+    summary="Ask for a slot for a unit",
+)
+def request_booking(tenant_id: str, body: Annotated[BookingCreate, Body()], access: Access) -> BookingOut:
+    return bookings.request(access, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    BOOKING,
+    action=Action.BOOKING_READ,
+    summary="A booking request and its history",
+    prefetch=booking_repository.booking_keys,
+)
+def get_booking(tenant_id: str, booking_id: str, access: Access) -> BookingOut:
+    return bookings.get(access, booking_id)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{BOOKING}/<action>",
+    action=Action.BOOKING_ACT,
+    summary="decline, suggest, accept, reject, confirm or confirm-with-estimate",
+    prefetch=booking_repository.booking_keys,
+)
+def act_on_booking(
+    tenant_id: str,
+    booking_id: str,
+    action: BookingAction,
+    body: Annotated[BookingStep, Body()],
+    access: Access,
+) -> BookingOut:
+    """The shop declines (with a reason), suggests, confirms, or confirms and opens a draft estimate; the
+    customer accepts, rejects or counter-suggests. A suggestion left unanswered expires."""
+    return bookings.act(access, booking_id, Step(action.value), body)
 
 
 lambda_handler = lambda_entry(app)

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import boto3
 
 from devstack.samples import (
+    SAMPLE_BOOKING,
     SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
@@ -116,7 +117,17 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
             "customer_ids": customers[:1],
         },
     ).json["user_id"]
+    booking = admin.post(
+        f"/tenants/{tenant_id}/booking-requests",
+        {"unit_id": units[0], "slot": "2030-06-01T09:00:00+02:00", "description": "Service"},
+    ).json["booking_id"]
+    other_booking = admin.post(
+        f"/tenants/{tenant_id}/booking-requests",
+        {"unit_id": units[1], "slot": "2030-06-01T09:00:00+02:00", "description": "Service"},
+    ).json["booking_id"]
     return {
+        "other-booking": other_booking,
+        SAMPLE_BOOKING: booking,
         SAMPLE_CUSTOMER: customers[0],
         SAMPLE_OTHER_CUSTOMER: customers[1],
         SAMPLE_UNIT: units[0],

@@ -38,6 +38,11 @@ EXPECTED_TENANT_GRANTS = {
     Action.UNIT_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.UNIT_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} | set(CLIENT_ROLES),
     **{a: {Role.SYSTEM_ADMIN, Role.ADMIN} for a in Action if a.value.startswith("portal-account")},
+    **{
+        a: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} | set(CLIENT_ROLES)
+        for a in Action
+        if a.value.startswith("booking:")
+    },
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.

@@ -20,6 +20,12 @@ def sqs() -> Any:
     return boto3.client("sqs", region_name=region())
 
 
+@lru_cache(maxsize=1)
+def sfn() -> Any:
+    return boto3.client("stepfunctions", region_name=region())
+
+
 def clear() -> None:
     events.cache_clear()
     sqs.cache_clear()
+    sfn.cache_clear()

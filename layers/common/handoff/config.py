@@ -48,6 +48,11 @@ class WebhookSettings(BaseModel):
     secret_overlap_seconds: int = Field(86400, alias="WEBHOOK_SECRET_OVERLAP_SECONDS")
 
 
+class WorkflowSettings(BaseModel):
+    booking_expiry_state_machine_arn: str = Field(min_length=1, alias="BOOKING_EXPIRY_STATE_MACHINE_ARN")
+    booking_suggestion_ttl_seconds: int = Field(ge=1, alias="BOOKING_SUGGESTION_TTL_SECONDS")
+
+
 class SettingsError(RuntimeError):
     pass
 
@@ -77,6 +82,11 @@ def webhook_settings() -> WebhookSettings:
     return load(WebhookSettings)
 
 
+@lru_cache(maxsize=1)
+def workflow_settings() -> WorkflowSettings:
+    return load(WorkflowSettings)
+
+
 def clear() -> None:
-    for cached in (settings, publisher_settings, webhook_settings):
+    for cached in (settings, publisher_settings, webhook_settings, workflow_settings):
         cached.cache_clear()

@@ -135,3 +135,24 @@ def unit(tenant_id: str, unit_id: str) -> tuple[str, str]:
 def customer_units_partition(tenant_id: str, customer_id: str) -> str:
     """A customer's units, by name (GSI1)."""
     return f"{tenant_prefix(tenant_id)}UNITS#{customer_id}"
+
+
+def booking(tenant_id: str, booking_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}BOOKING#{booking_id}", "BOOKING"
+
+
+def bookings_by_status(tenant_id: str, status: str) -> str:
+    """The shop's booking board: one partition per status, newest first (ULID sort keys)."""
+    return f"{tenant_prefix(tenant_id)}BOOKINGS#{status}"
+
+
+def customer_bookings(tenant_id: str, customer_id: str) -> str:
+    return f"{tenant_prefix(tenant_id)}CUSTOMER#{customer_id}#BOOKINGS"
+
+
+def booking_sort(booking_id: str) -> str:
+    return f"BK#{booking_id}"
+
+
+def estimate(tenant_id: str, estimate_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}ESTIMATE#{estimate_id}", "ESTIMATE"

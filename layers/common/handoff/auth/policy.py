@@ -81,6 +81,10 @@ class Action(StrEnum):
     PORTAL_ACCOUNT_UPDATE = "portal-account:update"
     PORTAL_COMPANY_GRANT = "portal-account:grant-company"
     PORTAL_COMPANY_REVOKE = "portal-account:revoke-company"
+    BOOKING_LIST = "booking:list"
+    BOOKING_READ = "booking:read"
+    BOOKING_REQUEST = "booking:request"
+    BOOKING_ACT = "booking:act"
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,11 @@ POLICY: dict[Action, Rule] = {
             Action.PORTAL_COMPANY_REVOKE,
         )
     },
+    # Which side may take which booking step is the booking's own rule (bookings.domain), not the policy's.
+    Action.BOOKING_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
+    Action.BOOKING_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
+    Action.BOOKING_REQUEST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
+    Action.BOOKING_ACT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
 }
 
 

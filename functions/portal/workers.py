@@ -1,0 +1,12 @@
+"""The portal's event-driven side: a booking suggestion's deadline, told by its Step Functions timer."""
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handoff.bookings import service
+
+
+def expiry_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, bool]:
+    detail = event["detail"]
+    return {"expired": service.expire(detail["tenant_id"], detail["booking_id"], int(detail["version"]))}

@@ -1,0 +1,141 @@
+"""Data access for booking requests (history inside the item) and the draft estimate a booking can open."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
+
+from handoff import keys
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
+from handoff.ids import new_id, utc_now
+from handoff.store import reads
+from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.table import Item, transaction
+
+
+class BookingItem(Item, discriminator="booking"):
+    tenant_id = UnicodeAttribute()
+    booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    description = UnicodeAttribute()
+    status = UnicodeAttribute()
+    slot = UTCDateTimeAttribute()
+    pending_slot = UTCDateTimeAttribute(null=True)
+    suggested_by = UnicodeAttribute(null=True)
+    estimate_id = UnicodeAttribute(null=True)
+    history = JSONAttribute(default=list)  # append-only: who, when, which step, which slot, note
+    requested_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    def record(self, step: str, side: str, by: str, slot: datetime | None, note: str | None) -> None:
+        entry: dict[str, Any] = {"at": utc_now().isoformat(), "step": step, "side": side, "by": by}
+        entry.update({"slot": slot.isoformat() if slot else None, "note": note, "status": self.status})
+        self.history = [*self.history, entry]
+
+    def place_on_board(self) -> None:
+        self.gsi1pk = keys.bookings_by_status(self.tenant_id, self.status)
+
+
+class EstimateItem(Item, discriminator="estimate"):
+    """A draft estimate opened from a booking; the estimates context fills in its lines."""
+
+    tenant_id = UnicodeAttribute()
+    estimate_id = UnicodeAttribute()
+    booking_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    status = UnicodeAttribute(default="draft")
+    created_at = UTCDateTimeAttribute()
+
+
+def new_booking(
+    tenant_id: str, customer_id: str, unit_id: str, slot: datetime, description: str, requested_by: str
+) -> BookingItem:
+    booking_id = new_id()
+    pk, sk = keys.booking(tenant_id, booking_id)
+    now = utc_now()
+    item = BookingItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        booking_id=booking_id,
+        customer_id=customer_id,
+        unit_id=unit_id,
+        description=description,
+        status="requested",
+        slot=slot,
+        requested_by=requested_by,
+        created_at=now,
+        updated_at=now,
+        gsi1sk=keys.booking_sort(booking_id),
+        gsi2pk=keys.customer_bookings(tenant_id, customer_id),
+        gsi2sk=keys.booking_sort(booking_id),
+    )
+    item.place_on_board()
+    return item
+
+
+def new_estimate(booking: BookingItem) -> EstimateItem:
+    estimate_id = new_id()
+    pk, sk = keys.estimate(booking.tenant_id, estimate_id)
+    return EstimateItem(
+        pk,
+        sk,
+        tenant_id=booking.tenant_id,
+        estimate_id=estimate_id,
+        booking_id=booking.booking_id,
+        customer_id=booking.customer_id,
+        unit_id=booking.unit_id,
+        created_at=utc_now(),
+    )
+
+
+def booking_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.booking(path["tenant_id"], path["booking_id"])]
+
+
+def get_booking(tenant_id: str, booking_id: str) -> BookingItem | None:
+    return reads.get(BookingItem, keys.booking(tenant_id, booking_id))
+
+
+def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[BookingItem]:
+    """The shop's board: one Query of one status, newest first."""
+    scope = f"bookings|{tenant_id}|{status}"
+    results = BookingItem.gsi1.query(
+        keys.bookings_by_status(tenant_id, status),
+        scan_index_forward=False,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, BookingItem)], next_cursor=page.next_cursor)
+
+
+def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None) -> Page[BookingItem]:
+    """A customer's bookings, newest first: one Query."""
+    scope = f"customer-bookings|{tenant_id}|{customer_id}"
+    results = BookingItem.gsi2.query(
+        keys.customer_bookings(tenant_id, customer_id),
+        scan_index_forward=False,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, BookingItem)], next_cursor=page.next_cursor)
+
+
+def save(item: BookingItem, event: Envelope, estimate: EstimateItem | None = None) -> None:
+    """The booking (versioned), its event and, when one is opened, the draft estimate: one transaction."""
+    item.updated_at = utc_now()
+    item.place_on_board()
+    with transaction() as tx:
+        tx.save(item)
+        if estimate is not None:
+            tx.save(estimate, condition=Item.pk.does_not_exist())
+        tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
