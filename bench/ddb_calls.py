@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from devstack import aws, template
 from devstack.issuer import DevIssuer
 from devstack.runtime import Runtime
 from devstack.samples import (
+    SAMPLE_BOOKING,
     SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
@@ -37,6 +39,8 @@ from handoff.accounts.schemas import MemberCreate, TenantCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
+from handoff.bookings import service as bookings
+from handoff.bookings.schemas import BookingCreate
 from handoff.links import service as links
 from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
@@ -93,6 +97,10 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         email="fleet@x.io", name="Fleet", role="customer", customer_ids=[ids[SAMPLE_CUSTOMER]]
     )
     ids[SAMPLE_PORTAL_USER] = portal.create_account(admin, account).user_id
+    slot = datetime(2030, 6, 1, 9, tzinfo=UTC)
+    ids[SAMPLE_BOOKING] = bookings.request(
+        admin, BookingCreate(unit_id=ids[SAMPLE_UNIT], slot=slot, description="x")
+    ).booking_id
     return ids
 
 
