@@ -3,7 +3,7 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from handoff.accounts import repository, service
 from handoff.accounts.schemas import (
@@ -19,15 +19,11 @@ from handoff.accounts.schemas import (
     TenantPatch,
 )
 from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
-from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
 
 app = new_app()
-
-IfMatch = Annotated[str | None, Header(alias="if-match", description='The version you last read, e.g. "3"')]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
-Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
 
 
 @endpoint(

@@ -3,9 +3,10 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.links import repository as link_repository
@@ -14,7 +15,6 @@ from handoff.links.schemas import LinkCreate, LinkedOwnerPage, LinkOut, LinkPage
 from handoff.locations import repository as location_repository
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate, LocationOut, LocationPage, LocationPatch
-from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
 
 app = new_app()
 
@@ -22,9 +22,6 @@ LOCATIONS = "/tenants/<tenant_id>/locations"
 LOCATION = f"{LOCATIONS}/<location_id>"
 LINKS = "/tenants/<tenant_id>/servicer-links"
 LINK = f"{LINKS}/<servicer_id>"
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
-Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
-IfMatch = Annotated[str | None, Header(alias="if-match", description='The version you last read, e.g. "3"')]
 
 
 @endpoint(app, "GET", LOCATIONS, action=Action.LOCATION_LIST, summary="List locations by name")

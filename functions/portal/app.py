@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from handoff.accounts import repository as account_repository
 from handoff.api.app import endpoint, lambda_entry, new_app
+from handoff.api.params import DEFAULT_LIMIT, Archived, Cursor, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.bookings import repository as booking_repository
@@ -29,7 +30,6 @@ from handoff.portal.schemas import (
     UnitPage,
     UnitPatch,
 )
-from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
 
 app = new_app()
 
@@ -37,9 +37,6 @@ CUSTOMERS = "/tenants/<tenant_id>/customers"
 CUSTOMER = f"{CUSTOMERS}/<customer_id>"
 ACCOUNTS = "/tenants/<tenant_id>/portal-accounts"
 ACCOUNT = f"{ACCOUNTS}/<user_id>"
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
-Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
-Archived = Annotated[bool, Query(description="Include archived records")]
 
 
 @endpoint(

@@ -3,12 +3,12 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from handoff.api.app import endpoint, lambda_entry, new_app
+from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
-from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
 from handoff.webhooks import repository, service
 from handoff.webhooks.schemas import (
     DeliveryPage,
@@ -26,8 +26,6 @@ app = new_app()
 
 SUBSCRIPTIONS = "/tenants/<tenant_id>/webhook-subscriptions"
 SUBSCRIPTION = f"{SUBSCRIPTIONS}/<subscription_id>"
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
-Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
 
 
 @endpoint(app, "GET", SUBSCRIPTIONS, action=Action.WEBHOOK_LIST, summary="List webhook subscriptions")

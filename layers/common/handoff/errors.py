@@ -65,3 +65,11 @@ class Invalid(HandoffError):
     def __init__(self, field: str, reason: str, *, location: str = "body"):
         where = f"{location}.{field}"
         super().__init__(f"{where}: {reason}", details=[{"field": where, "reason": reason, "type": "rule"}])
+
+
+def check_version(expected: int | None, actual: int | None) -> None:
+    """An `If-Match` version that is not the stored one: the caller read a state that no longer exists."""
+    if expected is not None and expected != actual:
+        raise Conflict(
+            f"version {expected} is stale; the current version is {actual}", code="version_conflict"
+        )

@@ -19,7 +19,7 @@ from handoff.accounts.schemas import (
 )
 from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
-from handoff.errors import Conflict, Forbidden, NotFound
+from handoff.errors import Conflict, Forbidden, NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.links import repository as links
 from handoff.store.pages import MAX_LIMIT
@@ -58,13 +58,6 @@ def tenant_out(item: repo.TenantItem) -> TenantOut:
 
 def member_out(item: repo.MembershipItem) -> MemberOut:
     return MemberOut.model_validate(item, from_attributes=True)
-
-
-def _check_version(expected: int | None, actual: int | None) -> None:
-    if expected is not None and expected != actual:
-        raise Conflict(
-            f"version {expected} is stale; the current version is {actual}", code="version_conflict"
-        )
 
 
 def _live_identity(access: Access) -> repo.UserItem | None:
@@ -154,7 +147,7 @@ def update_tenant(access: Access, patch: TenantPatch, expected_version: int | No
     tenant = repo.get_tenant(access.tenant)
     if tenant is None:
         raise NotFound(TENANT_NOT_FOUND)
-    _check_version(expected_version, tenant.version)
+    check_version(expected_version, tenant.version)
     changes = {
         k: v for k, v in patch.model_dump(exclude_unset=True).items() if not (k == "name" and v is None)
     }
@@ -235,7 +228,7 @@ def update_member(
         raise Conflict(
             "this membership belongs to a retired login and cannot change", code="identity_retired"
         )
-    _check_version(expected_version, membership.version)
+    check_version(expected_version, membership.version)
     after = domain.change_member(
         actor_id=access.user_id,
         actor_roles=access.roles,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from handoff.auth.access import Access
-from handoff.errors import Conflict, NotFound
+from handoff.errors import NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.links import repository as links
 from handoff.locations import repository as repo
@@ -90,11 +90,8 @@ def update(
     access: Access, location_id: str, patch: LocationPatch, expected_version: int | None
 ) -> LocationOut:
     item = _visible(access, location_id)
-    if expected_version is not None and expected_version != item.version:
-        raise Conflict(f"version {expected_version} is stale; the current version is {item.version}")
+    check_version(expected_version, item.version)
     changes = patch.model_dump(exclude_unset=True)
-    if changes.get("name", "") is None:
-        changes.pop("name")
     was_archived = item.archived
     for field, value in changes.items():
         setattr(item, field, value)

@@ -1,0 +1,14 @@
+"""Request parameters every context uses the same way: paging, optimistic concurrency."""
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
+
+from handoff.store.pages import DEFAULT_LIMIT, MAX_LIMIT
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}")]
+Cursor = Annotated[str | None, Query(max_length=2048, description="`next_cursor` of the previous page")]
+IfMatch = Annotated[str | None, Header(alias="if-match", description='The version you last read, e.g. "3"')]
+Archived = Annotated[bool, Query(description="Include archived records")]
+
+__all__ = ["DEFAULT_LIMIT", "Archived", "Cursor", "IfMatch", "Limit"]
