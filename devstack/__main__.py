@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import threading
@@ -27,6 +28,8 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
     from devstack.openapi import document
     from devstack.runtime import Runtime
 
+    # The functions log one JSON line per request; the two HTTP servers' access logs would only repeat it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
     moto.start()
     endpoint = f"http://127.0.0.1:{moto_port}"
