@@ -36,10 +36,6 @@ class Provisioned:
     attributes: dict[tuple[str, str], str] = field(default_factory=dict)  # (logical id, attribute) -> value
     environment: dict[str, str] = field(default_factory=dict)  # what the functions see
 
-    @property
-    def physical(self) -> dict[str, str]:
-        return self.refs
-
 
 def _create_table(logical: str, props: dict[str, Any], created: Provisioned) -> None:
     name = f"handoff-local-{logical}"

@@ -29,7 +29,7 @@ def test_merging_moves_memberships_and_retires_the_duplicate(api, acme, aws_env)
     assert retired["active"] is False and retired["merged_into"] == survivor.user_id
     audit = (
         boto3.resource("dynamodb")
-        .Table(aws_env.physical["Table"])
+        .Table(aws_env.refs["Table"])
         .query(KeyConditionExpression=Key("PK").eq(keys.audit("acme", "x")[0]))["Items"]
     )
     assert [a["action"] for a in audit if a["action"] == "identity.merged"] == ["identity.merged"]

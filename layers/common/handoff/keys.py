@@ -28,14 +28,6 @@ def member(tenant_id: str, user_id: str) -> tuple[str, str]:
     return members_partition(tenant_id), f"MEMBER#{user_id}"
 
 
-def member_by_name(name: str, user_id: str) -> str:
-    return f"NAME#{name.casefold()}#{user_id}"
-
-
-def member_name_prefix(prefix: str) -> str:
-    return f"NAME#{prefix.casefold()}"
-
-
 def user_partition(user_id: str) -> str:
     return f"{tenant_prefix(GLOBAL)}USER#{user_id}"
 
@@ -81,14 +73,6 @@ def location(tenant_id: str, location_id: str) -> tuple[str, str]:
     return locations_partition(tenant_id), f"LOC#{location_id}"
 
 
-def location_by_name(name: str, location_id: str) -> str:
-    return f"NAME#{name.casefold()}#{location_id}"
-
-
-def location_name_prefix(prefix: str) -> str:
-    return f"NAME#{prefix.casefold()}"
-
-
 def servicers_partition(owner_id: str) -> str:
     return f"{tenant_prefix(owner_id)}SERVICERS"
 
@@ -121,6 +105,7 @@ def customer(tenant_id: str, customer_id: str) -> tuple[str, str]:
 
 
 def by_name(name: str, item_id: str) -> str:
+    """GSI1 sort key of everything listed by name (members, locations, customers, units): case-insensitive."""
     return f"NAME#{name.casefold()}#{item_id}"
 
 

@@ -153,7 +153,7 @@ def new_membership(
         created_at=now,
         updated_at=now,
         gsi1pk=keys.members_partition(tenant_id),
-        gsi1sk=keys.member_by_name(display_name, user.user_id),
+        gsi1sk=keys.by_name(display_name, user.user_id),
         gsi2pk=keys.user_partition(user.user_id),
         gsi2sk=keys.user_place(tenant_id),
     )
@@ -223,7 +223,7 @@ def search_members(
     filter_condition: Condition | None = None
     for condition in filters:
         filter_condition = condition if filter_condition is None else filter_condition & condition
-    range_condition = Item.gsi1sk.startswith(keys.member_name_prefix(name_prefix or ""))
+    range_condition = Item.gsi1sk.startswith(keys.name_prefix(name_prefix or ""))
     results = MembershipItem.gsi1.query(
         keys.members_partition(tenant_id),
         range_condition,
@@ -243,7 +243,7 @@ def search_portal_accounts(tenant_id: str, limit: int, cursor: str | None) -> Pa
     )
     results = MembershipItem.gsi1.query(
         keys.members_partition(tenant_id),
-        Item.gsi1sk.startswith(keys.member_name_prefix("")),
+        Item.gsi1sk.startswith(keys.name_prefix("")),
         filter_condition=is_portal,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
@@ -297,7 +297,7 @@ def save_member(
 ) -> None:
     """A versioned write (pynamodb checks the version it read): a concurrent change makes this a 409."""
     membership.updated_at = utc_now()
-    membership.gsi1sk = keys.member_by_name(membership.name, membership.user_id)
+    membership.gsi1sk = keys.by_name(membership.name, membership.user_id)
     with transaction() as tx:
         tx.save(membership)
         tx.save(outbox_item(event), condition=_not_exists())

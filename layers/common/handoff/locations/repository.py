@@ -11,8 +11,8 @@ from handoff import keys
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
-from handoff.store import reads
-from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store import pages, reads
+from handoff.store.pages import Page
 from handoff.store.table import Item, transaction
 
 
@@ -46,7 +46,7 @@ def new_location(tenant_id: str, name: str, created_by: str, **fields: Any) -> L
         created_at=now,
         updated_at=now,
         gsi1pk=keys.locations_partition(tenant_id),
-        gsi1sk=keys.location_by_name(name, location_id),
+        gsi1sk=keys.by_name(name, location_id),
         **fields,
     )
 
@@ -73,21 +73,21 @@ def list_locations(
 ) -> Page[LocationItem]:
     """By name (prefix, case-insensitive): one Query on the tenant's by-name index."""
     scope = f"locations|{tenant_id}|{name_prefix or ''}|{include_archived}"
-    results = LocationItem.gsi1.query(
+    return pages.by_name(
+        LocationItem,
         keys.locations_partition(tenant_id),
-        Item.gsi1sk.startswith(keys.location_name_prefix(name_prefix or "")),
-        filter_condition=None if include_archived else LocationItem.archived == False,  # noqa: E712
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
+        name_prefix=name_prefix,
+        include_archived=include_archived,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
     )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, LocationItem)], next_cursor=page.next_cursor)
 
 
 def save_location(item: LocationItem, event: Envelope, also: Sequence[Item] = ()) -> None:
     """The location and its event in one transaction (plus `also`: e.g. the link that grants it)."""
     item.updated_at = utc_now()
-    item.gsi1sk = keys.location_by_name(item.name, item.location_id)
+    item.gsi1sk = keys.by_name(item.name, item.location_id)
     with transaction() as tx:
         tx.save(item)
         for other in also:

@@ -12,14 +12,13 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.expressions.condition import Condition
 
 from handoff import keys
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
-from handoff.store import reads
-from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store import pages, reads
+from handoff.store.pages import Page
 from handoff.store.table import Item, transaction
 
 
@@ -117,50 +116,31 @@ def get_unit(tenant_id: str, unit_id: str) -> UnitItem | None:
     return reads.get(UnitItem, keys.unit(tenant_id, unit_id))
 
 
-def _by_name(
-    partition: str,
-    name_prefix: str | None,
-    archived: bool,
-    limit: int,
-    cursor: str | None,
-    scope: str,
-    model: type[Item],
-) -> Page[Item]:
-    results = model.gsi1.query(
-        partition,
-        Item.gsi1sk.startswith(keys.name_prefix(name_prefix or "")),
-        filter_condition=None if archived else _not_archived(model),
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
-    )
-    return first_page(results, Item, scope)
-
-
-def _not_archived(model: type[Item]) -> Condition:
-    return model.archived == False  # type: ignore[attr-defined]  # noqa: E712
-
-
 def list_customers(
     tenant_id: str, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
-) -> Page[Item]:
-    scope = f"customers|{tenant_id}|{name_prefix or ''}|{include_archived}"
-    return _by_name(
-        keys.customers_partition(tenant_id), name_prefix, include_archived, limit, cursor, scope, CustomerItem
+) -> Page[CustomerItem]:
+    return pages.by_name(
+        CustomerItem,
+        keys.customers_partition(tenant_id),
+        name_prefix=name_prefix,
+        include_archived=include_archived,
+        limit=limit,
+        cursor=cursor,
+        scope=f"customers|{tenant_id}|{name_prefix or ''}|{include_archived}",
     )
 
 
 def list_units(
     tenant_id: str, customer_id: str, include_archived: bool, limit: int, cursor: str | None
-) -> Page[Item]:
-    scope = f"units|{tenant_id}|{customer_id}|{include_archived}"
-    return _by_name(
-        keys.customer_units_partition(tenant_id, customer_id),
-        None,
-        include_archived,
-        limit,
-        cursor,
-        scope,
+) -> Page[UnitItem]:
+    return pages.by_name(
         UnitItem,
+        keys.customer_units_partition(tenant_id, customer_id),
+        name_prefix=None,
+        include_archived=include_archived,
+        limit=limit,
+        cursor=cursor,
+        scope=f"units|{tenant_id}|{customer_id}|{include_archived}",
     )
 
 

@@ -79,7 +79,7 @@ def list_customers(
         ]
         return CustomerPage(items=[_customer_out(c) for c in mine], next_cursor=next_cursor)
     page = repo.list_customers(access.tenant, name_prefix, include_archived, limit, cursor)
-    items = [_customer_out(c) for c in page.items if isinstance(c, repo.CustomerItem)]
+    items = [_customer_out(c) for c in page.items]
     return CustomerPage(items=items, next_cursor=page.next_cursor)
 
 
@@ -127,7 +127,7 @@ def list_units(
     page = repo.list_units(access.tenant, customer_id, include_archived, limit, cursor)
     if not page.items and cursor is None:
         _visible_customer(access, customer_id)  # an empty list: is there such a customer at all?
-    items = [_unit_out(u) for u in page.items if isinstance(u, repo.UnitItem)]
+    items = [_unit_out(u) for u in page.items]
     return UnitPage(items=items, next_cursor=page.next_cursor)
 
 

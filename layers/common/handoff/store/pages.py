@@ -17,8 +17,10 @@ from typing import Any, Generic, TypeVar
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
 
+from handoff import keys
 from handoff.config import settings
 from handoff.errors import BadRequest
+from handoff.store.table import Item
 
 M = TypeVar("M", bound=Model)
 
@@ -75,3 +77,26 @@ def page_of_ids(ids: list[str], limit: int, cursor: str | None, scope: str) -> t
     offset = int((decode_cursor(cursor, scope) or {}).get("offset", 0))
     more = offset + limit < len(ids)
     return ids[offset : offset + limit], encode_cursor({"offset": offset + limit}, scope) if more else None
+
+
+def by_name(
+    model: type[M],
+    partition: str,
+    *,
+    name_prefix: str | None,
+    include_archived: bool,
+    limit: int,
+    cursor: str | None,
+    scope: str,
+) -> Page[M]:
+    """One page of a GSI1 by-name list (case-insensitive names); archived records only when asked for."""
+    archived = None if include_archived else model.archived == False  # type: ignore[attr-defined]  # noqa: E712
+    results = model.gsi1.query(  # type: ignore[attr-defined]
+        partition,
+        Item.gsi1sk.startswith(keys.name_prefix(name_prefix or "")),
+        filter_condition=archived,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, model)], next_cursor=page.next_cursor)
