@@ -141,3 +141,42 @@ def booking_sort(booking_id: str) -> str:
 
 def estimate(tenant_id: str, estimate_id: str) -> tuple[str, str]:
     return f"{tenant_prefix(tenant_id)}ESTIMATE#{estimate_id}", "ESTIMATE"
+
+
+def ticket_partition(tenant_id: str, ticket_id: str) -> str:
+    """A ticket and its activity (time entries, notes): one partition, read with one Query."""
+    return f"{tenant_prefix(tenant_id)}TICKET#{ticket_id}"
+
+
+def ticket(tenant_id: str, ticket_id: str) -> tuple[str, str]:
+    return ticket_partition(tenant_id, ticket_id), "TICKET"
+
+
+def ticket_activity(tenant_id: str, ticket_id: str, entry_id: str) -> tuple[str, str]:
+    return ticket_partition(tenant_id, ticket_id), f"ACT#{entry_id}"
+
+
+def tickets_by_status(tenant_id: str, status: str) -> str:
+    """The owner's ticket board: one partition per status, newest first (ULID sort keys)."""
+    return f"{tenant_prefix(tenant_id)}TICKETS#{status}"
+
+
+def outsourced_to(servicer_id: str, owner_id: str) -> str:
+    """What an owner outsourced to a partner, seen from the partner's side (GSI2): led by the partner."""
+    return f"{tenant_prefix(servicer_id)}OUTSOURCED#{owner_id}"
+
+
+def ticket_sort(ticket_id: str) -> str:
+    return f"TK#{ticket_id}"
+
+
+def inbound_secret(owner_id: str, servicer_id: str) -> tuple[str, str]:
+    """The secret a partner's system signs its updates to this owner with (kept apart from the link, which
+    every servicer request reads)."""
+    return servicers_partition(owner_id), f"INBOUND#{servicer_id}"
+
+
+def inbound_message(owner_id: str, servicer_id: str, message_id: str) -> tuple[str, str]:
+    """A received inbound message id, kept past the timestamp tolerance so a replay is recognised."""
+    digest = hashlib.sha256(message_id.encode()).hexdigest()
+    return f"{tenant_prefix(owner_id)}INBOUND#{servicer_id}", f"MSG#{digest}"

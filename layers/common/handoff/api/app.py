@@ -38,6 +38,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # (METHOD, /template/{style}/path) -> the action the route performs. Filled as function modules import;
 # the tests fail for any template route missing here, so no route can skip authorization.
 ROUTE_ACTIONS: dict[tuple[str, str], Action] = {}
+# (METHOD, /template/{style}/path) -> how a route that takes signed messages instead of bearer tokens
+# authenticates its caller: (path parameters, lower-cased headers, raw body) -> the verified signer, or 401.
+Authenticator = Callable[[dict[str, str], dict[str, str], str], Any]
+SIGNED_ROUTES: dict[tuple[str, str], Authenticator] = {}
 
 _PATH_PARAM = re.compile(r"<(\w+)>")
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -172,6 +176,46 @@ def endpoint(
     return decorator
 
 
+def signed_endpoint(
+    app: APIGatewayRestResolver,
+    method: str,
+    rule: str,
+    *,
+    action: Action,
+    summary: str,
+    authenticate: Authenticator,
+) -> Callable[[F], F]:
+    """Registers a route whose caller is a partner system: `authenticate` checks the message's signature
+    before any route or validation runs; a handler that takes `signed` receives the verified signer."""
+    ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
+    SIGNED_ROUTES[(method.upper(), template_path(rule))] = authenticate
+
+    def decorator(handler: F) -> F:
+        signature = inspect.signature(handler, eval_str=True)
+
+        def route(**kwargs: Any) -> Any:
+            return handler(**kwargs, signed=app.context["signed"])
+
+        route.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=[p for name, p in signature.parameters.items() if name != "signed"]
+        )
+        route.__name__ = handler.__name__
+        route.__doc__ = handler.__doc__
+        responses: dict[int, Any] = {
+            200: {
+                "description": "OK",
+                "content": {content_types.APPLICATION_JSON: {"model": signature.return_annotation}},
+            },
+            **error_responses(),
+        }
+        app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(
+            route
+        )
+        return handler
+
+    return decorator
+
+
 def _is_json(content_type: str | None) -> bool:
     if not content_type:
         return True
@@ -218,19 +262,16 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
         request_id = (event.get("requestContext") or {}).get("requestId")
         logger.set_correlation_id(request_id)
         user_id: str | None = None
-        problem = precheck(event)
-        if problem is None:
-            headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
-            try:
-                principal = verify(bearer_token(headers.get("authorization")))
-                user_id = principal.user_id
-            except HandoffError as error:
-                problem = error
-        if problem is not None:
-            result = error_proxy_result(problem.status, problem.code, problem.message)
-        else:
-            app.append_context(principal=principal)
-            with reads.request_scope():
+        with reads.request_scope():
+            problem = precheck(event)
+            if problem is None:
+                try:
+                    user_id = _authenticate(app, event)
+                except HandoffError as error:
+                    problem = error
+            if problem is not None:
+                result = error_proxy_result(problem.status, problem.code, problem.message)
+            else:
                 result = app.resolve(event, context)
         logger.info(
             "request",
@@ -243,6 +284,19 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
         return result
 
     return handler
+
+
+def _authenticate(app: APIGatewayRestResolver, event: dict[str, Any]) -> str | None:
+    """A bearer token, or on a signed route the message's signature; the caller goes into the app context."""
+    headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+    authenticate = SIGNED_ROUTES.get((str(event.get("httpMethod")).upper(), str(event.get("resource"))))
+    if authenticate is not None:
+        signed = authenticate(event.get("pathParameters") or {}, headers, event.get("body") or "")
+        app.append_context(signed=signed, principal=None)
+        return None
+    principal = verify(bearer_token(headers.get("authorization")))
+    app.append_context(principal=principal)
+    return principal.user_id
 
 
 def parse_if_match(value: str | None) -> int | None:

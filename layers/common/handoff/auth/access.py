@@ -64,6 +64,8 @@ def resolve(
         raise Forbidden("this action is not allowed")
     if rule.scope is Scope.IDENTITY:
         return Access(principal=principal, action=action)
+    if rule.scope is Scope.SIGNED:
+        raise Forbidden("this route takes signed messages from partner systems, not user tokens")
     tenant_id = path.get("tenant_id", "")
     if not is_tenant_id(tenant_id):
         raise NotFound(TENANT_NOT_FOUND)

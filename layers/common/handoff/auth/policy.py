@@ -27,6 +27,7 @@ CLIENT_ROLES = frozenset({Role.CUSTOMER, Role.CLIENT_REP_MANAGER})
 class Scope(StrEnum):
     IDENTITY = "identity"  # acts on the caller's own identity; no tenant involved
     TENANT = "tenant"  # acts inside /tenants/{tenant_id}
+    SIGNED = "signed"  # a partner system's signed message to a tenant; no user token counts here
 
 
 class ServicerAccess(StrEnum):
@@ -85,6 +86,15 @@ class Action(StrEnum):
     BOOKING_READ = "booking:read"
     BOOKING_REQUEST = "booking:request"
     BOOKING_ACT = "booking:act"
+    TICKET_LIST = "ticket:list"
+    TICKET_READ = "ticket:read"
+    TICKET_CREATE = "ticket:create"
+    TICKET_ACT = "ticket:act"
+    TICKET_LOG_TIME = "ticket:log-time"
+    TICKET_NOTE = "ticket:note"
+    TICKET_ACTIVITY_LIST = "ticket-activity:list"
+    PARTNER_UPDATE = "partner-update:apply"
+    SERVICER_INBOUND_SECRET = "servicer-link:rotate-inbound-secret"
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,7 @@ POLICY: dict[Action, Rule] = {
             Action.SERVICER_REVOKE,
             Action.SERVICER_GRANT_LOCATION,
             Action.SERVICER_REVOKE_LOCATION,
+            Action.SERVICER_INBOUND_SECRET,
         )
     },
     Action.LINKED_OWNERS_LIST: Rule(Scope.TENANT, _STAFF),
@@ -166,6 +177,16 @@ POLICY: dict[Action, Rule] = {
     Action.BOOKING_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
     Action.BOOKING_REQUEST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
     Action.BOOKING_ACT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
+    # Tickets: the owner's staff, and the members of the partner a ticket is outsourced to (which tickets are
+    # theirs, and which side may take which step, are the ticket's own rules).
+    Action.TICKET_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.TICKET_ACT: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_LOG_TIME: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_NOTE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_ACTIVITY_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.PARTNER_UPDATE: Rule(Scope.SIGNED),
 }
 
 
@@ -176,6 +197,8 @@ def is_allowed(action: Action, roles: frozenset[Role], *, acting_on_self: bool =
         return False
     if rule.scope is Scope.IDENTITY:
         return True
+    if rule.scope is Scope.SIGNED:
+        return False
     return bool(roles & rule.roles) or (rule.self_allowed and acting_on_self)
 
 

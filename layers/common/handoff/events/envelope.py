@@ -40,6 +40,11 @@ class Envelope(BaseModel):
     actor: Actor
     occurred_at: datetime
     data: dict[str, Any] = {}
+    shared_with: list[str] = Field(
+        default=[],
+        description="Other instances the change concerns (the partner a ticket is outsourced to): their "
+        "webhook subscriptions receive it too",
+    )
 
 
 def new_event(
@@ -52,6 +57,7 @@ def new_event(
     version: int,
     actor: Actor,
     data: dict[str, Any] | None = None,
+    shared_with: list[str] | None = None,
 ) -> Envelope:
     return Envelope(
         id=new_id(),
@@ -63,6 +69,7 @@ def new_event(
         actor=actor,
         occurred_at=utc_now(),
         data=data or {},
+        shared_with=shared_with or [],
     )
 
 

@@ -61,6 +61,19 @@ class SecretSlot:
     expires_at: datetime | None  # None: the current secret
 
 
+def slots_from_json(stored: list[dict[str, Any]]) -> list[SecretSlot]:
+    return [
+        SecretSlot(s["secret"], datetime.fromisoformat(s["expires_at"]) if s.get("expires_at") else None)
+        for s in stored
+    ]
+
+
+def slots_to_json(slots: list[SecretSlot]) -> list[dict[str, Any]]:
+    return [
+        {"secret": s.secret, "expires_at": s.expires_at.isoformat() if s.expires_at else None} for s in slots
+    ]
+
+
 def live_secrets(slots: list[SecretSlot], now: datetime) -> list[str]:
     return [s.secret for s in slots if s.expires_at is None or s.expires_at > now]
 

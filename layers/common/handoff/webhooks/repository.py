@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import (
@@ -21,7 +20,7 @@ from handoff.ids import new_id, utc_now
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page
 from handoff.store.table import Item, transaction
-from handoff.webhooks.domain import SecretSlot
+from handoff.webhooks.domain import SecretSlot, slots_from_json, slots_to_json
 
 
 class SubscriptionItem(Item, discriminator="webhook_subscription"):
@@ -40,16 +39,10 @@ class SubscriptionItem(Item, discriminator="webhook_subscription"):
     version = VersionAttribute()
 
     def secret_slots(self) -> list[SecretSlot]:
-        return [
-            SecretSlot(s["secret"], datetime.fromisoformat(s["expires_at"]) if s.get("expires_at") else None)
-            for s in self.secrets
-        ]
+        return slots_from_json(self.secrets)
 
     def set_secret_slots(self, slots: list[SecretSlot]) -> None:
-        self.secrets = [
-            {"secret": s.secret, "expires_at": s.expires_at.isoformat() if s.expires_at else None}
-            for s in slots
-        ]
+        self.secrets = slots_to_json(slots)
 
 
 class DeliveryItem(Item, discriminator="webhook_delivery"):

@@ -1,0 +1,150 @@
+"""Signed updates from a partner's system: verified like the webhooks we send (Standard Webhooks: signature,
+±5 minutes, each message id once), then applied through the same ticket rules as the API."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from handoff import keys
+from handoff.auth.access import Access
+from handoff.errors import Conflict, Forbidden, NotFound, Unauthorized
+from handoff.ids import is_tenant_id, utc_now
+from handoff.links import repository as links
+from handoff.links.domain import LinkStatus
+from handoff.store import reads
+from handoff.tickets import domain, service
+from handoff.tickets import repository as repo
+from handoff.tickets.domain import Status
+from handoff.tickets.schemas import (
+    InboundSecret,
+    NoteCreate,
+    PartnerUpdate,
+    PartnerUpdateOut,
+    RotateInboundSecret,
+)
+from handoff.webhooks import domain as signing
+
+# Past the timestamp tolerance on both sides, a message id can no longer be replayed with a fresh timestamp.
+REMEMBER_MESSAGES = signing.INBOUND_TOLERANCE * 2 + timedelta(minutes=5)
+SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+LINK_NOT_FOUND = "servicer link not found"
+
+
+@dataclass(frozen=True)
+class SignedBy:
+    """A verified partner system: which owner it wrote to, who it is, and the message it sent."""
+
+    owner_id: str
+    servicer_id: str
+    message_id: str
+
+
+def _claims(body: str) -> tuple[str, str | None]:
+    """The partner (and ticket) the body names: needed to find the secret before anything is trusted."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        data = None
+    partner = data.get("partner_id") if isinstance(data, dict) else None
+    ticket = data.get("ticket_id") if isinstance(data, dict) else None
+    if not isinstance(partner, str) or not is_tenant_id(partner):
+        raise Unauthorized("name your instance in partner_id and sign the body", code="invalid_signature")
+    return partner, ticket if isinstance(ticket, str) and ticket.isalnum() else None
+
+
+def authenticate(owner_id: str, headers: dict[str, str], body: str) -> SignedBy:
+    """Who signed this update, or 401. An unknown partner, an unlinked one and a wrong signature look the
+    same; the ticket, link and replay marker arrive in the same BatchGetItem as the secret."""
+    message_id, timestamp, signatures = (headers.get(name) for name in SIGNATURE_HEADERS)
+    if not message_id or not timestamp or not signatures:
+        raise Unauthorized(
+            "sign the update: webhook-id, webhook-timestamp and webhook-signature are required",
+            code="invalid_signature",
+        )
+    partner, ticket = _claims(body)
+    if not is_tenant_id(owner_id):
+        raise Unauthorized("webhook-signature does not match", code="invalid_signature")
+    wanted = [
+        keys.inbound_secret(owner_id, partner),
+        keys.servicer_link(owner_id, partner),
+        keys.inbound_message(owner_id, partner, message_id),
+    ]
+    reads.prefetch([*wanted, *([keys.ticket(owner_id, ticket)] if ticket else [])])
+    secret = repo.get_inbound_secret(owner_id, partner)
+    slots = signing.slots_from_json(secret.secrets) if secret else []
+    signing.verify(signing.live_secrets(slots, utc_now()), message_id, timestamp, signatures, body, utc_now())
+    return SignedBy(owner_id, partner, message_id)
+
+
+def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
+    """Status, time entries and notes, in that order, through the ticket's rules; all or nothing, and the
+    message id is spent in the same transaction."""
+    if update.partner_id != signed.servicer_id:
+        raise Unauthorized("webhook-signature does not match", code="invalid_signature")
+    link = links.get_link(signed.owner_id, signed.servicer_id)
+    if link is None or link.status == LinkStatus.REVOKED.value:
+        raise NotFound(service.TICKET_NOT_FOUND)
+    if link.status != LinkStatus.ACTIVE.value:
+        raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
+    if repo.was_received(signed.owner_id, signed.servicer_id, signed.message_id):
+        raise Conflict("this message id was already received", code="replayed_message")
+    doer = service.partner_system(signed.servicer_id)
+    item = service.visible(signed.owner_id, update.ticket_id, doer)
+    events, entries, applied = [], [], []
+    if update.status is not None and update.status.value != item.status:
+        step = domain.step_to(Status(item.status), update.status, doer.side)
+        events.append(service.stage_step(item, step, doer, None))
+        applied.append(step.value)
+    for time_entry in update.time_entries:
+        activity, event = service.stage_time(item, doer, time_entry)
+        entries.append(activity)
+        events.append(event)
+        applied.append("time")
+    for text in update.notes:
+        activity, event = service.stage_note(item, doer, NoteCreate(text=text))
+        entries.append(activity)
+        events.append(event)
+        applied.append("note")
+    if not events:
+        raise Conflict(f"the ticket is already {item.status}; nothing to change", code="no_change")
+    message = repo.new_inbound_message(
+        signed.owner_id, signed.servicer_id, signed.message_id, utc_now() + REMEMBER_MESSAGES
+    )
+    repo.save(item, events, entries=tuple(entries), message=message)
+    return PartnerUpdateOut(
+        ticket_id=item.ticket_id, status=item.status, version=int(item.version or 0), applied=applied
+    )
+
+
+def rotate_secret(access: Access, servicer_id: str, body: RotateInboundSecret) -> InboundSecret:
+    """A new secret for this partner's system (the first one, or a rotation with an overlap)."""
+    link = links.get_link(access.tenant, servicer_id)
+    if link is None:
+        raise NotFound(LINK_NOT_FOUND)
+    if link.status == LinkStatus.REVOKED.value:
+        raise Conflict("a revoked link is read-only; link the instance again", code="link_revoked")
+    item = repo.get_inbound_secret(access.tenant, servicer_id) or repo.new_inbound_secret(
+        access.tenant, servicer_id
+    )
+    now = utc_now()
+    slots, fresh = signing.rotate(
+        signing.slots_from_json(item.secrets), now, timedelta(seconds=body.overlap_seconds)
+    )
+    item.secrets = signing.slots_to_json(slots)
+    item.rotated_by = access.user_id
+    repo.save_inbound_secret(item)
+    previous = [s.expires_at for s in slots if s.expires_at]
+    return InboundSecret(
+        servicer_id=servicer_id,
+        secret=fresh,
+        previous_secret_expires_at=max(previous) if previous else None,
+    )
+
+
+def secret_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [
+        keys.servicer_link(path["tenant_id"], path["servicer_id"]),
+        keys.inbound_secret(path["tenant_id"], path["servicer_id"]),
+    ]

@@ -1,0 +1,303 @@
+"""Use cases for tickets: the owner creates and outsources them, the partner accepts and works them (its
+members in the app, or its system through signed updates), the owner closes them. Every change is staged on
+the ticket in memory and committed with its activity entries and events in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from handoff.auth.access import Access
+from handoff.auth.policy import Role
+from handoff.errors import Conflict, Invalid, NotFound
+from handoff.events.envelope import Actor, Envelope, new_event, user_actor
+from handoff.ids import utc_now
+from handoff.links import repository as links
+from handoff.links.domain import LinkStatus
+from handoff.locations import repository as locations
+from handoff.tickets import domain
+from handoff.tickets import repository as repo
+from handoff.tickets.domain import Side, Status, Step, Terms
+from handoff.tickets.schemas import (
+    ActivityOut,
+    ActivityPage,
+    NoteCreate,
+    TicketCreate,
+    TicketOut,
+    TicketPage,
+    TicketStep,
+    TimeEntryCreate,
+)
+
+SOURCE = "handoff.tickets"
+TICKET_NOT_FOUND = "ticket not found"
+EVENT_OF_STEP = {
+    Step.OUTSOURCE: "TicketOutsourced",
+    Step.WITHDRAW: "TicketWithdrawn",
+    Step.ACCEPT: "TicketAccepted",
+    Step.DECLINE: "TicketDeclined",
+    Step.START: "TicketStarted",
+    Step.PAUSE: "TicketPaused",
+    Step.RESUME: "TicketResumed",
+    Step.COMPLETE: "TicketCompleted",
+    Step.CLOSE: "TicketClosed",
+    Step.REOPEN: "TicketReopened",
+    Step.CANCEL: "TicketCancelled",
+}
+OWNER_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN})
+
+
+@dataclass(frozen=True)
+class Doer:
+    """Who changes a ticket: a side, the user or system, and the instance they act for."""
+
+    side: Side
+    by: str
+    company_id: str
+    actor: Actor
+    is_owner_admin: bool = False
+
+
+def doer_of(access: Access) -> Doer:
+    if access.servicer is not None:
+        company = access.servicer.servicer_id
+        return Doer(Side.PARTNER, access.user_id, company, user_actor(access.user_id, company))
+    return Doer(
+        Side.OWNER,
+        access.user_id,
+        access.tenant,
+        user_actor(access.user_id, access.tenant),
+        is_owner_admin=bool(access.roles & OWNER_ADMINS),
+    )
+
+
+def partner_system(servicer_id: str) -> Doer:
+    actor = Actor(kind="partner_system", id=servicer_id, tenant_id=servicer_id)
+    return Doer(Side.PARTNER, f"system:{servicer_id}", servicer_id, actor)
+
+
+def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
+    terms = item.terms
+    history = item.history
+    if doer.side is Side.PARTNER:  # its own assignments only: nothing of another partner
+        history = [h for h in history if h.get("servicer_id") == doer.company_id]
+    return TicketOut(
+        ticket_id=item.ticket_id,
+        owner_id=item.tenant_id,
+        title=item.title,
+        description=item.description,
+        location_id=item.location_id,
+        status=item.status,
+        servicer_id=item.servicer_id,
+        terms={"hourly_rate_cents": terms.hourly_rate_cents, "currency": terms.currency} if terms else None,
+        logged_minutes=int(item.logged_minutes),
+        billable_cents=int(item.billable_cents),
+        history=history,
+        version=int(item.version or 0),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def visible(tenant_id: str, ticket_id: str, doer: Doer) -> repo.TicketItem:
+    """The ticket, if this doer may see it: the owner's staff see all, a partner what is outsourced to it."""
+    item = repo.get_ticket(tenant_id, ticket_id)
+    if item is None or (doer.side is Side.PARTNER and item.servicer_id != doer.company_id):
+        raise NotFound(TICKET_NOT_FOUND)
+    return item
+
+
+def _event(item: repo.TicketItem, type: str, doer: Doer, partner: str | None, **data: Any) -> Envelope:
+    return new_event(
+        source=SOURCE,
+        type=type,
+        tenant_id=item.tenant_id,
+        entity_type="ticket",
+        entity_id=item.ticket_id,
+        version=(item.version or 0) + 1,
+        actor=doer.actor,
+        data={
+            "title": item.title,
+            "status": item.status,
+            "location_id": item.location_id,
+            "servicer_id": item.servicer_id,
+            **data,
+        },
+        shared_with=[partner] if partner else [],
+    )
+
+
+# ---- staging: each returns what the one transaction commits -----------------------------------------------
+
+
+def stage_step(
+    item: repo.TicketItem,
+    step: Step,
+    doer: Doer,
+    note: str | None,
+    *,
+    servicer_id: str | None = None,
+    terms: Terms | None = None,
+) -> Envelope:
+    assigned = item.servicer_id
+    after = domain.take(Status(item.status), step, doer.side)
+    if step in domain.NEEDS_NOTE and not note:
+        raise Invalid("note", f"give a reason to {step.value}")
+    if step is Step.OUTSOURCE:
+        _check_outsourcing(item, servicer_id, terms)
+        item.assign(servicer_id, terms)
+    elif step in domain.RELEASING:
+        item.assign(None, None)
+    elif step is Step.CLOSE:
+        link = links.get_link(item.tenant_id, assigned) if assigned else None
+        domain.check_close(bool(link and link.require_admin_approval), doer.is_owner_admin)
+    item.status = after.value
+    partner = assigned if step in domain.RELEASING else item.servicer_id
+    item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
+    return _event(item, EVENT_OF_STEP[step], doer, partner, step=step.value, note=note)
+
+
+def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Terms | None) -> None:
+    if servicer_id is None:
+        raise Invalid("servicer_id", "name the partner instance to outsource to")
+    if terms is None:
+        raise Invalid("terms", "name the rates the partner's work bills at")
+    link = links.get_link(item.tenant_id, servicer_id)
+    if link is None or link.status != LinkStatus.ACTIVE.value:
+        raise Invalid("servicer_id", "not an actively linked partner instance")
+    if item.location_id and not link.grant().may_see_location(item.location_id):
+        raise Invalid("servicer_id", "this partner is restricted to approved locations; this is not one")
+    if link.restricted_locations and not item.location_id:
+        raise Invalid("servicer_id", "this partner is restricted to approved locations; give the ticket one")
+
+
+def stage_time(
+    item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate
+) -> tuple[repo.ActivityItem, Envelope]:
+    domain.check_loggable(Status(item.status))
+    domain.check_work_date(entry.work_date, utc_now().date())
+    worker = item.servicer_id or item.tenant_id
+    if doer.company_id != worker:
+        raise Conflict("this ticket is outsourced; its partner logs the time", code="not_the_worker")
+    amount = domain.labour_cents(entry.minutes, item.terms)
+    activity = repo.new_activity(
+        item,
+        "time",
+        doer.by,
+        doer.company_id,
+        minutes=entry.minutes,
+        work_date=entry.work_date.isoformat(),
+        amount_cents=amount,
+        text=entry.note,
+    )
+    item.logged_minutes = int(item.logged_minutes) + entry.minutes
+    item.billable_cents = int(item.billable_cents) + amount
+    event = _event(
+        item,
+        "TicketTimeLogged",
+        doer,
+        item.servicer_id,
+        entry_id=activity.entry_id,
+        minutes=entry.minutes,
+        work_date=entry.work_date.isoformat(),
+        amount_cents=amount,
+    )
+    return activity, event
+
+
+def stage_note(item: repo.TicketItem, doer: Doer, note: NoteCreate) -> tuple[repo.ActivityItem, Envelope]:
+    if note.internal and doer.side is Side.PARTNER:
+        raise Invalid("internal", "only the owner's staff keep notes internal")
+    activity = repo.new_activity(
+        item, "note", doer.by, doer.company_id, text=note.text, internal=note.internal
+    )
+    partner = None if note.internal else item.servicer_id
+    event = _event(
+        item,
+        "TicketNoteAdded",
+        doer,
+        partner,
+        entry_id=activity.entry_id,
+        text=None if note.internal else note.text,
+        internal=note.internal,
+    )
+    return activity, event
+
+
+# ---- API use cases ----------------------------------------------------------------------------------------
+
+
+def create(access: Access, body: TicketCreate) -> TicketOut:
+    doer = doer_of(access)
+    if body.location_id and locations.get_location(access.tenant, body.location_id) is None:
+        raise Invalid("location_id", "no such location")
+    item = repo.new_ticket(access.tenant, body.title, body.description, body.location_id, access.user_id)
+    item.record("create", doer.by, doer.company_id, None, assignment=None)
+    repo.save(item, [_event(item, "TicketCreated", doer, None)])
+    return ticket_out(item, doer)
+
+
+def get(access: Access, ticket_id: str) -> TicketOut:
+    doer = doer_of(access)
+    return ticket_out(visible(access.tenant, ticket_id, doer), doer)
+
+
+def list_(access: Access, status: Status | None, limit: int, cursor: str | None) -> TicketPage:
+    doer = doer_of(access)
+    if doer.side is Side.PARTNER:
+        page = repo.outsourced(
+            doer.company_id, access.tenant, status.value if status else None, limit, cursor
+        )
+    else:
+        page = repo.board(access.tenant, (status or Status.OPEN).value, limit, cursor)
+    return TicketPage(items=[ticket_out(t, doer) for t in page.items], next_cursor=page.next_cursor)
+
+
+def act(access: Access, ticket_id: str, step: Step, body: TicketStep) -> TicketOut:
+    doer = doer_of(access)
+    item = visible(access.tenant, ticket_id, doer)
+    terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
+    if step is not Step.OUTSOURCE and (body.servicer_id or body.terms):
+        raise Invalid("servicer_id" if body.servicer_id else "terms", "only outsourcing names a partner")
+    event = stage_step(item, step, doer, body.note, servicer_id=body.servicer_id, terms=terms)
+    repo.save(item, [event])
+    return ticket_out(item, doer)
+
+
+def log_time(access: Access, ticket_id: str, body: TimeEntryCreate) -> ActivityOut:
+    doer = doer_of(access)
+    item = visible(access.tenant, ticket_id, doer)
+    activity, event = stage_time(item, doer, body)
+    repo.save(item, [event], entries=(activity,))
+    return activity_out(activity)
+
+
+def add_note(access: Access, ticket_id: str, body: NoteCreate) -> ActivityOut:
+    doer = doer_of(access)
+    item = visible(access.tenant, ticket_id, doer)
+    activity, event = stage_note(item, doer, body)
+    repo.save(item, [event], entries=(activity,))
+    return activity_out(activity)
+
+
+def list_activity(access: Access, ticket_id: str, limit: int, cursor: str | None) -> ActivityPage:
+    doer = doer_of(access)
+    visible(access.tenant, ticket_id, doer)
+    company = doer.company_id if doer.side is Side.PARTNER else None
+    page = repo.activity(access.tenant, ticket_id, company, limit, cursor)
+    return ActivityPage(items=[activity_out(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+def activity_out(item: repo.ActivityItem) -> ActivityOut:
+    return ActivityOut(
+        entry_id=item.entry_id,
+        kind=item.kind,
+        by=item.by,
+        company_id=item.company_id,
+        minutes=int(item.minutes) if item.minutes is not None else None,
+        work_date=item.day,
+        amount_cents=int(item.amount_cents) if item.amount_cents is not None else None,
+        text=item.text,
+        internal=bool(item.internal),
+        created_at=item.created_at,
+    )

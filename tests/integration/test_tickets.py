@@ -1,0 +1,188 @@
+"""Tickets: the owner outsources to a linked partner at agreed rates; the partner accepts and works them; the
+owner closes them; each partner sees its own work and nothing of another's."""
+
+import pytest
+
+RATE = {"hourly_rate_cents": 6000, "currency": "EUR"}
+
+
+@pytest.fixture
+def work(api):
+    owner = api.user("owner@acme.example")
+    api.tenant(owner, "acme")
+    admin = api.as_(owner)
+    depot, yard = (
+        admin.post("/tenants/acme/locations", {"name": n}).json["location_id"] for n in ("Depot", "Yard")
+    )
+    crews = {}
+    for servicer in ("fixit", "brightco"):
+        servicer_owner = api.user(f"owner@{servicer}.example")
+        api.tenant(servicer_owner, servicer)
+        assert admin.post("/tenants/acme/servicer-links", {"servicer_id": servicer}).status_code == 201
+        crews[servicer] = api.member(servicer_owner, servicer, f"crew@{servicer}.example", ["technician"])
+    dispatcher = api.member(owner, "acme", "dana@acme.example", ["dispatcher"])
+    return {"owner": owner, "dispatcher": dispatcher, "crews": crews, "depot": depot, "yard": yard}
+
+
+def open_ticket(api, user, **fields):
+    response = api.as_(user).post("/tenants/acme/tickets", {"title": "Replace the pump", **fields})
+    assert response.status_code == 201, response.json
+    return response.json["ticket_id"]
+
+
+def step(api, user, ticket_id, action, **body):
+    return api.as_(user).post(f"/tenants/acme/tickets/{ticket_id}/{action}", body)
+
+
+def outsource(api, work, ticket_id, servicer="fixit"):
+    response = step(api, work["dispatcher"], ticket_id, "outsource", servicer_id=servicer, terms=RATE)
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_outsourced_work_from_offer_to_close_billed_at_the_agreed_rate(api, work, bus_observer):
+    crew, dispatcher = work["crews"]["fixit"], work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher, location_id=work["depot"])
+    offered = outsource(api, work, ticket_id)
+    assert offered["status"] == "offered" and offered["terms"] == RATE
+
+    seen = api.as_(crew).get("/tenants/acme/tickets").json["items"]
+    assert [t["ticket_id"] for t in seen] == [ticket_id]
+    for action in ("accept", "start"):
+        assert step(api, crew, ticket_id, action).status_code == 200
+    logged = api.as_(crew).post(
+        f"/tenants/acme/tickets/{ticket_id}/time-entries", {"minutes": 90, "work_date": "2026-11-20"}
+    )
+    assert logged.status_code == 201, logged.json
+    assert logged.json["amount_cents"] == 9000 and logged.json["company_id"] == "fixit"
+    assert step(api, crew, ticket_id, "complete").status_code == 200
+    closed = step(api, dispatcher, ticket_id, "close")
+
+    assert closed.status_code == 200, closed.json
+    assert closed.json["status"] == "closed"
+    assert (closed.json["logged_minutes"], closed.json["billable_cents"]) == (90, 9000)
+    types = [e["detail-type"] for e in bus_observer() if e["source"] == "handoff.tickets"]
+    assert types == [
+        "TicketCreated",
+        "TicketOutsourced",
+        "TicketAccepted",
+        "TicketStarted",
+        "TicketTimeLogged",
+        "TicketCompleted",
+        "TicketClosed",
+    ]
+
+
+def test_a_partner_sees_only_what_is_outsourced_to_it(api, work):
+    crew, rival_crew = work["crews"]["fixit"], work["crews"]["brightco"]
+    ticket_id = open_ticket(api, work["dispatcher"])
+    in_house = open_ticket(api, work["dispatcher"])
+    outsource(api, work, ticket_id)
+
+    assert api.as_(crew).get(f"/tenants/acme/tickets/{ticket_id}").status_code == 200
+    hidden = api.as_(rival_crew).get(f"/tenants/acme/tickets/{ticket_id}")
+    missing = api.as_(rival_crew).get("/tenants/acme/tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.get_data() == missing.get_data()
+    assert api.as_(crew).get(f"/tenants/acme/tickets/{in_house}").status_code == 404
+    assert api.as_(rival_crew).get("/tenants/acme/tickets").json["items"] == []
+    assert step(api, rival_crew, ticket_id, "accept").status_code == 404
+
+
+def test_after_a_decline_the_next_partner_sees_nothing_of_the_first(api, work):
+    crew, next_crew = work["crews"]["fixit"], work["crews"]["brightco"]
+    ticket_id = open_ticket(api, work["dispatcher"])
+    outsource(api, work, ticket_id)
+    assert step(api, crew, ticket_id, "decline").status_code == 422  # a reason is required
+    declined = step(api, crew, ticket_id, "decline", note="No pump fitter this month")
+    assert declined.json["status"] == "open"
+    assert api.as_(crew).get(f"/tenants/acme/tickets/{ticket_id}").status_code == 404
+
+    outsource(api, work, ticket_id, servicer="brightco")
+    assert step(api, next_crew, ticket_id, "accept").status_code == 200
+    view = api.as_(next_crew).get(f"/tenants/acme/tickets/{ticket_id}").json
+    owner_view = api.as_(work["owner"]).get(f"/tenants/acme/tickets/{ticket_id}").json
+
+    assert "No pump fitter this month" not in str(view) and "fixit" not in str(view)
+    assert any(h["note"] == "No pump fitter this month" for h in owner_view["history"])
+
+
+def test_notes_and_time_stay_with_the_company_that_made_them(api, work):
+    crew, dispatcher = work["crews"]["fixit"], work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher)
+    outsource(api, work, ticket_id)
+    for action in ("accept", "start"):
+        step(api, crew, ticket_id, action)
+    notes = f"/tenants/acme/tickets/{ticket_id}/notes"
+    assert api.as_(dispatcher).post(notes, {"text": "Gate code 4711"}).status_code == 201
+    assert api.as_(dispatcher).post(notes, {"text": "Slow payer", "internal": True}).status_code == 201
+    assert api.as_(crew).post(notes, {"text": "Seal ordered"}).status_code == 201
+    assert api.as_(crew).post(notes, {"text": "x", "internal": True}).status_code == 422
+    owner_logs = api.as_(dispatcher).post(
+        f"/tenants/acme/tickets/{ticket_id}/time-entries", {"minutes": 30, "work_date": "2026-11-20"}
+    )
+
+    partner_texts = [
+        a["text"] for a in api.as_(crew).get(f"/tenants/acme/tickets/{ticket_id}/activity").json["items"]
+    ]
+    owner_texts = [
+        a["text"]
+        for a in api.as_(dispatcher).get(f"/tenants/acme/tickets/{ticket_id}/activity").json["items"]
+    ]
+    assert owner_logs.status_code == 409  # the partner logs the time of outsourced work
+    assert partner_texts == ["Gate code 4711", "Seal ordered"]
+    assert owner_texts == ["Gate code 4711", "Slow payer", "Seal ordered"]
+
+
+def test_each_side_takes_only_its_own_steps(api, work):
+    crew, dispatcher = work["crews"]["fixit"], work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher)
+    outsource(api, work, ticket_id)
+
+    assert step(api, dispatcher, ticket_id, "accept").status_code == 409
+    assert step(api, crew, ticket_id, "complete").status_code == 409  # not started
+    assert step(api, crew, ticket_id, "cancel", note="no").status_code == 409
+    assert step(api, crew, ticket_id, "accept").status_code == 200
+    assert step(api, crew, ticket_id, "accept").status_code == 409
+    assert step(api, dispatcher, ticket_id, "start", servicer_id="fixit").status_code == 422
+    assert step(api, dispatcher, ticket_id, "fly").status_code == 422
+
+
+def test_work_of_a_partner_that_needs_approval_is_closed_by_an_owner_admin(api, work):
+    api.as_(work["owner"]).patch("/tenants/acme/servicer-links/fixit", {"require_admin_approval": True})
+    crew, dispatcher = work["crews"]["fixit"], work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher)
+    outsource(api, work, ticket_id)
+    for action in ("accept", "start", "complete"):
+        assert step(api, crew, ticket_id, action).status_code == 200
+
+    by_dispatcher = step(api, dispatcher, ticket_id, "close")
+    by_admin = step(api, work["owner"], ticket_id, "close")
+
+    assert (
+        by_dispatcher.status_code == 409 and by_dispatcher.json["error"]["code"] == "admin_approval_required"
+    )
+    assert by_admin.status_code == 200 and by_admin.json["status"] == "closed"
+
+
+def test_a_restricted_partner_gets_work_only_at_its_approved_locations(api, work):
+    owner = api.as_(work["owner"])
+    owner.patch("/tenants/acme/servicer-links/fixit", {"restricted_locations": True})
+    owner.request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{work['depot']}")
+    at_yard = open_ticket(api, work["dispatcher"], location_id=work["yard"])
+    at_depot = open_ticket(api, work["dispatcher"], location_id=work["depot"])
+
+    refused = step(api, work["dispatcher"], at_yard, "outsource", servicer_id="fixit", terms=RATE)
+
+    assert refused.status_code == 422 and refused.json["error"]["details"][0]["field"] == "body.servicer_id"
+    assert outsource(api, work, at_depot)["servicer_id"] == "fixit"
+
+
+def test_only_linked_partners_get_work(api, work):
+    api.tenant(api.user("owner@stranger.example"), "stranger")
+    ticket_id = open_ticket(api, work["dispatcher"])
+    for servicer in ("stranger", "nobody"):
+        refused = step(api, work["dispatcher"], ticket_id, "outsource", servicer_id=servicer, terms=RATE)
+        assert refused.status_code == 422
+    missing_terms = step(api, work["dispatcher"], ticket_id, "outsource", servicer_id="fixit")
+    assert missing_terms.status_code == 422
