@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +28,7 @@ from devstack.samples import (
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
+    SAMPLE_TICKET,
     SAMPLE_UNIT,
     SAMPLE_USER,
     all_samples,
@@ -41,6 +43,7 @@ from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
 from handoff.bookings import service as bookings
 from handoff.bookings.schemas import BookingCreate
+from handoff.ids import new_id
 from handoff.links import service as links
 from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
@@ -48,7 +51,18 @@ from handoff.locations.schemas import LocationCreate
 from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
 from handoff.store.table import client
+from handoff.tickets import inbound
+from handoff.tickets import service as tickets
+from handoff.tickets.domain import Status, Step
+from handoff.tickets.schemas import (
+    PartnerUpdate,
+    RotateInboundSecret,
+    TermsIn,
+    TicketCreate,
+    TicketStep,
+)
 from handoff.webhooks import service as webhooks
+from handoff.webhooks.domain import signature
 from handoff.webhooks.schemas import SubscriptionCreate
 
 TENANT = "acme"
@@ -101,7 +115,37 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids[SAMPLE_BOOKING] = bookings.request(
         admin, BookingCreate(unit_id=ids[SAMPLE_UNIT], slot=slot, description="x")
     ).booking_id
+    ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
+    ids[SAMPLE_TICKET] = tickets.act(admin, ticket, Step.START, TicketStep()).ticket_id
     return ids
+
+
+def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Counter[str]) -> None:
+    """fixit's system posts a signed update of a ticket outsourced to it (the happy path, measured)."""
+    print("as fixit's system (a signed inbound update):")
+    location = ids[SAMPLE_LOCATION]
+    ticket = tickets.create(admin, TicketCreate(title="Pump", location_id=location)).ticket_id
+    terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
+    tickets.act(admin, ticket, Step.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
+    secret = inbound.rotate_secret(admin, "fixit", RotateInboundSecret()).secret
+    for status in (Status.ACCEPTED, Status.IN_PROGRESS):
+        signer = inbound.SignedBy(TENANT, "fixit", new_id())
+        inbound.apply(signer, PartnerUpdate(partner_id="fixit", ticket_id=ticket, status=status))
+    route = next(r for r in template.routes() if r.path.endswith("/inbound/partner-updates"))
+    event = prepared(
+        samples[(route.method, route.path)], None, {"tenant_id": TENANT}, {SAMPLE_TICKET: ticket}
+    )
+    message_id, timestamp = new_id(), int(time.time())
+    event["headers"].update(
+        {
+            "webhook-id": message_id,
+            "webhook-timestamp": str(timestamp),
+            "webhook-signature": signature(secret, message_id, timestamp, event["body"]),
+        }
+    )
+    calls.clear()
+    result = invoke(route, event)
+    _report(route, result["statusCode"], calls)
 
 
 def _report(route: template.Route, status: int, calls: Counter[str]) -> None:
@@ -153,6 +197,7 @@ def main() -> None:
                 calls.clear()
                 result = invoke(route, event)
                 _report(route, result["statusCode"], calls)
+        _partner_system(admin_of(owner), ids, samples, calls)
         print(f"max calls per read route: {max_read}, scans: {scans}")
 
 

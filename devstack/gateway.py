@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
@@ -120,11 +120,13 @@ class Gateway:
         self.handlers = load_handlers(self.routes)
         self.openapi = openapi
         self.jwks_path = jwks_path
+        # Like API Gateway: the path picks one resource (a literal segment beats a parameter), then the
+        # method must be one that resource serves; a sibling parameter never catches an unserved verb.
+        self.resources: dict[str, dict[str, template.Route]] = {}
+        for route in self.routes:
+            self.resources.setdefault(route.path, {})[route.method] = route
         self.url_map = Map(
-            [
-                Rule(route.path.replace("{", "<").replace("}", ">"), methods=[route.method], endpoint=route)
-                for route in self.routes
-            ],
+            [Rule(path.replace("{", "<").replace("}", ">"), endpoint=path) for path in self.resources],
             strict_slashes=False,
         )
 
@@ -137,11 +139,12 @@ class Gateway:
             with open(self.jwks_path) as handle:
                 return Response(handle.read(), content_type="application/json")
         try:
-            route, params = self.url_map.bind_to_environ(request.environ).match(request.path, request.method)
-        except MethodNotAllowed:
-            return _error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
+            path, params = self.url_map.bind_to_environ(request.environ).match(request.path)
         except NotFound:
             return _error(404, "not_found", "no such resource")
+        route = self.resources[path].get(request.method)
+        if route is None:
+            return _error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
         handler = self.handlers[(route.method, route.path)]
         return proxy_response(handler(proxy_event(request, route, dict(params)), LambdaContext()))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,6 +131,21 @@ class Api:
 @pytest.fixture
 def api(aws_env: aws.Provisioned, gateway: Gateway, issuer: DevIssuer) -> Api:
     return Api(gateway, issuer)
+
+
+@pytest.fixture
+def calls(api):
+    """DynamoDB calls by operation, counted on pynamodb's client (what `make bench-ddb` prints)."""
+    from handoff.store.table import client
+
+    counted: Counter[str] = Counter()
+
+    def count(event_name, **_):
+        counted[event_name.rsplit(".", 1)[-1]] += 1
+
+    client().meta.events.register("before-call.dynamodb.*", count, unique_id="test-call-count")
+    yield counted
+    client().meta.events.unregister("before-call.dynamodb.*", unique_id="test-call-count")
 
 
 @pytest.fixture

@@ -1,23 +1,5 @@
 """DynamoDB calls per request (see `make bench-ddb`): one per item read, access check + Query per list."""
 
-from collections import Counter
-
-import pytest
-
-from handoff.store.table import client
-
-
-@pytest.fixture
-def calls(api):
-    counted: Counter[str] = Counter()
-
-    def count(event_name, **_):
-        counted[event_name.rsplit(".", 1)[-1]] += 1
-
-    client().meta.events.register("before-call.dynamodb.*", count, unique_id="test-call-count")
-    yield counted
-    client().meta.events.unregister("before-call.dynamodb.*", unique_id="test-call-count")
-
 
 def test_an_item_read_is_one_call_and_a_list_is_the_access_check_plus_one_query(api, calls):
     owner = api.user("owner@acme.example")

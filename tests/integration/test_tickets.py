@@ -122,16 +122,19 @@ def test_notes_and_time_stay_with_the_company_that_made_them(api, work):
         f"/tenants/acme/tickets/{ticket_id}/time-entries", {"minutes": 30, "work_date": "2026-11-20"}
     )
 
-    partner_texts = [
-        a["text"] for a in api.as_(crew).get(f"/tenants/acme/tickets/{ticket_id}/activity").json["items"]
+    activity = f"/tenants/acme/tickets/{ticket_id}/activity"
+    partner_sees = [(a["kind"], a["text"]) for a in api.as_(crew).get(activity).json["items"]]
+    owner_sees = [(a["kind"], a["text"]) for a in api.as_(dispatcher).get(activity).json["items"]]
+    assert partner_sees == [("note", "Gate code 4711"), ("note", "Seal ordered")]
+    assert owner_sees == [
+        ("note", "Gate code 4711"),
+        ("note", "Slow payer"),
+        ("note", "Seal ordered"),
+        ("time", None),
     ]
-    owner_texts = [
-        a["text"]
-        for a in api.as_(dispatcher).get(f"/tenants/acme/tickets/{ticket_id}/activity").json["items"]
-    ]
-    assert owner_logs.status_code == 409  # the partner logs the time of outsourced work
-    assert partner_texts == ["Gate code 4711", "Seal ordered"]
-    assert owner_texts == ["Gate code 4711", "Slow payer", "Seal ordered"]
+    ticket = api.as_(dispatcher).get(f"/tenants/acme/tickets/{ticket_id}").json
+    assert owner_logs.status_code == 201 and owner_logs.json["amount_cents"] == 0
+    assert ticket["logged_minutes"] == 0  # the partner's totals bill the partner's time only
 
 
 def test_each_side_takes_only_its_own_steps(api, work):

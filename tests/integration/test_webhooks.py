@@ -240,3 +240,39 @@ def test_only_managers_handle_subscriptions(api, acme):
     tech = api.member(acme, "acme", "tech@acme.example", ["technician"])
 
     assert api.as_(tech).get("/tenants/acme/webhook-subscriptions").status_code == 403
+
+
+def test_a_partner_company_receives_the_work_shared_with_it_and_nothing_else(api, acme, runtime):
+    """fixit subscribes in its own instance; acme's ticket events reach it while the ticket is outsourced to
+    it; brightco (linked too, not given the ticket) and acme's internal notes stay out of its feed."""
+    receivers = {name: Receiver() for name in ("fixit", "brightco")}
+    try:
+        secrets = {}
+        for name, endpoint in receivers.items():
+            partner_owner = api.user(f"owner@{name}.example")
+            api.tenant(partner_owner, name)
+            api.as_(acme).post("/tenants/acme/servicer-links", {"servicer_id": name})
+            secrets[name] = (
+                api.as_(partner_owner)
+                .post(f"/tenants/{name}/webhook-subscriptions", {"url": endpoint.url, "event_types": ["*"]})
+                .json["secret"]
+            )
+        owner = api.as_(acme)
+        ticket_id = owner.post("/tenants/acme/tickets", {"title": "Pump"}).json["ticket_id"]
+        terms = {"hourly_rate_cents": 5000, "currency": "EUR"}
+        owner.post(f"/tenants/acme/tickets/{ticket_id}/outsource", {"servicer_id": "fixit", "terms": terms})
+        owner.post(f"/tenants/acme/tickets/{ticket_id}/notes", {"text": "Shared"})
+        owner.post(f"/tenants/acme/tickets/{ticket_id}/notes", {"text": "Internal", "internal": True})
+        runtime.pump()
+
+        def from_acme(name):
+            payloads = [verify(secrets[name], r) for r in receivers[name].requests]
+            return [p for p in payloads if p["data"]["tenant_id"] == "acme"]  # not its own instance's events
+
+        delivered = from_acme("fixit")
+        assert [p["type"] for p in delivered] == ["TicketOutsourced", "TicketNoteAdded"]
+        assert delivered[1]["data"]["data"]["text"] == "Shared"
+        assert from_acme("brightco") == []
+    finally:
+        for endpoint in receivers.values():
+            endpoint.close()

@@ -19,6 +19,7 @@ from devstack.samples import (
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
+    SAMPLE_TICKET,
     SAMPLE_UNIT,
     SAMPLE_USER,
 )
@@ -35,6 +36,14 @@ class World:
     ids: dict[str, str]  # sample placeholder -> acme's real id
     foreign_ids: dict[str, str]  # sample placeholder -> another tenant's id of the same kind
     rivals: list = field(default_factory=list)
+
+
+def is_signed(route) -> bool:
+    """A route a partner system calls with a signature instead of a token (its own tests sign requests)."""
+    from handoff.api.app import ROUTE_ACTIONS
+    from handoff.auth.policy import POLICY, Scope
+
+    return POLICY[ROUTE_ACTIONS[(route.method, route.path)]].scope is Scope.SIGNED
 
 
 def writes_so_far(aws_env) -> int:
@@ -125,7 +134,10 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
         f"/tenants/{tenant_id}/booking-requests",
         {"unit_id": units[1], "slot": "2030-06-01T09:00:00+02:00", "description": "Service"},
     ).json["booking_id"]
+    in_house = admin.post(f"/tenants/{tenant_id}/tickets", {"title": "Check the boiler"}).json["ticket_id"]
+    assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
     return {
+        SAMPLE_TICKET: in_house,
         "other-booking": other_booking,
         SAMPLE_BOOKING: booking,
         SAMPLE_CUSTOMER: customers[0],
@@ -141,6 +153,23 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     }
 
 
+def _outsourced_ticket(api, acme, location_id: str) -> str:
+    """acme's ticket at fixit's granted location, outsourced to fixit, accepted and started there: every staff
+    role and fixit's crew may work on it."""
+    ticket = acme.post("/tenants/acme/tickets", {"title": "Pump", "location_id": location_id}).json[
+        "ticket_id"
+    ]
+    terms = {"hourly_rate_cents": 6000, "currency": "EUR"}
+    outsourced = acme.post(
+        f"/tenants/acme/tickets/{ticket}/outsource", {"servicer_id": "fixit", "terms": terms}
+    )
+    assert outsourced.status_code == 200, outsourced.json
+    fixit = api.as_(api.user("owner@fixit.example"))
+    for step in ("accept", "start"):
+        assert fixit.post(f"/tenants/acme/tickets/{ticket}/{step}", {}).status_code == 200
+    return ticket
+
+
 def build_world(api, runtime) -> World:
     owner = api.user("owner@acme.example")
     api.tenant(owner, "acme")
@@ -150,6 +179,7 @@ def build_world(api, runtime) -> World:
     acme = api.as_(owner)
     acme.post("/tenants/acme/servicer-links", {"servicer_id": "fixit", "restricted_locations": True})
     acme.request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{ids[SAMPLE_LOCATION]}")
+    ids[SAMPLE_TICKET] = _outsourced_ticket(api, acme, ids[SAMPLE_LOCATION])
     rivals = []
     for tenant_id in ("rival", "acme-corp"):
         rival = api.user(f"owner@{tenant_id}.example")

@@ -3,7 +3,7 @@
 
 import json
 
-from security.harness import state
+from security.harness import is_signed, state
 from security.openapi_shapes import input_schema, query_parameters
 
 from devstack import template
@@ -55,7 +55,7 @@ def test_every_body_over_the_maximum_is_413_and_stores_nothing(api, aws_env, wor
 
 
 def _arrays_with_a_maximum():
-    for route in BODY_ROUTES:
+    for route in [r for r in BODY_ROUTES if not is_signed(r)]:  # signed ones: test_partner_updates.py
         schema = input_schema(route.method, route.path) or {}
         for name, prop in schema.get("properties", {}).items():
             for option in [prop, *prop.get("anyOf", [])]:

@@ -43,6 +43,8 @@ EXPECTED_TENANT_GRANTS = {
         for a in Action
         if a.value.startswith("booking:")
     },
+    **{a: set(STAFF_ROLES) for a in Action if a.value.startswith("ticket")},
+    Action.TICKET_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
@@ -52,6 +54,7 @@ EXPECTED_SERVICER_GRANTS = {
     Action.LOCATION_READ: (True, True),
     Action.LOCATION_CREATE: (False, True),
     Action.LOCATION_UPDATE: (False, True),
+    **{a: (True, True) for a in Action if a.value.startswith("ticket") and a is not Action.TICKET_CREATE},
 }
 
 
@@ -68,6 +71,12 @@ def test_role_by_action(action, role):
 @pytest.mark.parametrize("action", [a for a in Action if POLICY[a].scope is Scope.TENANT])
 def test_no_roles_no_access(action):
     assert not is_allowed(action, frozenset())
+
+
+@pytest.mark.parametrize("action", [a for a in Action if POLICY[a].scope is Scope.SIGNED])
+def test_no_user_role_performs_a_signed_action(action):
+    assert not is_allowed(action, frozenset(Role))
+    assert not is_allowed_for_servicer(action, can_manage_locations=True)
 
 
 def test_reading_your_own_membership_needs_no_role():

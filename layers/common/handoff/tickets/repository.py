@@ -226,12 +226,14 @@ def activity(
     tenant_id: str, ticket_id: str, company_id: str | None, limit: int, cursor: str | None
 ) -> Page[ActivityItem]:
     """A ticket's time entries and notes, oldest first: one Query. For a partner (`company_id`), only its own
-    entries and the owner's shared notes."""
+    entries and the owner's shared notes (not the owner's own time)."""
     scope = f"activity|{tenant_id}|{ticket_id}|{company_id or ''}"
     visible: Condition | None = None
     if company_id is not None:
         visible = (ActivityItem.company_id == company_id) | (
-            (ActivityItem.company_id == tenant_id) & (ActivityItem.internal == False)  # noqa: E712
+            (ActivityItem.company_id == tenant_id)
+            & (ActivityItem.kind == "note")
+            & (ActivityItem.internal == False)  # noqa: E712
         )
     results = ActivityItem.query(
         keys.ticket_partition(tenant_id, ticket_id),

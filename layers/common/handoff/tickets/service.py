@@ -9,7 +9,7 @@ from typing import Any
 
 from handoff.auth.access import Access
 from handoff.auth.policy import Role
-from handoff.errors import Conflict, Invalid, NotFound
+from handoff.errors import Invalid, NotFound
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.links import repository as links
@@ -176,10 +176,10 @@ def stage_time(
 ) -> tuple[repo.ActivityItem, Envelope]:
     domain.check_loggable(Status(item.status))
     domain.check_work_date(entry.work_date, utc_now().date())
-    worker = item.servicer_id or item.tenant_id
-    if doer.company_id != worker:
-        raise Conflict("this ticket is outsourced; its partner logs the time", code="not_the_worker")
-    amount = domain.labour_cents(entry.minutes, item.terms)
+    # The company doing the work (the partner, or the owner in house) logs what its totals bill; the owner's
+    # staff may log their own time on outsourced work too, as a cost that bills nothing to anyone.
+    worker = doer.company_id == (item.servicer_id or item.tenant_id)
+    amount = domain.labour_cents(entry.minutes, item.terms) if worker else 0
     activity = repo.new_activity(
         item,
         "time",
@@ -190,8 +190,9 @@ def stage_time(
         amount_cents=amount,
         text=entry.note,
     )
-    item.logged_minutes = int(item.logged_minutes) + entry.minutes
-    item.billable_cents = int(item.billable_cents) + amount
+    if worker:
+        item.logged_minutes = int(item.logged_minutes) + entry.minutes
+        item.billable_cents = int(item.billable_cents) + amount
     event = _event(
         item,
         "TicketTimeLogged",

@@ -127,6 +127,12 @@ def payload(envelope: dict[str, Any]) -> str:
     return json.dumps({**body, "data": thin}, separators=(",", ":"))
 
 
+def audiences(envelope: dict[str, Any]) -> list[str]:
+    """The instances whose subscriptions see this event: its tenant, and those it is shared with."""
+    shared = [t for t in envelope.get("shared_with") or [] if isinstance(t, str)]
+    return list(dict.fromkeys([envelope["tenant_id"], *shared]))
+
+
 def subscribed(event_types: list[str], event_type: str) -> bool:
     return "*" in event_types or event_type in event_types
 

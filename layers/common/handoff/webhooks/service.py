@@ -171,18 +171,20 @@ def _enqueue(
 
 
 def fan_out(envelope: dict[str, Any]) -> int:
-    """One delivery per subscribed endpoint of the event's tenant; a repeated event adds none."""
-    tenant_id = envelope["tenant_id"]
+    """One delivery per subscribed endpoint of the event's tenant, and of each instance the change is shared
+    with (the partner a ticket is outsourced to subscribes in its own instance); a repeated event adds none.
+    """
     queued = 0
-    for subscription in repo.subscriptions_for_fanout(tenant_id):
-        if not domain.subscribed(list(subscription.event_types), envelope["type"]):
-            continue
-        delivery = repo.new_delivery(
-            tenant_id, subscription.subscription_id, envelope, domain.payload(envelope)
-        )
-        if repo.create_delivery(delivery):
-            _enqueue(tenant_id, subscription.subscription_id, delivery.delivery_id, delay=0)
-            queued += 1
+    for tenant_id in domain.audiences(envelope):
+        for subscription in repo.subscriptions_for_fanout(tenant_id):
+            if not domain.subscribed(list(subscription.event_types), envelope["type"]):
+                continue
+            delivery = repo.new_delivery(
+                tenant_id, subscription.subscription_id, envelope, domain.payload(envelope)
+            )
+            if repo.create_delivery(delivery):
+                _enqueue(tenant_id, subscription.subscription_id, delivery.delivery_id, delay=0)
+                queued += 1
     return queued
 
 
