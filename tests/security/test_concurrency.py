@@ -65,3 +65,24 @@ def test_racing_writers_without_a_version_never_lose_an_update(api, acme):
             assert final["city"] == city
         if right.status_code == 200:
             assert final["notes"] == notes
+
+
+def test_time_logged_by_racing_writers_is_never_lost(api, acme):
+    """Two technicians log time on one ticket at the same moment: every 201 is in the total, and the total is
+    exactly the sum of the entries stored."""
+    owner = api.as_(acme)
+    ticket_id = owner.post("/tenants/acme/tickets", {"title": "Boiler"}).json["ticket_id"]
+    owner.post(f"/tenants/acme/tickets/{ticket_id}/start", {})
+    path = f"/tenants/acme/tickets/{ticket_id}/time-entries"
+    accepted = 0
+    for _ in range(ROUNDS // 4):
+        results = race(
+            lambda: owner.post(path, {"minutes": 10, "work_date": "2026-11-20"}),
+            lambda: owner.post(path, {"minutes": 10, "work_date": "2026-11-20"}),
+        )
+        assert {r.status_code for r in results} <= {201, 409}
+        accepted += sum(r.status_code == 201 for r in results)
+    ticket = owner.get(f"/tenants/acme/tickets/{ticket_id}").json
+    entries = owner.get(f"/tenants/acme/tickets/{ticket_id}/activity?limit=100").json["items"]
+    assert ticket["logged_minutes"] == 10 * accepted == sum(e["minutes"] for e in entries)
+    assert accepted >= ROUNDS // 4  # at least one writer wins every round
