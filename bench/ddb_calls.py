@@ -53,7 +53,7 @@ from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCrea
 from handoff.store.table import client
 from handoff.tickets import inbound
 from handoff.tickets import service as tickets
-from handoff.tickets.domain import Status, Step
+from handoff.tickets.domain import Step, TicketStatus
 from handoff.tickets.schemas import (
     PartnerUpdate,
     RotateInboundSecret,
@@ -128,7 +128,7 @@ def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Cou
     terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
     tickets.act(admin, ticket, Step.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
     secret = inbound.rotate_secret(admin, "fixit", RotateInboundSecret()).secret
-    for status in (Status.ACCEPTED, Status.IN_PROGRESS):
+    for status in (TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS):
         signer = inbound.SignedBy(TENANT, "fixit", new_id())
         inbound.apply(signer, PartnerUpdate(partner_id="fixit", ticket_id=ticket, status=status))
     route = next(r for r in template.routes() if r.path.endswith("/inbound/partner-updates"))

@@ -37,11 +37,39 @@ def document() -> dict[str, Any]:
             merged = part
             continue
         merged["paths"].update(part.get("paths", {}))
-        merged.setdefault("components", {}).setdefault("schemas", {}).update(
-            part.get("components", {}).get("schemas", {})
-        )
+        schemas = merged.setdefault("components", {}).setdefault("schemas", {})
+        for name, schema in part.get("components", {}).get("schemas", {}).items():
+            if schemas.setdefault(name, schema) != schema:
+                raise ValueError(f"two different schemas are both named {name}: rename one of the classes")
     merged["paths"] = dict(sorted(merged.get("paths", {}).items()))
+    _document_signed_routes(merged)
     return merged
+
+
+SIGNATURE_HEADERS = {
+    "webhook-id": "Unique per message; a message id is applied once",
+    "webhook-timestamp": "Unix seconds; refused when more than 5 minutes off",
+    "webhook-signature": 'v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> with the inbound secret',
+}
+
+
+def _document_signed_routes(merged: dict[str, Any]) -> None:
+    """Routes a partner system calls take a Standard Webhooks signature, not the bearer token."""
+    from handoff.api.app import SIGNED_ROUTES
+
+    for method, path in SIGNED_ROUTES:
+        operation = merged["paths"][path][method.lower()]
+        operation["security"] = []
+        operation.setdefault("parameters", []).extend(
+            {
+                "name": name,
+                "in": "header",
+                "required": True,
+                "schema": {"type": "string"},
+                "description": text,
+            }
+            for name, text in SIGNATURE_HEADERS.items()
+        )
 
 
 def rendered() -> str:

@@ -10,7 +10,7 @@ from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import inbound, repository, service
-from handoff.tickets.domain import Status, Step
+from handoff.tickets.domain import Step, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
@@ -38,7 +38,7 @@ def list_tickets(
     tenant_id: str,
     access: Access,
     status: Annotated[
-        Status | None, Query(description="The owner's board shows one status (open unless named)")
+        TicketStatus | None, Query(description="The owner's board shows one status (open unless named)")
     ] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

@@ -12,7 +12,7 @@ from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
 from handoff.store import reads
-from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
 
 
@@ -104,28 +104,18 @@ def get_booking(tenant_id: str, booking_id: str) -> BookingItem | None:
     return reads.get(BookingItem, keys.booking(tenant_id, booking_id))
 
 
-def _newest_first(
-    index: Any, partition: str, scope: str, limit: int, cursor: str | None
-) -> Page[BookingItem]:
-    results = index.query(
-        partition, scan_index_forward=False, page_size=limit, last_evaluated_key=decode_cursor(cursor, scope)
-    )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, BookingItem)], next_cursor=page.next_cursor)
-
-
 def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[BookingItem]:
     """The shop's board: one Query of one status, newest first."""
     partition = keys.bookings_by_status(tenant_id, status)
-    return _newest_first(BookingItem.gsi1, partition, f"bookings|{tenant_id}|{status}", limit, cursor)
+    scope = f"bookings|{tenant_id}|{status}"
+    return newest_first(BookingItem, BookingItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
 
 
 def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None) -> Page[BookingItem]:
     """A customer's bookings, newest first: one Query."""
     partition = keys.customer_bookings(tenant_id, customer_id)
-    return _newest_first(
-        BookingItem.gsi2, partition, f"customer-bookings|{tenant_id}|{customer_id}", limit, cursor
-    )
+    scope = f"customer-bookings|{tenant_id}|{customer_id}"
+    return newest_first(BookingItem, BookingItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
 
 
 def save(item: BookingItem, event: Envelope, estimate: EstimateItem | None = None) -> None:

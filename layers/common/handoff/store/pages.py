@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
 
@@ -95,6 +96,28 @@ def by_name(
         partition,
         Item.gsi1sk.startswith(keys.name_prefix(name_prefix or "")),
         filter_condition=archived,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, model)], next_cursor=page.next_cursor)
+
+
+def newest_first(
+    model: type[M],
+    index: Any,
+    partition: str,
+    *,
+    limit: int,
+    cursor: str | None,
+    scope: str,
+    only: Condition | None = None,
+) -> Page[M]:
+    """One page of an index partition sorted by ULID, newest first (boards and per-owner lists)."""
+    results = index.query(
+        partition,
+        scan_index_forward=False,
+        filter_condition=only,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )

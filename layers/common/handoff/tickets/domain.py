@@ -10,7 +10,7 @@ from enum import StrEnum
 from handoff.errors import Conflict, Invalid
 
 
-class Status(StrEnum):
+class TicketStatus(StrEnum):
     OPEN = "open"  # in house, or waiting to be outsourced
     OFFERED = "offered"  # outsourced to a partner, waiting for its answer
     ACCEPTED = "accepted"
@@ -45,33 +45,33 @@ _PARTNER = frozenset({Side.PARTNER})
 _BOTH = _OWNER | _PARTNER
 
 # The one table of legal steps: (status, step) -> (new status, the sides that may take it).
-TRANSITIONS: dict[tuple[Status, Step], tuple[Status, frozenset[Side]]] = {
-    (Status.OPEN, Step.OUTSOURCE): (Status.OFFERED, _OWNER),
-    (Status.OFFERED, Step.WITHDRAW): (Status.OPEN, _OWNER),
-    (Status.ACCEPTED, Step.WITHDRAW): (Status.OPEN, _OWNER),
-    (Status.OFFERED, Step.ACCEPT): (Status.ACCEPTED, _PARTNER),
-    (Status.OFFERED, Step.DECLINE): (Status.OPEN, _PARTNER),
-    (Status.OPEN, Step.START): (Status.IN_PROGRESS, _OWNER),  # in-house work
-    (Status.ACCEPTED, Step.START): (Status.IN_PROGRESS, _PARTNER),
-    (Status.IN_PROGRESS, Step.PAUSE): (Status.ON_HOLD, _BOTH),
-    (Status.ON_HOLD, Step.RESUME): (Status.IN_PROGRESS, _BOTH),
-    (Status.IN_PROGRESS, Step.COMPLETE): (Status.COMPLETED, _BOTH),
-    (Status.COMPLETED, Step.CLOSE): (Status.CLOSED, _OWNER),
-    (Status.COMPLETED, Step.REOPEN): (Status.IN_PROGRESS, _OWNER),
-    (Status.OPEN, Step.CANCEL): (Status.CANCELLED, _OWNER),
-    (Status.OFFERED, Step.CANCEL): (Status.CANCELLED, _OWNER),
-    (Status.ACCEPTED, Step.CANCEL): (Status.CANCELLED, _OWNER),
-    (Status.ON_HOLD, Step.CANCEL): (Status.CANCELLED, _OWNER),
+TRANSITIONS: dict[tuple[TicketStatus, Step], tuple[TicketStatus, frozenset[Side]]] = {
+    (TicketStatus.OPEN, Step.OUTSOURCE): (TicketStatus.OFFERED, _OWNER),
+    (TicketStatus.OFFERED, Step.WITHDRAW): (TicketStatus.OPEN, _OWNER),
+    (TicketStatus.ACCEPTED, Step.WITHDRAW): (TicketStatus.OPEN, _OWNER),
+    (TicketStatus.OFFERED, Step.ACCEPT): (TicketStatus.ACCEPTED, _PARTNER),
+    (TicketStatus.OFFERED, Step.DECLINE): (TicketStatus.OPEN, _PARTNER),
+    (TicketStatus.OPEN, Step.START): (TicketStatus.IN_PROGRESS, _OWNER),  # in-house work
+    (TicketStatus.ACCEPTED, Step.START): (TicketStatus.IN_PROGRESS, _PARTNER),
+    (TicketStatus.IN_PROGRESS, Step.PAUSE): (TicketStatus.ON_HOLD, _BOTH),
+    (TicketStatus.ON_HOLD, Step.RESUME): (TicketStatus.IN_PROGRESS, _BOTH),
+    (TicketStatus.IN_PROGRESS, Step.COMPLETE): (TicketStatus.COMPLETED, _BOTH),
+    (TicketStatus.COMPLETED, Step.CLOSE): (TicketStatus.CLOSED, _OWNER),
+    (TicketStatus.COMPLETED, Step.REOPEN): (TicketStatus.IN_PROGRESS, _OWNER),
+    (TicketStatus.OPEN, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+    (TicketStatus.OFFERED, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+    (TicketStatus.ACCEPTED, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+    (TicketStatus.ON_HOLD, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
 }
 
 # Steps after which the ticket no longer belongs to the partner it was outsourced to.
 RELEASING = frozenset({Step.WITHDRAW, Step.DECLINE})
 NEEDS_NOTE = frozenset({Step.DECLINE, Step.WITHDRAW, Step.CANCEL, Step.REOPEN})
 # Time and costs are logged while work happens, and until the owner closes the ticket.
-LOGGABLE = frozenset({Status.IN_PROGRESS, Status.ON_HOLD, Status.COMPLETED})
+LOGGABLE = frozenset({TicketStatus.IN_PROGRESS, TicketStatus.ON_HOLD, TicketStatus.COMPLETED})
 
 
-def take(status: Status, step: Step, side: Side) -> Status:
+def take(status: TicketStatus, step: Step, side: Side) -> TicketStatus:
     """The status after `side` takes `step`, or 409 for a step the status or the side does not allow."""
     rule = TRANSITIONS.get((status, step))
     if rule is None:
@@ -82,7 +82,7 @@ def take(status: Status, step: Step, side: Side) -> Status:
     return after
 
 
-def step_to(status: Status, target: Status, side: Side) -> Step:
+def step_to(status: TicketStatus, target: TicketStatus, side: Side) -> Step:
     """The one step that moves `side` from `status` to `target` (a partner system reports statuses, not
     steps); 409 when there is none."""
     for (source, step), (after, sides) in TRANSITIONS.items():
@@ -104,7 +104,7 @@ def check_close(requires_admin_approval: bool, closer_is_admin: bool) -> None:
         )
 
 
-def check_loggable(status: Status) -> None:
+def check_loggable(status: TicketStatus) -> None:
     if status not in LOGGABLE:
         raise Conflict(
             f"time and costs are logged on work in progress, on hold or completed, not {status.value}",

@@ -16,7 +16,7 @@ from handoff.links.domain import LinkStatus
 from handoff.store import reads
 from handoff.tickets import domain, service
 from handoff.tickets import repository as repo
-from handoff.tickets.domain import Status
+from handoff.tickets.domain import TicketStatus
 from handoff.tickets.schemas import (
     InboundSecret,
     NoteCreate,
@@ -94,7 +94,7 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
     item = service.visible(signed.owner_id, update.ticket_id, doer)
     events, entries, applied = [], [], []
     if update.status is not None and update.status.value != item.status:
-        step = domain.step_to(Status(item.status), update.status, doer.side)
+        step = domain.step_to(TicketStatus(item.status), update.status, doer.side)
         events.append(service.stage_step(item, step, doer, None))
         applied.append(step.value)
     for time_entry in update.time_entries:
@@ -135,11 +135,10 @@ def rotate_secret(access: Access, servicer_id: str, body: RotateInboundSecret) -
     item.secrets = signing.slots_to_json(slots)
     item.rotated_by = access.user_id
     repo.save_inbound_secret(item)
-    previous = [s.expires_at for s in slots if s.expires_at]
     return InboundSecret(
         servicer_id=servicer_id,
         secret=fresh,
-        previous_secret_expires_at=max(previous) if previous else None,
+        previous_secret_expires_at=signing.previous_expires_at(slots, now),
     )
 
 

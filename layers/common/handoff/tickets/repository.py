@@ -21,7 +21,7 @@ from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
 from handoff.store import reads
-from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.pages import Page, decode_cursor, first_page, newest_first
 from handoff.store.table import Item, transaction
 from handoff.tickets.domain import Terms
 
@@ -187,29 +187,11 @@ def was_received(owner_id: str, servicer_id: str, message_id: str) -> bool:
     return reads.get(InboundMessageItem, keys.inbound_message(owner_id, servicer_id, message_id)) is not None
 
 
-def _newest_first(
-    index: Any,
-    partition: str,
-    scope: str,
-    limit: int,
-    cursor: str | None,
-    only: Condition | None = None,
-) -> Page[TicketItem]:
-    results = index.query(
-        partition,
-        scan_index_forward=False,
-        filter_condition=only,
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
-    )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, TicketItem)], next_cursor=page.next_cursor)
-
-
 def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[TicketItem]:
     """The owner's tickets in one status, newest first: one Query."""
     partition = keys.tickets_by_status(tenant_id, status)
-    return _newest_first(TicketItem.gsi1, partition, f"tickets|{tenant_id}|{status}", limit, cursor)
+    scope = f"tickets|{tenant_id}|{status}"
+    return newest_first(TicketItem, TicketItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
 
 
 def outsourced(
@@ -219,7 +201,9 @@ def outsourced(
     partition = keys.outsourced_to(servicer_id, owner_id)
     scope = f"outsourced|{owner_id}|{servicer_id}|{status or ''}"
     only = TicketItem.status == status if status else None
-    return _newest_first(TicketItem.gsi2, partition, scope, limit, cursor, only)
+    return newest_first(
+        TicketItem, TicketItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope, only=only
+    )
 
 
 def activity(

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 from handoff.ids import ULID_PATTERN
 from handoff.links.schemas import TenantId
 from handoff.schema import WriteModel
-from handoff.tickets.domain import Status
+from handoff.tickets.domain import TicketStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -124,7 +124,7 @@ class PartnerUpdate(WriteModel):
 
     partner_id: TenantId = Field(description="The partner instance whose system signs this update")
     ticket_id: Id
-    status: Status | None = Field(default=None, description="The status the partner's work is in now")
+    status: TicketStatus | None = Field(default=None, description="The status the partner's work is in now")
     time_entries: list[TimeEntryCreate] = Field(default_factory=list, max_length=20)
     notes: list[NoteText] = Field(default_factory=list, max_length=20)
 

@@ -4,6 +4,7 @@ the ticket in memory and committed with its activity entries and events in one t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from handoff.links.domain import LinkStatus
 from handoff.locations import repository as locations
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
-from handoff.tickets.domain import Side, Status, Step, Terms
+from handoff.tickets.domain import Side, Step, Terms, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
@@ -140,7 +141,7 @@ def stage_step(
     terms: Terms | None = None,
 ) -> Envelope:
     assigned = item.servicer_id
-    after = domain.take(Status(item.status), step, doer.side)
+    after = domain.take(TicketStatus(item.status), step, doer.side)
     if step in domain.NEEDS_NOTE and not note:
         raise Invalid("note", f"give a reason to {step.value}")
     if step is Step.OUTSOURCE:
@@ -174,7 +175,7 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
 def stage_time(
     item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate
 ) -> tuple[repo.ActivityItem, Envelope]:
-    domain.check_loggable(Status(item.status))
+    domain.check_loggable(TicketStatus(item.status))
     domain.check_work_date(entry.work_date, utc_now().date())
     # The company doing the work (the partner, or the owner in house) logs what its totals bill; the owner's
     # staff may log their own time on outsourced work too, as a cost that bills nothing to anyone.
@@ -243,14 +244,14 @@ def get(access: Access, ticket_id: str) -> TicketOut:
     return ticket_out(visible(access.tenant, ticket_id, doer), doer)
 
 
-def list_(access: Access, status: Status | None, limit: int, cursor: str | None) -> TicketPage:
+def list_(access: Access, status: TicketStatus | None, limit: int, cursor: str | None) -> TicketPage:
     doer = doer_of(access)
     if doer.side is Side.PARTNER:
         page = repo.outsourced(
             doer.company_id, access.tenant, status.value if status else None, limit, cursor
         )
     else:
-        page = repo.board(access.tenant, (status or Status.OPEN).value, limit, cursor)
+        page = repo.board(access.tenant, (status or TicketStatus.OPEN).value, limit, cursor)
     return TicketPage(items=[ticket_out(t, doer) for t in page.items], next_cursor=page.next_cursor)
 
 
@@ -266,17 +267,21 @@ def act(access: Access, ticket_id: str, step: Step, body: TicketStep) -> TicketO
 
 
 def log_time(access: Access, ticket_id: str, body: TimeEntryCreate) -> ActivityOut:
-    doer = doer_of(access)
-    item = visible(access.tenant, ticket_id, doer)
-    activity, event = stage_time(item, doer, body)
-    repo.save(item, [event], entries=(activity,))
-    return activity_out(activity)
+    return _add_entry(access, ticket_id, lambda item, doer: stage_time(item, doer, body))
 
 
 def add_note(access: Access, ticket_id: str, body: NoteCreate) -> ActivityOut:
+    return _add_entry(access, ticket_id, lambda item, doer: stage_note(item, doer, body))
+
+
+def _add_entry(
+    access: Access,
+    ticket_id: str,
+    stage: Callable[[repo.TicketItem, Doer], tuple[repo.ActivityItem, Envelope]],
+) -> ActivityOut:
     doer = doer_of(access)
     item = visible(access.tenant, ticket_id, doer)
-    activity, event = stage_note(item, doer, body)
+    activity, event = stage(item, doer)
     repo.save(item, [event], entries=(activity,))
     return activity_out(activity)
 

@@ -78,6 +78,12 @@ def live_secrets(slots: list[SecretSlot], now: datetime) -> list[str]:
     return [s.secret for s in slots if s.expires_at is None or s.expires_at > now]
 
 
+def previous_expires_at(slots: list[SecretSlot], now: datetime) -> datetime | None:
+    """When the last previous secret still verifying stops (None: only the current secret is live)."""
+    previous = [s.expires_at for s in slots if s.expires_at is not None and s.expires_at > now]
+    return max(previous) if previous else None
+
+
 def rotate(slots: list[SecretSlot], now: datetime, overlap: timedelta) -> tuple[list[SecretSlot], str]:
     """A new current secret; the old one stays valid for `overlap` so receivers can switch without gaps."""
     fresh = new_secret()

@@ -36,8 +36,6 @@ SQS_MAX_DELAY_SECONDS = 900
 
 
 def _out(item: repo.SubscriptionItem) -> dict[str, Any]:
-    now = utc_now()
-    previous = [s.expires_at for s in item.secret_slots() if s.expires_at and s.expires_at > now]
     return {
         "subscription_id": item.subscription_id,
         "url": item.url,
@@ -45,7 +43,7 @@ def _out(item: repo.SubscriptionItem) -> dict[str, Any]:
         "description": item.description,
         "enabled": item.enabled,
         "disabled_reason": item.disabled_reason,
-        "previous_secret_expires_at": max(previous) if previous else None,
+        "previous_secret_expires_at": domain.previous_expires_at(item.secret_slots(), utc_now()),
         "version": item.version,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
@@ -109,14 +107,14 @@ def archive(access: Access, subscription_id: str) -> None:
 
 def rotate_secret(access: Access, subscription_id: str, body: RotateSecret) -> SecretRotated:
     item = _subscription(access, subscription_id)
-    slots, fresh = domain.rotate(item.secret_slots(), utc_now(), timedelta(seconds=body.overlap_seconds))
+    now = utc_now()
+    slots, fresh = domain.rotate(item.secret_slots(), now, timedelta(seconds=body.overlap_seconds))
     item.set_secret_slots(slots)
     repo.save_subscription(item)
-    previous = [s.expires_at for s in slots if s.expires_at]
     return SecretRotated(
         subscription_id=subscription_id,
         secret=fresh,
-        previous_secret_expires_at=max(previous) if previous else None,
+        previous_secret_expires_at=domain.previous_expires_at(slots, now),
     )
 
 
