@@ -133,7 +133,7 @@ def update_link(
     LINK,
     action=Action.SERVICER_REVOKE,
     summary="Revoke a link (its history stays readable)",
-    prefetch=link_repository.link_keys,
+    prefetch=link_repository.revocation_keys,
 )
 def revoke_link(tenant_id: str, servicer_id: str, access: Access) -> LinkOut:
     return links.revoke(access, servicer_id)

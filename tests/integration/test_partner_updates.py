@@ -86,7 +86,17 @@ def test_an_illegal_status_is_refused_like_in_the_api(api, acme):
 
 @pytest.mark.parametrize(
     "tamper",
-    ["forged", "stale", "future", "unsigned", "other-partner-claim", "no-secret-partner", "bearer-only"],
+    [
+        "forged",
+        "stale",
+        "future",
+        "unsigned",
+        "huge-timestamp",
+        "odd-timestamp",
+        "other-partner-claim",
+        "no-secret-partner",
+        "bearer-only",
+    ],
 )
 def test_a_bad_message_is_rejected_and_changes_nothing(api, aws_env, acme, tamper):
     body = update(acme, status="in_progress")
@@ -99,6 +109,10 @@ def test_a_bad_message_is_rejected_and_changes_nothing(api, aws_env, acme, tampe
         request = signed(acme["secret"], body, at=datetime.now(UTC) + timedelta(minutes=6))
     elif tamper == "unsigned":
         request["headers"].pop("webhook-signature")
+    elif tamper == "huge-timestamp":
+        request["headers"]["webhook-timestamp"] = "9" * 400
+    elif tamper == "odd-timestamp":  # int() would read it; the signed string is the header as sent
+        request["headers"]["webhook-timestamp"] = " +" + request["headers"]["webhook-timestamp"]
     elif tamper == "other-partner-claim":  # fixit's secret, brightco's name
         request = signed(acme["secret"], {**body, "partner_id": "brightco"})
     elif tamper == "no-secret-partner":
@@ -159,15 +173,33 @@ def test_rotation_keeps_the_old_secret_for_the_overlap_only(api, acme):
     assert post(api, signed(newest["secret"], update(acme, notes=["new key"]))).status_code == 200
 
 
-def test_a_suspended_partner_cannot_post_and_a_revoked_one_reaches_nothing(api, acme):
+def test_a_suspended_partner_cannot_post_and_a_revoked_one_loses_its_secret(api, acme):
     owner = api.as_(acme["owner"])
     owner.patch("/tenants/acme/servicer-links/fixit", {"status": "suspended"})
     suspended = post(api, signed(acme["secret"], update(acme, notes=["x"])))
     owner.request("DELETE", "/tenants/acme/servicer-links/fixit")
     revoked = post(api, signed(acme["secret"], update(acme, notes=["x"])))
+    owner.post("/tenants/acme/servicer-links", {"servicer_id": "fixit"})
+    relinked_with_the_old_secret = post(api, signed(acme["secret"], update(acme, notes=["x"])))
 
     assert suspended.status_code == 403
-    assert revoked.status_code == 404
+    assert revoked.status_code == relinked_with_the_old_secret.status_code == 401
+
+
+def test_a_partner_system_declines_with_a_reason(api, acme):
+    owner = api.as_(acme["owner"])
+    ticket_id = owner.post("/tenants/acme/tickets", {"title": "Gutter"}).json["ticket_id"]
+    owner.post(f"/tenants/acme/tickets/{ticket_id}/outsource", {"servicer_id": "fixit", "terms": RATE})
+    offer = {"partner_id": "fixit", "ticket_id": ticket_id, "status": "open"}
+
+    without_reason = post(api, signed(acme["secret"], offer))
+    with_notes = post(api, signed(acme["secret"], {**offer, "reason": "No crew", "notes": ["x"]}))
+    declined = post(api, signed(acme["secret"], {**offer, "reason": "No crew this month"}))
+
+    assert (without_reason.status_code, with_notes.status_code) == (422, 422)
+    assert declined.status_code == 200 and declined.json["status"] == "open"
+    history = owner.get(f"/tenants/acme/tickets/{ticket_id}").json["history"]
+    assert history[-1]["note"] == "No crew this month"
 
 
 def test_only_a_system_admin_issues_inbound_secrets(api, acme):
@@ -185,6 +217,7 @@ def test_only_a_system_admin_issues_inbound_secrets(api, acme):
         ({"notes": ["x"] * 21}, "body.notes"),
         ({"time_entries": [{"minutes": 0, "work_date": "2026-11-20"}]}, "body.time_entries.0.minutes"),
         ({"status": "flying"}, "body.status"),
+        ({"ticket_id": "A" * 3000}, "body.ticket_id"),
     ],
 )
 def test_a_signed_but_invalid_update_is_422_and_changes_nothing(api, aws_env, acme, extra, field):

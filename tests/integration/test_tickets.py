@@ -123,8 +123,12 @@ def test_notes_and_time_stay_with_the_company_that_made_them(api, work):
     )
 
     activity = f"/tenants/acme/tickets/{ticket_id}/activity"
-    partner_sees = [(a["kind"], a["text"]) for a in api.as_(crew).get(activity).json["items"]]
-    owner_sees = [(a["kind"], a["text"]) for a in api.as_(dispatcher).get(activity).json["items"]]
+    partner_sees = [
+        (a["kind"], a["text"]) for a in api.as_(crew).get(activity).json["items"] if a["kind"] != "step"
+    ]
+    owner_sees = [
+        (a["kind"], a["text"]) for a in api.as_(dispatcher).get(activity).json["items"] if a["kind"] != "step"
+    ]
     assert partner_sees == [("note", "Gate code 4711"), ("note", "Seal ordered")]
     assert owner_sees == [
         ("note", "Gate code 4711"),
@@ -189,3 +193,64 @@ def test_only_linked_partners_get_work(api, work):
         assert refused.status_code == 422
     missing_terms = step(api, work["dispatcher"], ticket_id, "outsource", servicer_id="fixit")
     assert missing_terms.status_code == 422
+
+
+def test_what_the_owner_shared_with_one_partner_stays_hidden_from_the_next(api, work):
+    crew, next_crew, dispatcher = work["crews"]["fixit"], work["crews"]["brightco"], work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher)
+    notes = f"/tenants/acme/tickets/{ticket_id}/notes"
+    api.as_(dispatcher).post(notes, {"text": "Before anyone: budget is tight"})
+    outsource(api, work, ticket_id)
+    api.as_(dispatcher).post(notes, {"text": "For fixit: 10% off agreed"})
+    step(api, dispatcher, ticket_id, "withdraw", note="Too slow")
+    outsource(api, work, ticket_id, servicer="brightco")
+    api.as_(dispatcher).post(notes, {"text": "For brightco: gate code 4711"})
+
+    seen = api.as_(next_crew).get(f"/tenants/acme/tickets/{ticket_id}/activity").json["items"]
+    first = api.as_(crew).get(f"/tenants/acme/tickets/{ticket_id}/activity")
+
+    assert [a["text"] for a in seen if a["kind"] == "note"] == ["For brightco: gate code 4711"]
+    assert [a["step"] for a in seen if a["kind"] == "step"] == ["outsource"]
+    assert first.status_code == 404  # no longer fixit's ticket at all
+
+
+def test_only_dispatchers_and_admins_commit_the_owner(api, work):
+    tech = api.member(work["owner"], "acme", "tess@acme.example", ["technician"])
+    ticket_id = open_ticket(api, work["dispatcher"])
+
+    refused = step(api, tech, ticket_id, "outsource", servicer_id="fixit", terms=RATE)
+    started = step(api, tech, ticket_id, "start")  # in-house work: technicians do it
+    cancelled = step(api, tech, ticket_id, "cancel", note="not needed")
+
+    assert refused.status_code == cancelled.status_code == 403
+    assert started.status_code == 200
+
+
+def test_the_ticket_keeps_its_latest_steps_and_the_activity_keeps_them_all(api, work):
+    dispatcher = work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher)
+    step(api, dispatcher, ticket_id, "start")
+    for _ in range(12):
+        assert step(api, dispatcher, ticket_id, "pause").status_code == 200
+        assert step(api, dispatcher, ticket_id, "resume").status_code == 200
+
+    ticket = api.as_(dispatcher).get(f"/tenants/acme/tickets/{ticket_id}").json
+    trail = api.as_(dispatcher).get(f"/tenants/acme/tickets/{ticket_id}/activity?limit=100").json["items"]
+
+    assert len(ticket["history"]) == 20 and ticket["history"][-1]["step"] == "resume"
+    assert [a["step"] for a in trail][:2] == ["create", "start"] and len(trail) == 2 + 24
+
+
+def test_the_owners_own_time_is_not_shared_with_the_partner(api, work, bus_observer):
+    crew, dispatcher = work["crews"]["fixit"], work["dispatcher"]
+    ticket_id = open_ticket(api, dispatcher)
+    outsource(api, work, ticket_id)
+    for action in ("accept", "start"):
+        step(api, crew, ticket_id, action)
+    entries = f"/tenants/acme/tickets/{ticket_id}/time-entries"
+    api.as_(crew).post(entries, {"minutes": 60, "work_date": "2026-11-20"})
+    api.as_(dispatcher).post(entries, {"minutes": 15, "work_date": "2026-11-20"})
+
+    logged = [e["detail"] for e in bus_observer() if e["detail-type"] == "TicketTimeLogged"]
+
+    assert [(e["data"]["minutes"], e["shared_with"]) for e in logged] == [(60, ["fixit"]), (15, [])]

@@ -45,6 +45,7 @@ EXPECTED_TENANT_GRANTS = {
     },
     **{a: set(STAFF_ROLES) for a in Action if a.value.startswith("ticket")},
     Action.TICKET_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.TICKET_DISPATCH: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
@@ -54,7 +55,11 @@ EXPECTED_SERVICER_GRANTS = {
     Action.LOCATION_READ: (True, True),
     Action.LOCATION_CREATE: (False, True),
     Action.LOCATION_UPDATE: (False, True),
-    **{a: (True, True) for a in Action if a.value.startswith("ticket") and a is not Action.TICKET_CREATE},
+    **{
+        a: (True, True)
+        for a in Action
+        if a.value.startswith("ticket") and a not in (Action.TICKET_CREATE, Action.TICKET_DISPATCH)
+    },
 }
 
 

@@ -269,6 +269,9 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
                     user_id = _authenticate(app, event)
                 except HandoffError as error:
                     problem = error
+                except Exception:  # a bug, or the store failing: a JSON 500, never a crashed invocation
+                    logger.exception("authentication failed unexpectedly")
+                    problem = HandoffError("an unexpected error occurred; it has been logged")
             if problem is not None:
                 result = error_proxy_result(problem.status, problem.code, problem.message)
             else:

@@ -90,6 +90,7 @@ class Action(StrEnum):
     TICKET_READ = "ticket:read"
     TICKET_CREATE = "ticket:create"
     TICKET_ACT = "ticket:act"
+    TICKET_DISPATCH = "ticket:dispatch"
     TICKET_LOG_TIME = "ticket:log-time"
     TICKET_NOTE = "ticket:note"
     TICKET_ACTIVITY_LIST = "ticket-activity:list"
@@ -183,6 +184,8 @@ POLICY: dict[Action, Rule] = {
     Action.TICKET_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     Action.TICKET_ACT: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    # Checked by the ticket service for the steps that commit the owner (outsource, withdraw, close, ...).
+    Action.TICKET_DISPATCH: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     Action.TICKET_LOG_TIME: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_NOTE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_ACTIVITY_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

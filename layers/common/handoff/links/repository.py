@@ -82,6 +82,18 @@ class LinkItem(Item, discriminator="servicer_link"):
         self.history = [*self.history, {**entry, **extra}]
 
 
+class InboundSecretItem(Item, discriminator="inbound_secret"):
+    """The secrets a partner's system signs its updates to this owner with: a credential of the link, cleared
+    when the link is revoked (a new link needs a new secret)."""
+
+    owner_id = UnicodeAttribute()
+    servicer_id = UnicodeAttribute()
+    secrets = JSONAttribute(default=list)
+    rotated_by = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
 def new_link(owner_id: str, servicer_id: str, flags: LinkFlags, created_by: str) -> LinkItem:
     pk, sk = keys.servicer_link(owner_id, servicer_id)
     now = utc_now()
@@ -101,9 +113,31 @@ def new_link(owner_id: str, servicer_id: str, flags: LinkFlags, created_by: str)
     return item
 
 
+def new_inbound_secret(owner_id: str, servicer_id: str, rotated_by: str) -> InboundSecretItem:
+    pk, sk = keys.inbound_secret(owner_id, servicer_id)
+    return InboundSecretItem(
+        pk, sk, owner_id=owner_id, servicer_id=servicer_id, rotated_by=rotated_by, updated_at=utc_now()
+    )
+
+
+def get_inbound_secret(owner_id: str, servicer_id: str) -> InboundSecretItem | None:
+    return reads.get(InboundSecretItem, keys.inbound_secret(owner_id, servicer_id))
+
+
+def save_inbound_secret(item: InboundSecretItem) -> None:
+    item.updated_at = utc_now()
+    with transaction() as tx:
+        tx.save(item)
+
+
 def link_keys(path: dict[str, str]) -> list[reads.Key]:
     """What a route on one link reads, fetched together with the access check."""
     return [keys.servicer_link(path["tenant_id"], path["servicer_id"])]
+
+
+def revocation_keys(path: dict[str, str]) -> list[reads.Key]:
+    """A revocation also clears the partner system's inbound secret."""
+    return [*link_keys(path), keys.inbound_secret(path["tenant_id"], path["servicer_id"])]
 
 
 def link_location_keys(path: dict[str, str]) -> list[reads.Key]:
@@ -169,10 +203,13 @@ def find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
     return grants[0] if grants else None
 
 
-def save_link(item: LinkItem, *, event: Envelope, audit: AuditItem) -> None:
-    """Link, audit entry and event: one transaction (the link's version guards concurrent changes)."""
+def save_link(item: LinkItem, *, event: Envelope, audit: AuditItem, also: tuple[Item, ...] = ()) -> None:
+    """Link, audit entry, event (and what the change touches besides): one transaction; the link's version
+    guards concurrent changes."""
     item.updated_at = utc_now()
     with transaction() as tx:
         tx.save(item)
+        for other in also:
+            tx.save(other)
         tx.save(audit, condition=Item.pk.does_not_exist())
         tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

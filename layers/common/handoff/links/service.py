@@ -23,6 +23,7 @@ from handoff.links.schemas import (
     link_fields,
 )
 from handoff.locations import repository as locations
+from handoff.store.table import Item
 
 SOURCE = "handoff.links"
 LINK_NOT_FOUND = "servicer link not found"
@@ -40,7 +41,14 @@ def _out(item: repo.LinkItem) -> LinkOut:
     )
 
 
-def _save(access: Access, item: repo.LinkItem, event_type: str, change: str, **extra: Any) -> None:
+def _save(
+    access: Access,
+    item: repo.LinkItem,
+    event_type: str,
+    change: str,
+    also: tuple[Item, ...] = (),
+    **extra: Any,
+) -> None:
     """Records the change in the link's history, the tenant's audit log and the event bus, atomically."""
     item.record(access.user_id, change, **extra)
     facts = {**link_fields(item), **extra}
@@ -55,7 +63,7 @@ def _save(access: Access, item: repo.LinkItem, event_type: str, change: str, **e
         data=facts,
     )
     audit = audit_entry(access.tenant, access.user_id, f"servicer_link.{change}", item.servicer_id, facts)
-    repo.save_link(item, event=event, audit=audit)
+    repo.save_link(item, event=event, audit=audit, also=also)
 
 
 def _link(access: Access, servicer_id: str) -> repo.LinkItem:
@@ -113,7 +121,11 @@ def update(access: Access, servicer_id: str, patch: LinkPatch) -> LinkOut:
 def revoke(access: Access, servicer_id: str) -> LinkOut:
     item = _link(access, servicer_id)
     item.status = domain.transition(LinkStatus(item.status), LinkAction.REVOKE).value
-    _save(access, item, "ServicerLinkRevoked", "revoked")
+    secret = repo.get_inbound_secret(access.tenant, servicer_id)
+    if secret is not None:  # the partner's system loses its credential with the link
+        secret.secrets = []
+        secret.rotated_by = access.user_id
+    _save(access, item, "ServicerLinkRevoked", "revoked", also=(secret,) if secret else ())
     return _out(item)
 
 

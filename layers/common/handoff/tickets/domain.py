@@ -4,7 +4,7 @@ rates a partner accepted."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from handoff.errors import Conflict, Invalid
@@ -66,8 +66,11 @@ TRANSITIONS: dict[tuple[TicketStatus, Step], tuple[TicketStatus, frozenset[Side]
 
 # Steps after which the ticket no longer belongs to the partner it was outsourced to.
 RELEASING = frozenset({Step.WITHDRAW, Step.DECLINE})
+# Steps that commit the owner (to a partner, a rate, or an outcome): dispatchers and admins, not every staff.
+DISPATCHING = frozenset({Step.OUTSOURCE, Step.WITHDRAW, Step.CLOSE, Step.REOPEN, Step.CANCEL})
 NEEDS_NOTE = frozenset({Step.DECLINE, Step.WITHDRAW, Step.CANCEL, Step.REOPEN})
 # Time and costs are logged while work happens, and until the owner closes the ticket.
+EARLIEST_TIME_ZONE_AHEAD = timedelta(hours=14)
 LOGGABLE = frozenset({TicketStatus.IN_PROGRESS, TicketStatus.ON_HOLD, TicketStatus.COMPLETED})
 
 
@@ -112,8 +115,9 @@ def check_loggable(status: TicketStatus) -> None:
         )
 
 
-def check_work_date(work_date: date, today: date) -> None:
-    if work_date > today:
+def check_work_date(work_date: date, now: datetime) -> None:
+    """No work in the future, wherever the worker is: the latest local date on Earth is UTC+14."""
+    if work_date > (now + EARLIEST_TIME_ZONE_AHEAD).date():
         raise Invalid("work_date", "cannot be in the future")
 
 

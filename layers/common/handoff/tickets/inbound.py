@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
 from handoff import keys
 from handoff.auth.access import Access
-from handoff.errors import Conflict, Forbidden, NotFound, Unauthorized
-from handoff.ids import is_tenant_id, utc_now
+from handoff.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from handoff.ids import ULID_PATTERN, is_tenant_id, utc_now
 from handoff.links import repository as links
 from handoff.links.domain import LinkStatus
 from handoff.store import reads
@@ -29,6 +30,8 @@ from handoff.webhooks import domain as signing
 # Past the timestamp tolerance on both sides, a message id can no longer be replayed with a fresh timestamp.
 REMEMBER_MESSAGES = signing.INBOUND_TOLERANCE * 2 + timedelta(minutes=5)
 SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+MAX_MESSAGE_ID = 255
+ULID = re.compile(ULID_PATTERN)
 LINK_NOT_FOUND = "servicer link not found"
 
 
@@ -51,7 +54,7 @@ def _claims(body: str) -> tuple[str, str | None]:
     ticket = data.get("ticket_id") if isinstance(data, dict) else None
     if not isinstance(partner, str) or not is_tenant_id(partner):
         raise Unauthorized("name your instance in partner_id and sign the body", code="invalid_signature")
-    return partner, ticket if isinstance(ticket, str) and ticket.isalnum() else None
+    return partner, ticket if isinstance(ticket, str) and ULID.fullmatch(ticket) else None
 
 
 def authenticate(owner_id: str, headers: dict[str, str], body: str) -> SignedBy:
@@ -63,6 +66,9 @@ def authenticate(owner_id: str, headers: dict[str, str], body: str) -> SignedBy:
             "sign the update: webhook-id, webhook-timestamp and webhook-signature are required",
             code="invalid_signature",
         )
+    if len(message_id) > MAX_MESSAGE_ID:
+        raise Unauthorized("webhook-id is too long", code="invalid_signature")
+    signing.check_fresh(timestamp, utc_now())  # a stale or malformed message costs no read
     partner, ticket = _claims(body)
     if not is_tenant_id(owner_id):
         raise Unauthorized("webhook-signature does not match", code="invalid_signature")
@@ -72,7 +78,7 @@ def authenticate(owner_id: str, headers: dict[str, str], body: str) -> SignedBy:
         keys.inbound_message(owner_id, partner, message_id),
     ]
     reads.prefetch([*wanted, *([keys.ticket(owner_id, ticket)] if ticket else [])])
-    secret = repo.get_inbound_secret(owner_id, partner)
+    secret = links.get_inbound_secret(owner_id, partner)
     slots = signing.slots_from_json(secret.secrets) if secret else []
     signing.verify(signing.live_secrets(slots, utc_now()), message_id, timestamp, signatures, body, utc_now())
     return SignedBy(owner_id, partner, message_id)
@@ -92,27 +98,21 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
         raise Conflict("this message id was already received", code="replayed_message")
     doer = service.partner_system(signed.servicer_id)
     item = service.visible(signed.owner_id, update.ticket_id, doer)
-    events, entries, applied = [], [], []
+    changes: list[service.Change] = []
     if update.status is not None and update.status.value != item.status:
         step = domain.step_to(TicketStatus(item.status), update.status, doer.side)
-        events.append(service.stage_step(item, step, doer, None))
-        applied.append(step.value)
-    for time_entry in update.time_entries:
-        activity, event = service.stage_time(item, doer, time_entry)
-        entries.append(activity)
-        events.append(event)
-        applied.append("time")
-    for text in update.notes:
-        activity, event = service.stage_note(item, doer, NoteCreate(text=text))
-        entries.append(activity)
-        events.append(event)
-        applied.append("note")
-    if not events:
+        if step in domain.RELEASING and (update.time_entries or update.notes):
+            raise Invalid("status", "a decline carries only its reason; send time and notes before it")
+        changes.append(service.stage_step(item, step, doer, update.reason))
+    changes += [service.stage_time(item, doer, entry) for entry in update.time_entries]
+    changes += [service.stage_note(item, doer, NoteCreate(text=text)) for text in update.notes]
+    if not changes:
         raise Conflict(f"the ticket is already {item.status}; nothing to change", code="no_change")
     message = repo.new_inbound_message(
         signed.owner_id, signed.servicer_id, signed.message_id, utc_now() + REMEMBER_MESSAGES
     )
-    repo.save(item, events, entries=tuple(entries), message=message)
+    service.commit(item, doer, changes, message=message)
+    applied = [c.activity.step or c.activity.kind for c in changes]
     return PartnerUpdateOut(
         ticket_id=item.ticket_id, status=item.status, version=int(item.version or 0), applied=applied
     )
@@ -125,8 +125,8 @@ def rotate_secret(access: Access, servicer_id: str, body: RotateInboundSecret) -
         raise NotFound(LINK_NOT_FOUND)
     if link.status == LinkStatus.REVOKED.value:
         raise Conflict("a revoked link is read-only; link the instance again", code="link_revoked")
-    item = repo.get_inbound_secret(access.tenant, servicer_id) or repo.new_inbound_secret(
-        access.tenant, servicer_id
+    item = links.get_inbound_secret(access.tenant, servicer_id) or links.new_inbound_secret(
+        access.tenant, servicer_id, access.user_id
     )
     now = utc_now()
     slots, fresh = signing.rotate(
@@ -134,7 +134,7 @@ def rotate_secret(access: Access, servicer_id: str, body: RotateInboundSecret) -
     )
     item.secrets = signing.slots_to_json(slots)
     item.rotated_by = access.user_id
-    repo.save_inbound_secret(item)
+    links.save_inbound_secret(item)
     return InboundSecret(
         servicer_id=servicer_id,
         secret=fresh,

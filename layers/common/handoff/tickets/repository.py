@@ -14,16 +14,19 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.expressions.condition import Condition
 
 from handoff import keys
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
+from handoff.links.domain import LinkStatus
+from handoff.links.repository import LinkItem
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page, newest_first
 from handoff.store.table import Item, transaction
 from handoff.tickets.domain import Terms
+
+HISTORY_ON_ITEM = 20
 
 
 class TicketItem(Item, discriminator="ticket"):
@@ -60,15 +63,13 @@ class TicketItem(Item, discriminator="ticket"):
     def record(
         self, step: str, by: str, company_id: str, note: str | None, *, assignment: str | None
     ) -> None:
-        """`assignment`: the partner whose outsourcing the entry belongs to (only it sees the entry)."""
-        entry: dict[str, Any] = {
-            "at": utc_now().isoformat(),
-            "step": step,
-            "by": by,
-            "company_id": company_id,
-        }
-        entry.update({"note": note, "status": self.status, "servicer_id": assignment})
-        self.history = [*self.history, entry]
+        """The latest steps, kept on the item for the ticket view; the whole trail is append-only in the
+        activity (a step entry each), so the item stays far below DynamoDB's 400 KB whatever the ticket goes
+        through. `assignment`: the partner whose outsourcing the entry belongs to (only it sees the entry)."""
+        entry: dict[str, Any] = {"at": utc_now().isoformat(), "step": step, "by": by}
+        entry.update({"company_id": company_id, "note": note, "status": self.status})
+        entry["servicer_id"] = assignment
+        self.history = [*self.history, entry][-HISTORY_ON_ITEM:]
 
     def place(self) -> None:
         """On the owner's board under its status, and on the partner's list while outsourced to it."""
@@ -82,7 +83,8 @@ class TicketItem(Item, discriminator="ticket"):
 
 
 class ActivityItem(Item, discriminator="ticket_activity"):
-    """A time entry or a note on a ticket, tagged with the company that made it (a partner sees its own)."""
+    """A step, a time entry or a note on a ticket: who made it, for which company, and which partner's
+    assignment it belongs to (that partner sees it; nobody else outside the owner)."""
 
     tenant_id = UnicodeAttribute()
     ticket_id = UnicodeAttribute()
@@ -95,20 +97,13 @@ class ActivityItem(Item, discriminator="ticket_activity"):
     amount_cents = NumberAttribute(null=True)
     text = UnicodeAttribute(null=True)
     internal = BooleanAttribute(default=False)
+    step = UnicodeAttribute(null=True)
+    assignment = UnicodeAttribute(null=True)  # the partner it is shared with (its assignment), or none
     created_at = UTCDateTimeAttribute()
 
     @property
     def day(self) -> date | None:
         return date.fromisoformat(self.work_date) if self.work_date else None
-
-
-class InboundSecretItem(Item, discriminator="inbound_secret"):
-    owner_id = UnicodeAttribute()
-    servicer_id = UnicodeAttribute()
-    secrets = JSONAttribute(default=list)
-    rotated_by = UnicodeAttribute()
-    updated_at = UTCDateTimeAttribute()
-    version = VersionAttribute()
 
 
 class InboundMessageItem(Item, discriminator="inbound_message"):
@@ -140,7 +135,9 @@ def new_ticket(
     return item
 
 
-def new_activity(ticket: TicketItem, kind: str, by: str, company_id: str, **fields: Any) -> ActivityItem:
+def new_activity(
+    ticket: TicketItem, kind: str, by: str, company_id: str, *, assignment: str | None, **fields: Any
+) -> ActivityItem:
     entry_id = new_id()
     pk, sk = keys.ticket_activity(ticket.tenant_id, ticket.ticket_id, entry_id)
     return ActivityItem(
@@ -152,6 +149,7 @@ def new_activity(ticket: TicketItem, kind: str, by: str, company_id: str, **fiel
         kind=kind,
         by=by,
         company_id=company_id,
+        assignment=assignment,
         created_at=utc_now(),
         **fields,
     )
@@ -166,21 +164,12 @@ def new_inbound_message(
     )
 
 
-def new_inbound_secret(owner_id: str, servicer_id: str) -> InboundSecretItem:
-    pk, sk = keys.inbound_secret(owner_id, servicer_id)
-    return InboundSecretItem(pk, sk, owner_id=owner_id, servicer_id=servicer_id, updated_at=utc_now())
-
-
 def ticket_keys(path: dict[str, str]) -> list[reads.Key]:
     return [keys.ticket(path["tenant_id"], path["ticket_id"])]
 
 
 def get_ticket(tenant_id: str, ticket_id: str) -> TicketItem | None:
     return reads.get(TicketItem, keys.ticket(tenant_id, ticket_id))
-
-
-def get_inbound_secret(owner_id: str, servicer_id: str) -> InboundSecretItem | None:
-    return reads.get(InboundSecretItem, keys.inbound_secret(owner_id, servicer_id))
 
 
 def was_received(owner_id: str, servicer_id: str, message_id: str) -> bool:
@@ -207,22 +196,15 @@ def outsourced(
 
 
 def activity(
-    tenant_id: str, ticket_id: str, company_id: str | None, limit: int, cursor: str | None
+    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
 ) -> Page[ActivityItem]:
-    """A ticket's time entries and notes, oldest first: one Query. For a partner (`company_id`), only its own
-    entries and the owner's shared notes (not the owner's own time)."""
-    scope = f"activity|{tenant_id}|{ticket_id}|{company_id or ''}"
-    visible: Condition | None = None
-    if company_id is not None:
-        visible = (ActivityItem.company_id == company_id) | (
-            (ActivityItem.company_id == tenant_id)
-            & (ActivityItem.kind == "note")
-            & (ActivityItem.internal == False)  # noqa: E712
-        )
+    """A ticket's steps, time entries and notes, oldest first: one Query. For a partner, only the entries of
+    its own assignments (its own, and what the owner shared with it then)."""
+    scope = f"activity|{tenant_id}|{ticket_id}|{partner or ''}"
     results = ActivityItem.query(
         keys.ticket_partition(tenant_id, ticket_id),
         Item.sk.startswith("ACT#"),
-        filter_condition=visible,
+        filter_condition=ActivityItem.assignment == partner if partner else None,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
@@ -235,9 +217,11 @@ def save(
     *,
     entries: tuple[ActivityItem, ...] = (),
     message: InboundMessageItem | None = None,
+    active_link: tuple[str, str] | None = None,
 ) -> None:
     """The ticket (versioned), its new activity entries, the received inbound message id (a replay fails its
-    condition) and one event per change: one transaction."""
+    condition), one event per change and, for a partner's change, the check that its link is still active:
+    one transaction."""
     item.updated_at = utc_now()
     item.place()
     with transaction() as tx:
@@ -248,9 +232,6 @@ def save(
             tx.save(message, condition=Item.pk.does_not_exist())
         for event in events:
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
-
-
-def save_inbound_secret(item: InboundSecretItem) -> None:
-    item.updated_at = utc_now()
-    with transaction() as tx:
-        tx.save(item)
+        if active_link is not None:
+            pk, sk = keys.servicer_link(*active_link)
+            tx.condition_check(LinkItem, pk, sk, condition=LinkItem.status == LinkStatus.ACTIVE.value)

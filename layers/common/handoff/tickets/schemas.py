@@ -90,7 +90,9 @@ class TicketOut(BaseModel):
     terms: TermsOut | None
     logged_minutes: int = Field(description="Time the current assignee logged")
     billable_cents: int = Field(description="That time at the accepted rate")
-    history: list[dict[str, object]]
+    history: list[dict[str, object]] = Field(
+        description="The latest steps (up to 20); the whole trail is in the ticket's activity"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -103,14 +105,15 @@ class TicketPage(BaseModel):
 
 class ActivityOut(BaseModel):
     entry_id: str
-    kind: Literal["time", "note"]
+    kind: Literal["step", "time", "note"]
     by: str
     company_id: str = Field(description="The instance whose user or system made the entry")
     minutes: int | None = None
     work_date: date | None = None
     amount_cents: int | None = None
-    text: str | None = None
+    text: str | None = Field(default=None, description="A note's text, a time entry's or a step's note")
     internal: bool = False
+    step: str | None = Field(default=None, description="A step entry: create, outsource, accept, ...")
     created_at: datetime
 
 
@@ -125,6 +128,9 @@ class PartnerUpdate(WriteModel):
     partner_id: TenantId = Field(description="The partner instance whose system signs this update")
     ticket_id: Id
     status: TicketStatus | None = Field(default=None, description="The status the partner's work is in now")
+    reason: NoteText | None = Field(
+        default=None, description="Why, when the status declines the ticket (back to open)"
+    )
     time_entries: list[TimeEntryCreate] = Field(default_factory=list, max_length=20)
     notes: list[NoteText] = Field(default_factory=list, max_length=20)
 

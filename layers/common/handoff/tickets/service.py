@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from handoff.auth.access import Access
-from handoff.auth.policy import Role
-from handoff.errors import Invalid, NotFound
+from handoff.auth.policy import Action, Role, is_allowed
+from handoff.errors import Forbidden, Invalid, NotFound
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.links import repository as links
@@ -57,6 +57,7 @@ class Doer:
     company_id: str
     actor: Actor
     is_owner_admin: bool = False
+    may_dispatch: bool = False  # outsource, withdraw, close, reopen, cancel (the policy's ticket:dispatch)
 
 
 def doer_of(access: Access) -> Doer:
@@ -69,6 +70,7 @@ def doer_of(access: Access) -> Doer:
         access.tenant,
         user_actor(access.user_id, access.tenant),
         is_owner_admin=bool(access.roles & OWNER_ADMINS),
+        may_dispatch=is_allowed(Action.TICKET_DISPATCH, access.roles),
     )
 
 
@@ -108,8 +110,27 @@ def visible(tenant_id: str, ticket_id: str, doer: Doer) -> repo.TicketItem:
     return item
 
 
-def _event(item: repo.TicketItem, type: str, doer: Doer, partner: str | None, **data: Any) -> Envelope:
-    return new_event(
+@dataclass
+class Change:
+    """What one staged change adds to the ticket's transaction: its activity entry and its event."""
+
+    activity: repo.ActivityItem
+    event: Envelope
+
+
+def _change(
+    item: repo.TicketItem,
+    type: str,
+    doer: Doer,
+    kind: str,
+    partner: str | None,
+    event_data: dict[str, Any],
+    **fields: Any,
+) -> Change:
+    """An activity entry and its event, both shared with `partner` (the partner whose assignment the change
+    belongs to), or with no one."""
+    activity = repo.new_activity(item, kind, doer.by, doer.company_id, assignment=partner, **fields)
+    event = new_event(
         source=SOURCE,
         type=type,
         tenant_id=item.tenant_id,
@@ -122,13 +143,15 @@ def _event(item: repo.TicketItem, type: str, doer: Doer, partner: str | None, **
             "status": item.status,
             "location_id": item.location_id,
             "servicer_id": item.servicer_id,
-            **data,
+            "entry_id": activity.entry_id,
+            **event_data,
         },
         shared_with=[partner] if partner else [],
     )
+    return Change(activity, event)
 
 
-# ---- staging: each returns what the one transaction commits -----------------------------------------------
+# ---- staging: each change is made on the ticket in memory; the caller commits them in one transaction ------
 
 
 def stage_step(
@@ -139,8 +162,10 @@ def stage_step(
     *,
     servicer_id: str | None = None,
     terms: Terms | None = None,
-) -> Envelope:
+) -> Change:
     assigned = item.servicer_id
+    if doer.side is Side.OWNER and step in domain.DISPATCHING and not doer.may_dispatch:
+        raise Forbidden(f"your roles in this tenant do not allow you to {step.value} tickets")
     after = domain.take(TicketStatus(item.status), step, doer.side)
     if step in domain.NEEDS_NOTE and not note:
         raise Invalid("note", f"give a reason to {step.value}")
@@ -155,7 +180,8 @@ def stage_step(
     item.status = after.value
     partner = assigned if step in domain.RELEASING else item.servicer_id
     item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
-    return _event(item, EVENT_OF_STEP[step], doer, partner, step=step.value, note=note)
+    facts = {"step": step.value, "note": note}
+    return _change(item, EVENT_OF_STEP[step], doer, "step", partner, facts, step=step.value, text=note)
 
 
 def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Terms | None) -> None:
@@ -172,58 +198,54 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
         raise Invalid("servicer_id", "this partner is restricted to approved locations; give the ticket one")
 
 
-def stage_time(
-    item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate
-) -> tuple[repo.ActivityItem, Envelope]:
+def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Change:
     domain.check_loggable(TicketStatus(item.status))
-    domain.check_work_date(entry.work_date, utc_now().date())
+    domain.check_work_date(entry.work_date, utc_now())
     # The company doing the work (the partner, or the owner in house) logs what its totals bill; the owner's
-    # staff may log their own time on outsourced work too, as a cost that bills nothing to anyone.
+    # staff may log their own time on outsourced work too, as a cost that bills nothing and stays theirs.
     worker = doer.company_id == (item.servicer_id or item.tenant_id)
     amount = domain.labour_cents(entry.minutes, item.terms) if worker else 0
-    activity = repo.new_activity(
-        item,
-        "time",
-        doer.by,
-        doer.company_id,
-        minutes=entry.minutes,
-        work_date=entry.work_date.isoformat(),
-        amount_cents=amount,
-        text=entry.note,
-    )
     if worker:
         item.logged_minutes = int(item.logged_minutes) + entry.minutes
         item.billable_cents = int(item.billable_cents) + amount
-    event = _event(
+    day = entry.work_date.isoformat()
+    return _change(
         item,
         "TicketTimeLogged",
         doer,
-        item.servicer_id,
-        entry_id=activity.entry_id,
+        "time",
+        item.servicer_id if worker else None,
+        {"minutes": entry.minutes, "work_date": day, "amount_cents": amount},
         minutes=entry.minutes,
-        work_date=entry.work_date.isoformat(),
+        work_date=day,
         amount_cents=amount,
+        text=entry.note,
     )
-    return activity, event
 
 
-def stage_note(item: repo.TicketItem, doer: Doer, note: NoteCreate) -> tuple[repo.ActivityItem, Envelope]:
+def stage_note(item: repo.TicketItem, doer: Doer, note: NoteCreate) -> Change:
     if note.internal and doer.side is Side.PARTNER:
         raise Invalid("internal", "only the owner's staff keep notes internal")
-    activity = repo.new_activity(
-        item, "note", doer.by, doer.company_id, text=note.text, internal=note.internal
-    )
     partner = None if note.internal else item.servicer_id
-    event = _event(
-        item,
-        "TicketNoteAdded",
-        doer,
-        partner,
-        entry_id=activity.entry_id,
-        text=None if note.internal else note.text,
-        internal=note.internal,
+    facts = {"text": None if note.internal else note.text, "internal": note.internal}
+    return _change(
+        item, "TicketNoteAdded", doer, "note", partner, facts, text=note.text, internal=note.internal
     )
-    return activity, event
+
+
+def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: Any) -> None:
+    """One transaction. A partner's change, and an outsourcing, hold only while the link is active at the
+    moment of the write (a revocation racing with it wins)."""
+    partner = doer.company_id if doer.side is Side.PARTNER else None
+    if any(c.event.type == EVENT_OF_STEP[Step.OUTSOURCE] for c in changes):
+        partner = item.servicer_id
+    repo.save(
+        item,
+        [c.event for c in changes],
+        entries=tuple(c.activity for c in changes),
+        active_link=(item.tenant_id, partner) if partner else None,
+        **extra,
+    )
 
 
 # ---- API use cases ----------------------------------------------------------------------------------------
@@ -235,7 +257,8 @@ def create(access: Access, body: TicketCreate) -> TicketOut:
         raise Invalid("location_id", "no such location")
     item = repo.new_ticket(access.tenant, body.title, body.description, body.location_id, access.user_id)
     item.record("create", doer.by, doer.company_id, None, assignment=None)
-    repo.save(item, [_event(item, "TicketCreated", doer, None)])
+    created = _change(item, "TicketCreated", doer, "step", None, {"step": "create"}, step="create")
+    commit(item, doer, [created])
     return ticket_out(item, doer)
 
 
@@ -261,8 +284,8 @@ def act(access: Access, ticket_id: str, step: Step, body: TicketStep) -> TicketO
     terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
     if step is not Step.OUTSOURCE and (body.servicer_id or body.terms):
         raise Invalid("servicer_id" if body.servicer_id else "terms", "only outsourcing names a partner")
-    event = stage_step(item, step, doer, body.note, servicer_id=body.servicer_id, terms=terms)
-    repo.save(item, [event])
+    change = stage_step(item, step, doer, body.note, servicer_id=body.servicer_id, terms=terms)
+    commit(item, doer, [change])
     return ticket_out(item, doer)
 
 
@@ -275,22 +298,20 @@ def add_note(access: Access, ticket_id: str, body: NoteCreate) -> ActivityOut:
 
 
 def _add_entry(
-    access: Access,
-    ticket_id: str,
-    stage: Callable[[repo.TicketItem, Doer], tuple[repo.ActivityItem, Envelope]],
+    access: Access, ticket_id: str, stage: Callable[[repo.TicketItem, Doer], Change]
 ) -> ActivityOut:
     doer = doer_of(access)
     item = visible(access.tenant, ticket_id, doer)
-    activity, event = stage(item, doer)
-    repo.save(item, [event], entries=(activity,))
-    return activity_out(activity)
+    change = stage(item, doer)
+    commit(item, doer, [change])
+    return activity_out(change.activity)
 
 
 def list_activity(access: Access, ticket_id: str, limit: int, cursor: str | None) -> ActivityPage:
     doer = doer_of(access)
     visible(access.tenant, ticket_id, doer)
-    company = doer.company_id if doer.side is Side.PARTNER else None
-    page = repo.activity(access.tenant, ticket_id, company, limit, cursor)
+    partner = doer.company_id if doer.side is Side.PARTNER else None
+    page = repo.activity(access.tenant, ticket_id, partner, limit, cursor)
     return ActivityPage(items=[activity_out(a) for a in page.items], next_cursor=page.next_cursor)
 
 
@@ -305,5 +326,6 @@ def activity_out(item: repo.ActivityItem) -> ActivityOut:
         amount_cents=int(item.amount_cents) if item.amount_cents is not None else None,
         text=item.text,
         internal=bool(item.internal),
+        step=item.step,
         created_at=item.created_at,
     )

@@ -14,6 +14,8 @@ from handoff.auth.access import Access
 from handoff.config import webhook_settings
 from handoff.errors import Conflict, NotFound
 from handoff.ids import utc_now
+from handoff.links import repository as links
+from handoff.links.domain import LinkStatus
 from handoff.webhooks import domain
 from handoff.webhooks import repository as repo
 from handoff.webhooks.delivery import post
@@ -174,6 +176,8 @@ def fan_out(envelope: dict[str, Any]) -> int:
     """
     queued = 0
     for tenant_id in domain.audiences(envelope):
+        if tenant_id != envelope["tenant_id"] and not _linked(envelope["tenant_id"], tenant_id):
+            continue
         for subscription in repo.subscriptions_for_fanout(tenant_id):
             if not domain.subscribed(list(subscription.event_types), envelope["type"]):
                 continue
@@ -184,6 +188,13 @@ def fan_out(envelope: dict[str, Any]) -> int:
                 _enqueue(tenant_id, subscription.subscription_id, delivery.delivery_id, delay=0)
                 queued += 1
     return queued
+
+
+def _linked(owner_id: str, partner_id: str) -> bool:
+    """Work is shared with a partner only while its link is active: a suspended or revoked partner's
+    subscriptions hear nothing more of the owner, whatever tickets still name it."""
+    link = links.get_link(owner_id, partner_id)
+    return link is not None and link.status == LinkStatus.ACTIVE.value
 
 
 def deliver(message: dict[str, Any]) -> None:
