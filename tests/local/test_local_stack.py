@@ -104,3 +104,59 @@ def test_http_round_trip(stack):
     assert isolated.status_code == 404
     assert requests.get(f"{base}/docs", timeout=5).status_code == 200
     print(f"local stack ready in {startup_seconds:.1f} s")
+
+
+def test_a_partner_system_posts_a_signed_update_over_http(stack):
+    """Outsourced work reported back by a partner's system, over the real HTTP server: the signature made
+    with the standardwebhooks library verifies, the update lands, and the same message again is refused."""
+    import json
+    from datetime import UTC, datetime
+
+    from standardwebhooks.webhooks import Webhook
+
+    base, log_path, env, _ = stack
+    owner_token = re.search(r"owner@acme\.example \(system_admin\): (\S+)", log_path.read_text()).group(1)
+    owner = {"Authorization": f"Bearer {owner_token}"}
+    partner_token = subprocess.run(
+        [sys.executable, "-m", "devstack", "token", "boss@pumpco.example"],
+        cwd=template.ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    requests.post(
+        f"{base}/tenants",
+        json={"tenant_id": "pumpco", "name": "PumpCo"},
+        headers={"Authorization": f"Bearer {partner_token}"},
+    )
+    assert requests.post(
+        f"{base}/tenants/acme/servicer-links", json={"servicer_id": "pumpco"}, headers=owner
+    ).ok
+    ticket = requests.post(f"{base}/tenants/acme/tickets", json={"title": "Pump"}, headers=owner).json()
+    terms = {"hourly_rate_cents": 6000, "currency": "EUR"}
+    requests.post(
+        f"{base}/tenants/acme/tickets/{ticket['ticket_id']}/outsource",
+        json={"servicer_id": "pumpco", "terms": terms},
+        headers=owner,
+    )
+    secret = requests.post(
+        f"{base}/tenants/acme/servicer-links/pumpco/inbound-secret", json={}, headers=owner
+    ).json()["secret"]
+    body = json.dumps({"partner_id": "pumpco", "ticket_id": ticket["ticket_id"], "status": "accepted"})
+    now = datetime.now(UTC)
+    headers = {
+        "Content-Type": "application/json",
+        "webhook-id": "msg_local_1",
+        "webhook-timestamp": str(int(now.timestamp())),
+        "webhook-signature": Webhook(secret).sign("msg_local_1", now, body),
+    }
+
+    applied = requests.post(f"{base}/tenants/acme/inbound/partner-updates", data=body, headers=headers)
+    replayed = requests.post(f"{base}/tenants/acme/inbound/partner-updates", data=body, headers=headers)
+
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["applied"] == ["accept"]
+    assert replayed.status_code == 409
+    read = requests.get(f"{base}/tenants/acme/tickets/{ticket['ticket_id']}", headers=owner).json()
+    assert read["status"] == "accepted"
