@@ -6,7 +6,8 @@ def test_an_item_read_is_one_call_and_a_list_is_the_access_check_plus_one_query(
     api.tenant(owner, "acme")
     tech = api.member(owner, "acme", "tech@acme.example", ["technician"])
     reads = {
-        "/me": 2,  # the user's places, then the owners linked to each instance where they are staff
+        # the user's places, the owners linked to each instance where they are staff, then all their names
+        "/me": 3,
         "/tenants/acme": 1,
         "/tenants/acme/members?name_prefix=t": 2,
         f"/tenants/acme/members/{tech.user_id}": 1,

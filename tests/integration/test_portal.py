@@ -121,6 +121,7 @@ def test_a_client_manager_sees_many_companies_with_one_login(api, shop):
     assert sorted(me[0]["customer_ids"]) == sorted(
         [shop["customers"]["Northwind"], shop["customers"]["Southwind"]]
     )
+    assert sorted(c["name"] for c in me[0]["companies"]) == ["Northwind", "Southwind"]
     assert after == ["Southwind"]
     assert api.as_(manager).get(f"/tenants/shop/units/{shop['units']['Northwind']}").status_code == 404
 

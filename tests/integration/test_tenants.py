@@ -24,7 +24,7 @@ def test_a_first_time_login_is_registered_when_it_creates_a_tenant(api, issuer):
     assert api.as_(newcomer).post("/tenants", {"tenant_id": "fresh", "name": "Fresh"}).status_code == 201
     me = api.as_(newcomer).get("/me").json
     assert me["email"] == "new@example.com"
-    assert [p["tenant_id"] for p in me["places"]] == ["fresh"]
+    assert [(p["tenant_id"], p["tenant_name"]) for p in me["places"]] == [("fresh", "Fresh")]
 
 
 def test_a_taken_tenant_id_is_a_conflict(api):

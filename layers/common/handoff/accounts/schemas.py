@@ -120,11 +120,17 @@ class MergeOut(BaseModel):
     audit_id: str
 
 
+class Company(BaseModel):
+    customer_id: str
+    name: str
+
+
 class Place(BaseModel):
     """Somewhere the caller can work ("You are working in"): as a member, or through a servicer link."""
 
     kind: Literal["member", "servicer"]
     tenant_id: str
+    tenant_name: str | None = Field(default=None, description="The instance's name, for the switcher")
     roles: list[Role] = Field(description="Roles held there (for a servicer place: in the servicer instance)")
     active: bool
     can_login: bool
@@ -133,6 +139,7 @@ class Place(BaseModel):
     )
     link_status: str | None = Field(default=None, description="active or suspended")
     customer_ids: list[str] = Field(default=[], description="A portal account's client companies there")
+    companies: list[Company] = Field(default=[], description="The same companies, with their names")
 
 
 class MeOut(BaseModel):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from handoff import keys
 from handoff.accounts import domain
 from handoff.accounts import repository as repo
 from handoff.accounts.schemas import (
+    Company,
     MemberCreate,
     MemberOut,
     MemberPage,
@@ -22,6 +24,8 @@ from handoff.auth.policy import Role
 from handoff.errors import Conflict, Forbidden, NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.links import repository as links
+from handoff.portal import repository as portal
+from handoff.store import reads
 from handoff.store.pages import MAX_LIMIT
 
 MEMBER_NOT_FOUND = "member not found"
@@ -99,6 +103,7 @@ def me(access: Access) -> MeOut:
                     link_status=link.status,
                 )
             )
+    _name_places(places)
     email = profile.email if profile else access.principal.email
     return MeOut(
         user_id=access.user_id,
@@ -107,6 +112,19 @@ def me(access: Access) -> MeOut:
         status=profile.status if profile else "active",
         places=places,
     )
+
+
+def _name_places(places: list[Place]) -> None:
+    """The names a switcher shows: every instance and client company, in one BatchGetItem."""
+    reads.prefetch(
+        [keys.tenant(p.tenant_id) for p in places]
+        + [keys.customer(p.tenant_id, c) for p in places for c in p.customer_ids]
+    )
+    for place in places:
+        tenant = repo.get_tenant(place.tenant_id)
+        place.tenant_name = tenant.name if tenant else None
+        customers = [portal.get_customer(place.tenant_id, c) for c in place.customer_ids]
+        place.companies = [Company(customer_id=c.customer_id, name=c.name) for c in customers if c]
 
 
 # ---- tenants -----------------------------------------------------------------------------------------------
