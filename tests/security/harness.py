@@ -180,6 +180,17 @@ def build_world(api, runtime) -> World:
     acme.post("/tenants/acme/servicer-links", {"servicer_id": "fixit", "restricted_locations": True})
     acme.request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{ids[SAMPLE_LOCATION]}")
     ids[SAMPLE_TICKET] = _outsourced_ticket(api, acme, ids[SAMPLE_LOCATION])
+    # another partner of acme's, and a ticket outsourced to it: fixit's crew must not reach it
+    api.tenant(api.user("owner@otherco.example"), "otherco")
+    acme.post("/tenants/acme/servicer-links", {"servicer_id": "otherco"})
+    ids["other-partner-ticket"] = acme.post("/tenants/acme/tickets", {"title": "Not fixit's"}).json[
+        "ticket_id"
+    ]
+    terms = {"hourly_rate_cents": 5000, "currency": "EUR"}
+    acme.post(
+        f"/tenants/acme/tickets/{ids['other-partner-ticket']}/outsource",
+        {"servicer_id": "otherco", "terms": terms},
+    )
     rivals = []
     for tenant_id in ("rival", "acme-corp"):
         rival = api.user(f"owner@{tenant_id}.example")

@@ -3,7 +3,8 @@
 Roles: anonymous, each tenant role (a member of acme holding only that role), and a member of fixit working
 in acme through a servicer link (restricted to one granted location, may manage locations). Relations: acme's
 own objects, another tenant's tenant path (rival, and acme-corp which shares acme's prefix), another tenant's
-object addressed through acme's path, and ids that do not exist. Plus every verb a path does not serve.
+object addressed through acme's path, ids that do not exist, and for fixit's member a ticket acme outsourced
+to another partner. Plus every verb a path does not serve.
 
 The expected answer of each cell comes from the policy module alone:
   anonymous -> 401; allowed -> 2xx on acme's own objects; not allowed -> 403;
@@ -26,6 +27,7 @@ from devstack.samples import (
     SAMPLE_CUSTOMER,
     SAMPLE_LOCATION,
     SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_TICKET,
     SAMPLE_UNIT,
     all_samples,
     invoke,
@@ -119,6 +121,13 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
             SAMPLE_UNIT: world.ids["other-unit"],
         }
         event = prepared(sample, token, {"tenant_id": "acme"}, other)
+    elif (
+        relation == "other-partner"
+    ):  # acme's ticket outsourced to another partner, addressed by fixit's crew
+        event = prepared(
+            sample, token, {"tenant_id": "acme"}, {SAMPLE_TICKET: world.ids["other-partner-ticket"]}
+        )
+        event = prepared(event, token, {}, world.ids)
     else:  # missing
         missing = dict.fromkeys(world.ids, MISSING_ID)
         event = prepared(sample, token, {"tenant_id": "acme"}, missing)
@@ -161,6 +170,8 @@ def _relations(route, role):
         relations += ["foreign-object", "missing"]
     if role in CLIENT_ROLES and CUSTOMER_PARAMS.search(route.path) and "portal-accounts" not in route.path:
         relations += ["other-customer"]
+    if role == SERVICER and "{ticket_id}" in route.path:
+        relations += ["other-partner"]
     return relations
 
 
