@@ -58,6 +58,10 @@ SIDES: dict[Step, frozenset[Side]] = {
     Step.EXPIRE: frozenset({Side.SYSTEM}),
 }
 ANSWERS = frozenset({Step.ACCEPT, Step.REJECT})
+# A negotiation ends in a decision: past this many steps only the steps that settle the booking remain, which
+# also keeps the booking (its history inside) far below DynamoDB's 400 KB item limit.
+MAX_STEPS = 40
+SETTLING = frozenset({Step.DECLINE, Step.ACCEPT, Step.CONFIRM, Step.CONFIRM_WITH_ESTIMATE, Step.EXPIRE})
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Booking:
     slot: datetime
     pending_slot: datetime | None = None
     suggested_by: Side | None = None
+    steps_taken: int = 0
 
 
 def take(booking: Booking, step: Step, side: Side, *, slot: datetime | None, now: datetime) -> Booking:
@@ -77,6 +82,11 @@ def take(booking: Booking, step: Step, side: Side, *, slot: datetime | None, now
         )
     if side not in SIDES[step]:
         raise Conflict(f"the {side.value} cannot {step.value} a booking", code="illegal_transition")
+    if booking.steps_taken >= MAX_STEPS and step not in SETTLING:
+        raise Conflict(
+            "this booking has been negotiated long enough: accept, confirm or decline it",
+            code="negotiation_exhausted",
+        )
     if (
         booking.status is Status.NEGOTIATING
         and step in ANSWERS | {Step.SUGGEST}

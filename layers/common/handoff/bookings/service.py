@@ -114,6 +114,7 @@ def _apply(
         item.slot,
         item.pending_slot,
         Side(item.suggested_by) if item.suggested_by else None,
+        steps_taken=len(item.history),
     )
     after = domain.take(before, step, side, slot=slot, now=utc_now())
     item.status, item.slot = after.status.value, after.slot
