@@ -289,14 +289,14 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
     return handler
 
 
-def _authenticate(app: APIGatewayRestResolver, event: dict[str, Any]) -> str | None:
+def _authenticate(app: APIGatewayRestResolver, event: dict[str, Any]) -> str:
     """A bearer token, or on a signed route the message's signature; the caller goes into the app context."""
     headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
     authenticate = SIGNED_ROUTES.get((str(event.get("httpMethod")).upper(), str(event.get("resource"))))
     if authenticate is not None:
         signed = authenticate(event.get("pathParameters") or {}, headers, event.get("body") or "")
         app.append_context(signed=signed, principal=None)
-        return None
+        return str(signed)  # the signer's identity for the request log (its __str__ names ids only)
     principal = verify(bearer_token(headers.get("authorization")))
     app.append_context(principal=principal)
     return principal.user_id

@@ -43,6 +43,9 @@ class SignedBy:
     servicer_id: str
     message_id: str
 
+    def __str__(self) -> str:
+        return f"partner-system:{self.servicer_id}"
+
 
 def _claims(body: str) -> tuple[str, str | None]:
     """The partner (and ticket) the body names: needed to find the secret before anything is trusted."""
