@@ -46,6 +46,7 @@ EXPECTED_TENANT_GRANTS = {
     **{a: set(STAFF_ROLES) for a in Action if a.value.startswith("ticket")},
     Action.TICKET_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_DISPATCH: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.TICKET_APPROVE: {Role.SYSTEM_ADMIN, Role.ADMIN},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
@@ -58,7 +59,8 @@ EXPECTED_SERVICER_GRANTS = {
     **{
         a: (True, True)
         for a in Action
-        if a.value.startswith("ticket") and a not in (Action.TICKET_CREATE, Action.TICKET_DISPATCH)
+        if a.value.startswith("ticket")
+        and a not in (Action.TICKET_CREATE, Action.TICKET_DISPATCH, Action.TICKET_APPROVE)
     },
 }
 

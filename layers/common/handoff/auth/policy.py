@@ -91,6 +91,7 @@ class Action(StrEnum):
     TICKET_CREATE = "ticket:create"
     TICKET_ACT = "ticket:act"
     TICKET_DISPATCH = "ticket:dispatch"
+    TICKET_APPROVE = "ticket:approve"
     TICKET_LOG_TIME = "ticket:log-time"
     TICKET_NOTE = "ticket:note"
     TICKET_ACTIVITY_LIST = "ticket-activity:list"
@@ -186,6 +187,8 @@ POLICY: dict[Action, Rule] = {
     Action.TICKET_ACT: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     # Checked by the ticket service for the steps that commit the owner (outsource, withdraw, close, ...).
     Action.TICKET_DISPATCH: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    # Closing the work of a partner linked with require_admin_approval: the owner's admins.
+    Action.TICKET_APPROVE: Rule(Scope.TENANT, _MANAGERS),
     Action.TICKET_LOG_TIME: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_NOTE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_ACTIVITY_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

@@ -97,10 +97,10 @@ def step_to(status: TicketStatus, target: TicketStatus, side: Side) -> Step:
     )
 
 
-def check_close(requires_admin_approval: bool, closer_is_admin: bool) -> None:
+def check_close(requires_admin_approval: bool, closer_may_approve: bool) -> None:
     """A partner linked with `require_admin_approval`: its work counts as closed only when an owner admin
     closes it."""
-    if requires_admin_approval and not closer_is_admin:
+    if requires_admin_approval and not closer_may_approve:
         raise Conflict(
             "work by this partner is closed only with an owner admin's approval",
             code="admin_approval_required",

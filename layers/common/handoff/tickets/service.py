@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handoff.auth.access import Access
-from handoff.auth.policy import Action, Role, is_allowed
+from handoff.auth.policy import Action, is_allowed
 from handoff.errors import Forbidden, Invalid, NotFound
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
@@ -45,7 +45,6 @@ EVENT_OF_STEP = {
     Step.REOPEN: "TicketReopened",
     Step.CANCEL: "TicketCancelled",
 }
-OWNER_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -56,8 +55,8 @@ class Doer:
     by: str
     company_id: str
     actor: Actor
-    is_owner_admin: bool = False
     may_dispatch: bool = False  # outsource, withdraw, close, reopen, cancel (the policy's ticket:dispatch)
+    may_approve: bool = False  # close work that needs an owner admin's approval (ticket:approve)
 
 
 def doer_of(access: Access) -> Doer:
@@ -69,8 +68,8 @@ def doer_of(access: Access) -> Doer:
         access.user_id,
         access.tenant,
         user_actor(access.user_id, access.tenant),
-        is_owner_admin=bool(access.roles & OWNER_ADMINS),
         may_dispatch=is_allowed(Action.TICKET_DISPATCH, access.roles),
+        may_approve=is_allowed(Action.TICKET_APPROVE, access.roles),
     )
 
 
@@ -176,7 +175,7 @@ def stage_step(
         item.assign(None, None)
     elif step is Step.CLOSE:
         link = links.get_link(item.tenant_id, assigned) if assigned else None
-        domain.check_close(bool(link and link.require_admin_approval), doer.is_owner_admin)
+        domain.check_close(bool(link and link.require_admin_approval), doer.may_approve)
     item.status = after.value
     partner = assigned if step in domain.RELEASING else item.servicer_id
     item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
