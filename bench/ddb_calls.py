@@ -53,7 +53,7 @@ from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCrea
 from handoff.store.table import client
 from handoff.tickets import inbound
 from handoff.tickets import service as tickets
-from handoff.tickets.domain import Step, TicketStatus
+from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     PartnerUpdate,
     RotateInboundSecret,
@@ -62,7 +62,7 @@ from handoff.tickets.schemas import (
     TicketStep,
 )
 from handoff.webhooks import service as webhooks
-from handoff.webhooks.domain import signature
+from handoff.webhooks.domain import signed_headers
 from handoff.webhooks.schemas import SubscriptionCreate
 
 TENANT = "acme"
@@ -116,7 +116,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         admin, BookingCreate(unit_id=ids[SAMPLE_UNIT], slot=slot, description="x")
     ).booking_id
     ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
-    ids[SAMPLE_TICKET] = tickets.act(admin, ticket, Step.START, TicketStep()).ticket_id
+    ids[SAMPLE_TICKET] = tickets.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
     return ids
 
 
@@ -126,7 +126,7 @@ def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Cou
     location = ids[SAMPLE_LOCATION]
     ticket = tickets.create(admin, TicketCreate(title="Pump", location_id=location)).ticket_id
     terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
-    tickets.act(admin, ticket, Step.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
+    tickets.act(admin, ticket, TicketAction.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
     secret = inbound.rotate_secret(admin, "fixit", RotateInboundSecret()).secret
     for status in (TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS):
         signer = inbound.SignedBy(TENANT, "fixit", new_id())
@@ -136,13 +136,7 @@ def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Cou
         samples[(route.method, route.path)], None, {"tenant_id": TENANT}, {SAMPLE_TICKET: ticket}
     )
     message_id, timestamp = new_id(), int(time.time())
-    event["headers"].update(
-        {
-            "webhook-id": message_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": signature(secret, message_id, timestamp, event["body"]),
-        }
-    )
+    event["headers"].update(signed_headers([secret], message_id, timestamp, event["body"]))
     calls.clear()
     result = invoke(route, event)
     _report(route, result["statusCode"], calls)

@@ -10,7 +10,7 @@ from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import inbound, repository, service
-from handoff.tickets.domain import Step, TicketStatus
+from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
@@ -19,7 +19,6 @@ from handoff.tickets.schemas import (
     PartnerUpdate,
     PartnerUpdateOut,
     RotateInboundSecret,
-    TicketAction,
     TicketCreate,
     TicketOut,
     TicketPage,
@@ -128,7 +127,7 @@ def act_on_ticket(
 ) -> TicketOut:
     """The owner outsources (to a linked partner, at rates), withdraws, closes, reopens or cancels; the
     partner accepts or declines, then starts, pauses, resumes and completes the work."""
-    return service.act(access, ticket_id, Step(action.value), body)
+    return service.act(access, ticket_id, action, body)
 
 
 @endpoint(

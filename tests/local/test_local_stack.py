@@ -69,19 +69,19 @@ def stack(tmp_path_factory):
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def dev_token(env, email: str) -> str:
+    """What `make token EMAIL=…` prints, for the running stack."""
+    command = [sys.executable, "-m", "devstack", "token", email]
+    done = subprocess.run(command, cwd=template.ROOT, env=env, capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
 def test_http_round_trip(stack):
     base, log_path, env, startup_seconds = stack
     output = log_path.read_text()
     assert "Embedded AWS endpoint: http://127.0.0.1:" in output
     owner_token = re.search(r"owner@acme\.example \(system_admin\): (\S+)", output).group(1)
-    token = subprocess.run(
-        [sys.executable, "-m", "devstack", "token", "newcomer@example.com"],
-        cwd=template.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    token = dev_token(env, "newcomer@example.com")
     newcomer = {"Authorization": f"Bearer {token}"}
     owner = {"Authorization": f"Bearer {owner_token}"}
 
@@ -117,14 +117,7 @@ def test_a_partner_system_posts_a_signed_update_over_http(stack):
     base, log_path, env, _ = stack
     owner_token = re.search(r"owner@acme\.example \(system_admin\): (\S+)", log_path.read_text()).group(1)
     owner = {"Authorization": f"Bearer {owner_token}"}
-    partner_token = subprocess.run(
-        [sys.executable, "-m", "devstack", "token", "boss@pumpco.example"],
-        cwd=template.ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    partner_token = dev_token(env, "boss@pumpco.example")
     requests.post(
         f"{base}/tenants",
         json={"tenant_id": "pumpco", "name": "PumpCo"},

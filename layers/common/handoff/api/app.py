@@ -30,6 +30,7 @@ from handoff.auth.tokens import bearer_token, verify
 from handoff.config import settings
 from handoff.errors import BadRequest, HandoffError, Invalid, PayloadTooLarge, UnsupportedMediaType
 from handoff.store import reads
+from handoff.webhooks import domain as webhook_signing
 
 logger = Logger()
 
@@ -60,6 +61,29 @@ IDEMPOTENCY_HEADER = inspect.Parameter(
         ),
     ],
 )
+
+
+def _header(name: str, description: str) -> inspect.Parameter:
+    return inspect.Parameter(
+        name.replace("-", "_"),
+        inspect.Parameter.KEYWORD_ONLY,
+        annotation=Annotated[str, Header(alias=name, min_length=1, description=description)],
+    )
+
+
+# Standard Webhooks headers of a signed request (what `signed_endpoint` routes declare), by parameter name.
+SIGNATURE_HEADERS = {
+    param.name: param
+    for param in map(
+        _header,
+        webhook_signing.HEADERS,
+        (
+            "Unique per message; a message id is applied once",
+            "Unix seconds; refused when more than 5 minutes off",
+            'v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>"> with the inbound secret',
+        ),
+    )
+}
 
 
 def template_path(rule: str) -> str:
@@ -118,7 +142,6 @@ def endpoint(
     def decorator(handler: F) -> F:
         signature = inspect.signature(handler, eval_str=True)
         wants_access = "access" in signature.parameters
-        model = signature.return_annotation
 
         def respond(result: Any) -> Any:
             if status is HTTPStatus.OK:
@@ -158,22 +181,39 @@ def endpoint(
                 return respond(handler(**kwargs))
             return once(granted, idempotency_key, lambda: handler(**kwargs))
 
-        parameters = [p for name, p in signature.parameters.items() if name != "access"]
-        if method.upper() in MUTATING_METHODS:
-            parameters.append(IDEMPOTENCY_HEADER)
-        route.__signature__ = signature.replace(parameters=parameters)  # type: ignore[attr-defined]
-        route.__name__ = handler.__name__
-        route.__doc__ = handler.__doc__
-        success: dict[str, Any] = {"description": status.phrase}
-        if status is not HTTPStatus.NO_CONTENT:
-            success["content"] = {content_types.APPLICATION_JSON: {"model": model}}
-        responses: dict[int, Any] = {int(status): success, **error_responses()}
-        app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(
-            route
+        extra = [IDEMPOTENCY_HEADER] if method.upper() in MUTATING_METHODS else []
+        _register(
+            app, method, rule, handler, route, hidden="access", extra=extra, status=status, summary=summary
         )
         return handler
 
     return decorator
+
+
+def _register(
+    app: APIGatewayRestResolver,
+    method: str,
+    rule: str,
+    handler: Callable[..., Any],
+    route: Callable[..., Any],
+    *,
+    hidden: str,
+    extra: list[inspect.Parameter],
+    status: HTTPStatus,
+    summary: str,
+) -> None:
+    """Registers `route` in place of `handler`: the handler's parameters minus the one the wrapper injects
+    (`hidden`), plus `extra` ones the wrapper reads, so validation and the OpenAPI document see both."""
+    signature = inspect.signature(handler, eval_str=True)
+    parameters = [p for name, p in signature.parameters.items() if name != hidden]
+    route.__signature__ = signature.replace(parameters=parameters + extra)  # type: ignore[attr-defined]
+    route.__name__ = handler.__name__
+    route.__doc__ = handler.__doc__
+    success: dict[str, Any] = {"description": status.phrase}
+    if status is not HTTPStatus.NO_CONTENT:
+        success["content"] = {content_types.APPLICATION_JSON: {"model": signature.return_annotation}}
+    responses: dict[int, Any] = {int(status): success, **error_responses()}
+    app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(route)
 
 
 def signed_endpoint(
@@ -191,25 +231,21 @@ def signed_endpoint(
     SIGNED_ROUTES[(method.upper(), template_path(rule))] = authenticate
 
     def decorator(handler: F) -> F:
-        signature = inspect.signature(handler, eval_str=True)
-
         def route(**kwargs: Any) -> Any:
+            for name in SIGNATURE_HEADERS:
+                kwargs.pop(name, None)  # verified before routing; declared for validation and the document
             return handler(**kwargs, signed=app.context["signed"])
 
-        route.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=[p for name, p in signature.parameters.items() if name != "signed"]
-        )
-        route.__name__ = handler.__name__
-        route.__doc__ = handler.__doc__
-        responses: dict[int, Any] = {
-            200: {
-                "description": "OK",
-                "content": {content_types.APPLICATION_JSON: {"model": signature.return_annotation}},
-            },
-            **error_responses(),
-        }
-        app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(
-            route
+        _register(
+            app,
+            method,
+            rule,
+            handler,
+            route,
+            hidden="signed",
+            extra=list(SIGNATURE_HEADERS.values()),
+            status=HTTPStatus.OK,
+            summary=summary,
         )
         return handler
 

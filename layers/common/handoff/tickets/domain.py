@@ -26,7 +26,9 @@ class Side(StrEnum):
     PARTNER = "partner"  # the partner the ticket is outsourced to: its members or its system
 
 
-class Step(StrEnum):
+class TicketAction(StrEnum):
+    """The steps of a ticket; which side may take which is the ticket's transition table."""
+
     OUTSOURCE = "outsource"
     WITHDRAW = "withdraw"
     ACCEPT = "accept"
@@ -45,36 +47,46 @@ _PARTNER = frozenset({Side.PARTNER})
 _BOTH = _OWNER | _PARTNER
 
 # The one table of legal steps: (status, step) -> (new status, the sides that may take it).
-TRANSITIONS: dict[tuple[TicketStatus, Step], tuple[TicketStatus, frozenset[Side]]] = {
-    (TicketStatus.OPEN, Step.OUTSOURCE): (TicketStatus.OFFERED, _OWNER),
-    (TicketStatus.OFFERED, Step.WITHDRAW): (TicketStatus.OPEN, _OWNER),
-    (TicketStatus.ACCEPTED, Step.WITHDRAW): (TicketStatus.OPEN, _OWNER),
-    (TicketStatus.OFFERED, Step.ACCEPT): (TicketStatus.ACCEPTED, _PARTNER),
-    (TicketStatus.OFFERED, Step.DECLINE): (TicketStatus.OPEN, _PARTNER),
-    (TicketStatus.OPEN, Step.START): (TicketStatus.IN_PROGRESS, _OWNER),  # in-house work
-    (TicketStatus.ACCEPTED, Step.START): (TicketStatus.IN_PROGRESS, _PARTNER),
-    (TicketStatus.IN_PROGRESS, Step.PAUSE): (TicketStatus.ON_HOLD, _BOTH),
-    (TicketStatus.ON_HOLD, Step.RESUME): (TicketStatus.IN_PROGRESS, _BOTH),
-    (TicketStatus.IN_PROGRESS, Step.COMPLETE): (TicketStatus.COMPLETED, _BOTH),
-    (TicketStatus.COMPLETED, Step.CLOSE): (TicketStatus.CLOSED, _OWNER),
-    (TicketStatus.COMPLETED, Step.REOPEN): (TicketStatus.IN_PROGRESS, _OWNER),
-    (TicketStatus.OPEN, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
-    (TicketStatus.OFFERED, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
-    (TicketStatus.ACCEPTED, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
-    (TicketStatus.ON_HOLD, Step.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+TRANSITIONS: dict[tuple[TicketStatus, TicketAction], tuple[TicketStatus, frozenset[Side]]] = {
+    (TicketStatus.OPEN, TicketAction.OUTSOURCE): (TicketStatus.OFFERED, _OWNER),
+    (TicketStatus.OFFERED, TicketAction.WITHDRAW): (TicketStatus.OPEN, _OWNER),
+    (TicketStatus.ACCEPTED, TicketAction.WITHDRAW): (TicketStatus.OPEN, _OWNER),
+    (TicketStatus.OFFERED, TicketAction.ACCEPT): (TicketStatus.ACCEPTED, _PARTNER),
+    (TicketStatus.OFFERED, TicketAction.DECLINE): (TicketStatus.OPEN, _PARTNER),
+    (TicketStatus.OPEN, TicketAction.START): (TicketStatus.IN_PROGRESS, _OWNER),  # in-house work
+    (TicketStatus.ACCEPTED, TicketAction.START): (TicketStatus.IN_PROGRESS, _PARTNER),
+    (TicketStatus.IN_PROGRESS, TicketAction.PAUSE): (TicketStatus.ON_HOLD, _BOTH),
+    (TicketStatus.ON_HOLD, TicketAction.RESUME): (TicketStatus.IN_PROGRESS, _BOTH),
+    (TicketStatus.IN_PROGRESS, TicketAction.COMPLETE): (TicketStatus.COMPLETED, _BOTH),
+    (TicketStatus.COMPLETED, TicketAction.CLOSE): (TicketStatus.CLOSED, _OWNER),
+    (TicketStatus.COMPLETED, TicketAction.REOPEN): (TicketStatus.IN_PROGRESS, _OWNER),
+    (TicketStatus.OPEN, TicketAction.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+    (TicketStatus.OFFERED, TicketAction.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+    (TicketStatus.ACCEPTED, TicketAction.CANCEL): (TicketStatus.CANCELLED, _OWNER),
+    (TicketStatus.ON_HOLD, TicketAction.CANCEL): (TicketStatus.CANCELLED, _OWNER),
 }
 
 # Steps after which the ticket no longer belongs to the partner it was outsourced to.
-RELEASING = frozenset({Step.WITHDRAW, Step.DECLINE})
+RELEASING = frozenset({TicketAction.WITHDRAW, TicketAction.DECLINE})
 # Steps that commit the owner (to a partner, a rate, or an outcome): dispatchers and admins, not every staff.
-DISPATCHING = frozenset({Step.OUTSOURCE, Step.WITHDRAW, Step.CLOSE, Step.REOPEN, Step.CANCEL})
-NEEDS_NOTE = frozenset({Step.DECLINE, Step.WITHDRAW, Step.CANCEL, Step.REOPEN})
+DISPATCHING = frozenset(
+    {
+        TicketAction.OUTSOURCE,
+        TicketAction.WITHDRAW,
+        TicketAction.CLOSE,
+        TicketAction.REOPEN,
+        TicketAction.CANCEL,
+    }
+)
+NEEDS_NOTE = frozenset(
+    {TicketAction.DECLINE, TicketAction.WITHDRAW, TicketAction.CANCEL, TicketAction.REOPEN}
+)
 # Time and costs are logged while work happens, and until the owner closes the ticket.
 EARLIEST_TIME_ZONE_AHEAD = timedelta(hours=14)
 LOGGABLE = frozenset({TicketStatus.IN_PROGRESS, TicketStatus.ON_HOLD, TicketStatus.COMPLETED})
 
 
-def take(status: TicketStatus, step: Step, side: Side) -> TicketStatus:
+def take(status: TicketStatus, step: TicketAction, side: Side) -> TicketStatus:
     """The status after `side` takes `step`, or 409 for a step the status or the side does not allow."""
     rule = TRANSITIONS.get((status, step))
     if rule is None:
@@ -85,7 +97,7 @@ def take(status: TicketStatus, step: Step, side: Side) -> TicketStatus:
     return after
 
 
-def step_to(status: TicketStatus, target: TicketStatus, side: Side) -> Step:
+def step_to(status: TicketStatus, target: TicketStatus, side: Side) -> TicketAction:
     """The one step that moves `side` from `status` to `target` (a partner system reports statuses, not
     steps); 409 when there is none."""
     for (source, step), (after, sides) in TRANSITIONS.items():

@@ -29,7 +29,6 @@ from handoff.webhooks import domain as signing
 
 # Past the timestamp tolerance on both sides, a message id can no longer be replayed with a fresh timestamp.
 REMEMBER_MESSAGES = signing.INBOUND_TOLERANCE * 2 + timedelta(minutes=5)
-SIGNATURE_HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
 MAX_MESSAGE_ID = 255
 ULID = re.compile(ULID_PATTERN)
 LINK_NOT_FOUND = "servicer link not found"
@@ -63,7 +62,7 @@ def _claims(body: str) -> tuple[str, str | None]:
 def authenticate(owner_id: str, headers: dict[str, str], body: str) -> SignedBy:
     """Who signed this update, or 401. An unknown partner, an unlinked one and a wrong signature look the
     same; the ticket, link and replay marker arrive in the same BatchGetItem as the secret."""
-    message_id, timestamp, signatures = (headers.get(name) for name in SIGNATURE_HEADERS)
+    message_id, timestamp, signatures = (headers.get(name) for name in signing.HEADERS)
     if not message_id or not timestamp or not signatures:
         raise Unauthorized(
             "sign the update: webhook-id, webhook-timestamp and webhook-signature are required",

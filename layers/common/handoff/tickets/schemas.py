@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
@@ -19,22 +18,6 @@ NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Id = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
 Minutes = Annotated[int, Field(ge=1, le=24 * 60, description="Minutes worked, at most a day per entry")]
-
-
-class TicketAction(StrEnum):
-    """The steps a caller may take on a ticket (which side may take which: see the ticket's rules)."""
-
-    OUTSOURCE = "outsource"
-    WITHDRAW = "withdraw"
-    ACCEPT = "accept"
-    DECLINE = "decline"
-    START = "start"
-    PAUSE = "pause"
-    RESUME = "resume"
-    COMPLETE = "complete"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    CANCEL = "cancel"
 
 
 class TicketCreate(WriteModel):

@@ -18,7 +18,7 @@ from handoff.links.domain import LinkStatus
 from handoff.locations import repository as locations
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
-from handoff.tickets.domain import Side, Step, Terms, TicketStatus
+from handoff.tickets.domain import Side, Terms, TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
@@ -33,17 +33,17 @@ from handoff.tickets.schemas import (
 SOURCE = "handoff.tickets"
 TICKET_NOT_FOUND = "ticket not found"
 EVENT_OF_STEP = {
-    Step.OUTSOURCE: "TicketOutsourced",
-    Step.WITHDRAW: "TicketWithdrawn",
-    Step.ACCEPT: "TicketAccepted",
-    Step.DECLINE: "TicketDeclined",
-    Step.START: "TicketStarted",
-    Step.PAUSE: "TicketPaused",
-    Step.RESUME: "TicketResumed",
-    Step.COMPLETE: "TicketCompleted",
-    Step.CLOSE: "TicketClosed",
-    Step.REOPEN: "TicketReopened",
-    Step.CANCEL: "TicketCancelled",
+    TicketAction.OUTSOURCE: "TicketOutsourced",
+    TicketAction.WITHDRAW: "TicketWithdrawn",
+    TicketAction.ACCEPT: "TicketAccepted",
+    TicketAction.DECLINE: "TicketDeclined",
+    TicketAction.START: "TicketStarted",
+    TicketAction.PAUSE: "TicketPaused",
+    TicketAction.RESUME: "TicketResumed",
+    TicketAction.COMPLETE: "TicketCompleted",
+    TicketAction.CLOSE: "TicketClosed",
+    TicketAction.REOPEN: "TicketReopened",
+    TicketAction.CANCEL: "TicketCancelled",
 }
 
 
@@ -115,6 +115,7 @@ class Change:
 
     activity: repo.ActivityItem
     event: Envelope
+    needs_link: str | None = None  # a partner whose link must still be active when this commits
 
 
 def _change(
@@ -155,7 +156,7 @@ def _change(
 
 def stage_step(
     item: repo.TicketItem,
-    step: Step,
+    step: TicketAction,
     doer: Doer,
     note: str | None,
     *,
@@ -168,19 +169,21 @@ def stage_step(
     after = domain.take(TicketStatus(item.status), step, doer.side)
     if step in domain.NEEDS_NOTE and not note:
         raise Invalid("note", f"give a reason to {step.value}")
-    if step is Step.OUTSOURCE:
+    if step is TicketAction.OUTSOURCE:
         _check_outsourcing(item, servicer_id, terms)
         item.assign(servicer_id, terms)
     elif step in domain.RELEASING:
         item.assign(None, None)
-    elif step is Step.CLOSE:
+    elif step is TicketAction.CLOSE:
         link = links.get_link(item.tenant_id, assigned) if assigned else None
         domain.check_close(bool(link and link.require_admin_approval), doer.may_approve)
     item.status = after.value
     partner = assigned if step in domain.RELEASING else item.servicer_id
     item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
     facts = {"step": step.value, "note": note}
-    return _change(item, EVENT_OF_STEP[step], doer, "step", partner, facts, step=step.value, text=note)
+    change = _change(item, EVENT_OF_STEP[step], doer, "step", partner, facts, step=step.value, text=note)
+    change.needs_link = servicer_id if step is TicketAction.OUTSOURCE else None
+    return change
 
 
 def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Terms | None) -> None:
@@ -236,8 +239,7 @@ def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: An
     """One transaction. A partner's change, and an outsourcing, hold only while the link is active at the
     moment of the write (a revocation racing with it wins)."""
     partner = doer.company_id if doer.side is Side.PARTNER else None
-    if any(c.event.type == EVENT_OF_STEP[Step.OUTSOURCE] for c in changes):
-        partner = item.servicer_id
+    partner = next((c.needs_link for c in changes if c.needs_link), partner)
     repo.save(
         item,
         [c.event for c in changes],
@@ -277,11 +279,11 @@ def list_(access: Access, status: TicketStatus | None, limit: int, cursor: str |
     return TicketPage(items=[ticket_out(t, doer) for t in page.items], next_cursor=page.next_cursor)
 
 
-def act(access: Access, ticket_id: str, step: Step, body: TicketStep) -> TicketOut:
+def act(access: Access, ticket_id: str, step: TicketAction, body: TicketStep) -> TicketOut:
     doer = doer_of(access)
     item = visible(access.tenant, ticket_id, doer)
     terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
-    if step is not Step.OUTSOURCE and (body.servicer_id or body.terms):
+    if step is not TicketAction.OUTSOURCE and (body.servicer_id or body.terms):
         raise Invalid("servicer_id" if body.servicer_id else "terms", "only outsourcing names a partner")
     change = stage_step(item, step, doer, body.note, servicer_id=body.servicer_id, terms=terms)
     commit(item, doer, [change])

@@ -34,6 +34,15 @@ def signature(secret: str, message_id: str, timestamp: int, body: str) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
+HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
+
+
+def signed_headers(secrets: list[str], message_id: str, timestamp: int, body: str) -> dict[str, str]:
+    """The three Standard Webhooks headers of a message (what we send, and what a partner system sends us)."""
+    values = (message_id, str(timestamp), signature_header(secrets, message_id, timestamp, body))
+    return dict(zip(HEADERS, values, strict=True))
+
+
 def signature_header(secrets: list[str], message_id: str, timestamp: int, body: str) -> str:
     """One signature per live secret (two during a rotation's overlap), space separated."""
     return " ".join(signature(secret, message_id, timestamp, body) for secret in secrets)

@@ -217,14 +217,11 @@ def deliver(message: dict[str, Any]) -> None:
         return
     now = utc_now()
     timestamp = int(now.timestamp())
+    secrets = domain.live_secrets(subscription.secret_slots(), now)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Handoff-Webhooks/1",
-        "webhook-id": item.event_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": domain.signature_header(
-            domain.live_secrets(subscription.secret_slots(), now), item.event_id, timestamp, item.payload
-        ),
+        **domain.signed_headers(secrets, item.event_id, timestamp, item.payload),
     }
     attempt = post(
         subscription.url,
