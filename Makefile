@@ -1,7 +1,16 @@
 # Handoff: `make run` starts the local stack, `make test` runs every check. `make help` lists the rest.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-PYTHON ?= python3
+# Lambda's runtime is python3.13: the venvs and `sam build` use the same interpreter. Found on PATH, or under
+# pyenv (installed there but not on PATH on these machines); `sam build` needs it on PATH, so its directory
+# is put first.
+PYTHON ?= $(shell for p in python3.13 "$$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13 \
+	/usr/local/bin/python3.13 /usr/bin/python3.13; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { command -v "$$p"; break; }; done)
+ifeq ($(PYTHON),)
+$(error Python 3.13 is needed (Lambda runs python3.13): install it, e.g. `pyenv install 3.13` or `apt install python3.13`, or pass PYTHON=/path/to/python3.13)
+endif
+export PATH := $(dir $(PYTHON)):$(PATH)
 VENV := .venv
 BIN := $(VENV)/bin
 SAM_VENV := .venv-sam
@@ -17,6 +26,13 @@ $(BIN)/.installed: requirements-dev.txt layers/common/requirements.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	# The shared layer and the repo root importable the same way everywhere (no sys.path tricks).
 	echo -e "$(CURDIR)\n$(CURDIR)/layers/common" > $$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/handoff-dev.pth
+	touch $@
+
+ASL_VALIDATOR := tools/asl/node_modules/.bin/asl-validator
+$(ASL_VALIDATOR): tools/asl/package.json tools/asl/package-lock.json
+	# The state machines' schema validator (tests/deploy): Node.js from the machine, the package from npm.
+	@command -v npm >/dev/null || (echo "npm is needed to validate the state machines: apt install npm"; exit 1)
+	npm ci --prefix tools/asl --no-audit --no-fund --silent
 	touch $@
 
 $(SAM_VENV)/.installed:
@@ -48,11 +64,11 @@ typecheck: $(BIN)/.installed ## mypy
 	$(BIN)/mypy
 
 template: $(BIN)/.installed $(SAM_VENV)/.installed ## cfn-lint, sam validate --lint, sam build (no Docker)
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/cfn-lint template.yaml --append-rules cfn_lint_serverless.rules
 	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml
 	AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(SAM) build --template template.yaml --parallel --cached > .aws-sam-build.log 2>&1 || (cat .aws-sam-build.log; exit 1)
 
-pytest: $(BIN)/.installed ## The test suite alone, in parallel
+pytest: $(BIN)/.installed $(SAM_VENV)/.installed $(ASL_VALIDATOR) ## The test suite alone, in parallel
 	$(BIN)/pytest -n 2
 
 security: $(BIN)/.installed ## The security harness alone (isolation matrix, fuzzing, limits, races, idempotency)
@@ -74,4 +90,4 @@ bench-ddb: $(BIN)/.installed ## DynamoDB calls per request, per route
 	$(BIN)/python -m bench.ddb_calls
 
 clean: ## Remove the virtual environments and build output
-	rm -rf $(VENV) $(SAM_VENV) .aws-sam .aws-sam-build.log .devstack
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .aws-sam-build.log .devstack tools/asl/node_modules

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +26,6 @@ LOCAL_CREDENTIALS = {
 }
 # Settings the local stack chooses instead of the template's production values.
 LOCAL_SETTINGS = {
-    "CURSOR_SECRET": "local-cursor-secret-not-for-production",
     "WEBHOOK_ALLOW_LOOPBACK": "true",
 }
 
@@ -95,6 +95,48 @@ def _create_state_machines(resolver: template.Resolver, created: Provisioned) ->
         created.attributes[(logical, "Name")] = name
 
 
+def _create_secrets(created: Provisioned) -> None:
+    """Each generated secret with a fresh random value, as CloudFormation's GenerateSecretString would."""
+    client = boto3.client("secretsmanager", region_name=REGION)
+    for logical, resource in template.resources("AWS::SecretsManager::Secret").items():
+        length = int(resource["Properties"].get("GenerateSecretString", {}).get("PasswordLength", 32))
+        value = secrets.token_urlsafe(length)
+        secret = client.create_secret(Name=f"handoff-local-{logical}", SecretString=value)
+        created.refs[logical] = secret["ARN"]
+
+
+def _create_user_pools(created: Provisioned) -> None:
+    """The user pool and its app client as declared (moto's Cognito; `make run` signs in with the dev issuer,
+    the identity worker still provisions logins here, and tests can use moto's own tokens)."""
+    client = boto3.client("cognito-idp", region_name=REGION)
+    for logical, resource in template.resources("AWS::Cognito::UserPool").items():
+        props = resource["Properties"]
+        pool = client.create_user_pool(
+            PoolName=f"handoff-local-{logical}",
+            UsernameAttributes=props.get("UsernameAttributes", []),
+            AutoVerifiedAttributes=props.get("AutoVerifiedAttributes", []),
+            AdminCreateUserConfig={
+                "AllowAdminCreateUserOnly": props["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"]
+            },
+            Schema=props.get("Schema", []),
+        )["UserPool"]
+        created.refs[logical] = pool["Id"]
+        created.attributes[(logical, "Arn")] = pool["Arn"]
+        created.attributes[(logical, "ProviderURL")] = f"cognito-idp.{REGION}.amazonaws.com/{pool['Id']}"
+    for logical, resource in template.resources("AWS::Cognito::UserPoolClient").items():
+        props = resource["Properties"]
+        pool_logical = props["UserPoolId"]["Ref"]
+        app = client.create_user_pool_client(
+            UserPoolId=created.refs[pool_logical],
+            ClientName=f"handoff-local-{logical}",
+            GenerateSecret=False,
+            ExplicitAuthFlows=props.get("ExplicitAuthFlows", []),
+            ReadAttributes=props.get("ReadAttributes", []),
+            WriteAttributes=props.get("WriteAttributes", []),
+        )["UserPoolClient"]
+        created.refs[logical] = app["ClientId"]
+
+
 # moto runs state machines only when asked to (tests: mock_aws(config=...); server: POST /moto-api/config).
 MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
 
@@ -111,12 +153,17 @@ def provision(overrides: dict[str, str]) -> Provisioned:
         s3.create_bucket(Bucket=created.refs[logical])
     resolver = template.Resolver(created.refs, created.attributes, REGION, ACCOUNT, overrides)
     _create_queues(resolver, created)
+    _create_secrets(created)
+    _create_user_pools(created)
+    sns = boto3.client("sns", region_name=REGION)
+    for logical in template.resources("AWS::SNS::Topic"):
+        created.refs[logical] = sns.create_topic(Name=f"handoff-local-{logical}")["TopicArn"]
     events = boto3.client("events", region_name=REGION)
     for logical, resource in template.resources("AWS::Events::EventBus").items():
         created.refs[logical] = resolver.resolve(resource["Properties"]["Name"])
         events.create_event_bus(Name=created.refs[logical])
     _create_state_machines(resolver, created)
-    # Everything else is named after its logical id (functions run in-process, Cognito is the dev issuer).
+    # Everything else is named after its logical id (functions run in-process).
     for logical in template.load()["Resources"]:
         created.refs.setdefault(logical, logical)
     created.environment = resolver.function_environment()

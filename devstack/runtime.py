@@ -3,6 +3,11 @@ and EventBridge rule targets that are Lambda functions. Every source and target 
 
 Events really travel through moto's bus: a tap rule copies everything on it into a queue, and each template
 rule's pattern is matched by moto's own matcher before its function is invoked.
+
+Failures go where AWS sends them, never round forever: an asynchronously invoked function that raises is
+tried twice more (its EventInvokeConfig), then the event goes to its on-failure destination; a stream batch
+that fails is halved (BisectBatchOnFunctionError) and retried up to MaximumRetryAttempts, then described to
+the mapping's on-failure destination and skipped.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,8 +49,13 @@ class StreamConsumer:
     stream_arn: str
     patterns: list[EventPattern]
     batch_size: int
+    max_retries: int  # MaximumRetryAttempts (-1: until the record expires, as in AWS)
+    bisect: bool
+    on_failure_url: str | None
     positions: dict[str, str | None] = field(default_factory=dict)  # shard -> last sequence number read
     pending: list[dict[str, Any]] = field(default_factory=list)
+    attempts: int = 0  # failed attempts of the batch at the head of `pending`
+    size: int = 0  # the head batch's size now (halved on each function error when bisecting)
 
 
 @dataclass
@@ -56,8 +68,11 @@ class QueueConsumer:
 
 @dataclass
 class RuleTarget:
+    function: str
     handler: Handler
     pattern: EventPattern
+    attempts: int  # 1 + EventInvokeConfig.MaximumRetryAttempts (Lambda's default: 2 retries)
+    on_failure_url: str | None
 
 
 @dataclass
@@ -80,12 +95,16 @@ class Runtime:
             if source.kind == "DynamoDB":
                 table = _ref_name(props["Stream"])
                 filters = (props.get("FilterCriteria") or {}).get("Filters", [])
+                on_failure = _on_failure(props.get("DestinationConfig"))
                 self.streams.append(
                     StreamConsumer(
                         handler_of(source),
                         provisioned.attributes[(table, "StreamArn")],
                         [EventPattern.load(f["Pattern"]) for f in filters],
                         int(props.get("BatchSize", 100)),
+                        int(props.get("MaximumRetryAttempts", -1)),
+                        bool(props.get("BisectBatchOnFunctionError", False)),
+                        provisioned.refs[_ref_name(on_failure)] if on_failure else None,
                     )
                 )
             elif source.kind == "SQS":
@@ -101,8 +120,16 @@ class Runtime:
             else:
                 bus = provisioned.refs[_ref_name(props["EventBusName"])]
                 tap = self.taps.get(bus) or self._tap(bus)
+                invoke = source.function_properties.get("EventInvokeConfig") or {}
+                on_failure = _on_failure(invoke.get("DestinationConfig"))
                 tap.targets.append(
-                    RuleTarget(handler_of(source), EventPattern.load(json.dumps(props["Pattern"])))
+                    RuleTarget(
+                        source.function,
+                        handler_of(source),
+                        EventPattern.load(json.dumps(props["Pattern"])),
+                        1 + int(invoke.get("MaximumRetryAttempts", 2)),
+                        provisioned.refs[_ref_name(on_failure)] if on_failure else None,
+                    )
                 )
 
     def _tap(self, bus: str) -> BusTap:
@@ -142,17 +169,42 @@ class Runtime:
                     consumer.pending.append(record)
         if not consumer.pending:
             return 0
-        batch = consumer.pending[: consumer.batch_size]
+        batch = consumer.pending[: consumer.size or consumer.batch_size]
         try:
             result = consumer.handler({"Records": batch}, LambdaContext()) or {}
         except Exception:
-            return 0  # Lambda would retry the whole batch: keep it pending
+            if consumer.bisect and len(batch) > 1:
+                consumer.size = len(batch) // 2
+            return self._stream_failed(consumer, batch)
         failures = [f["itemIdentifier"] for f in result.get("batchItemFailures", [])]
         if failures:
             sequence = [r["dynamodb"]["SequenceNumber"] for r in batch]
-            consumer.pending = consumer.pending[sequence.index(failures[0]) :]
-            return 0
+            first = sequence.index(failures[0])
+            consumer.pending = consumer.pending[first:]  # checkpointed up to the first failure
+            return first + self._stream_failed(consumer, batch[first:])
         consumer.pending = consumer.pending[len(batch) :]
+        consumer.attempts, consumer.size = 0, 0
+        return len(batch)
+
+    def _stream_failed(self, consumer: StreamConsumer, batch: list[dict[str, Any]]) -> int:
+        """One more failed attempt; past MaximumRetryAttempts the batch is described to the on-failure
+        destination (as Lambda does: where it was, not the records) and skipped."""
+        consumer.attempts += 1
+        if consumer.max_retries < 0 or consumer.attempts <= consumer.max_retries:
+            return 0
+        if consumer.on_failure_url:
+            info = {
+                "shardId": "local",
+                "startSequenceNumber": batch[0]["dynamodb"]["SequenceNumber"],
+                "endSequenceNumber": batch[-1]["dynamodb"]["SequenceNumber"],
+                "batchSize": len(batch),
+                "streamArn": consumer.stream_arn,
+            }
+            record = _destination_record("RetryAttemptsExhausted", consumer.attempts, None, None)
+            record["DDBStreamBatchInfo"] = info
+            self.sqs.send_message(QueueUrl=consumer.on_failure_url, MessageBody=json.dumps(record))
+        consumer.pending = consumer.pending[len(batch) :]
+        consumer.attempts, consumer.size = 0, 0
         return len(batch)
 
     def _poll_queue(self, consumer: QueueConsumer) -> int:
@@ -199,18 +251,27 @@ class Runtime:
         delivered = 0
         for message in messages:
             event = json.loads(message["Body"])
-            try:
-                for target in tap.targets:
-                    if target.pattern.matches_event(event):
-                        target.handler(event, LambdaContext())
-            except Exception:  # EventBridge retries the target later (consumers dedupe on the event id)
-                self.sqs.change_message_visibility(
-                    QueueUrl=tap.queue_url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
-                )
-                continue
+            for target in tap.targets:
+                if target.pattern.matches_event(event):
+                    self._invoke_async(target, event)
             self.sqs.delete_message(QueueUrl=tap.queue_url, ReceiptHandle=message["ReceiptHandle"])
             delivered += 1
         return delivered
+
+    def _invoke_async(self, target: RuleTarget, event: dict[str, Any]) -> None:
+        """EventBridge invokes the function asynchronously: Lambda tries it `attempts` times (AWS spaces the
+        retries by minutes; here they follow at once), then sends the event to the on-failure destination."""
+        error: Exception | None = None
+        for _ in range(target.attempts):
+            try:
+                target.handler(event, LambdaContext())
+                return
+            except Exception as failure:
+                error = failure
+        print(f"devstack runtime: {target.function} failed {target.attempts} times: {error!r}", flush=True)
+        if target.on_failure_url:
+            record = _destination_record("RetriesExhausted", target.attempts, event, error)
+            self.sqs.send_message(QueueUrl=target.on_failure_url, MessageBody=json.dumps(record))
 
     def pump(self, max_rounds: int = 100) -> int:
         """Runs every poller until a whole round finds nothing to do; returns the work done."""
@@ -231,3 +292,29 @@ class Runtime:
                 self.pump()
             except Exception as error:  # keep the local stack alive; the next round retries
                 print(f"devstack runtime: {error!r}", flush=True)
+
+
+def _on_failure(destination_config: dict[str, Any] | None) -> Any:
+    return ((destination_config or {}).get("OnFailure") or {}).get("Destination")
+
+
+def _destination_record(
+    condition: str, attempts: int, payload: dict[str, Any] | None, error: Exception | None
+) -> dict[str, Any]:
+    """What Lambda sends to an on-failure destination (the invocation record, version 1.0)."""
+    record: dict[str, Any] = {
+        "version": "1.0",
+        "timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+        "requestContext": {
+            "requestId": str(uuid.uuid4()),
+            "functionArn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:handoff-local",
+            "condition": condition,
+            "approximateInvokeCount": attempts,
+        },
+        "responseContext": {"statusCode": 200, "executedVersion": "$LATEST", "functionError": "Unhandled"},
+    }
+    if payload is not None:
+        record["requestPayload"] = payload
+    if error is not None:
+        record["responsePayload"] = {"errorType": type(error).__name__, "errorMessage": str(error)}
+    return record

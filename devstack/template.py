@@ -107,6 +107,7 @@ class EventSource:
     properties: dict[str, Any]
     module: str
     handler: str
+    function_properties: dict[str, Any]
 
 
 def event_sources() -> list[EventSource]:
@@ -116,7 +117,7 @@ def event_sources() -> list[EventSource]:
         for event in (props.get("Events") or {}).values():
             if event["Type"] in ("DynamoDB", "SQS", "EventBridgeRule"):
                 module, attribute = _module_of(props["CodeUri"], props["Handler"])
-                found.append(EventSource(name, event["Type"], event["Properties"], module, attribute))
+                found.append(EventSource(name, event["Type"], event["Properties"], module, attribute, props))
     return found
 
 

@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from handoff.accounts import repository, service
 from handoff.accounts.schemas import (
+    AccessResetOut,
     MemberCreate,
     MemberOut,
     MemberPage,
@@ -141,6 +142,19 @@ def update_member(
 def merge(tenant_id: str, user_id: str, body: Annotated[MergeRequest, Body()], access: Access) -> MergeOut:
     """Moves the duplicates' memberships to this identity, retires them, and writes an audit entry."""
     return service.merge_identities(access, user_id, body)
+
+
+@endpoint(
+    app,
+    "POST",
+    "/tenants/<tenant_id>/members/<user_id>/reset-access",
+    action=Action.MEMBER_RESET_ACCESS,
+    status=HTTPStatus.ACCEPTED,
+    summary="Reset a member's login: they receive a code by e-mail to choose a new password",
+    prefetch=repository.member_keys,
+)
+def reset_access(tenant_id: str, user_id: str, access: Access) -> AccessResetOut:
+    return service.reset_access(access, user_id)
 
 
 lambda_handler = lambda_entry(app)

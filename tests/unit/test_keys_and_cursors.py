@@ -16,7 +16,8 @@ def _settings(monkeypatch):
     monkeypatch.setenv("JWKS_URL", "file:///dev/null")
     monkeypatch.setenv("TOKEN_ISSUER", "issuer")
     monkeypatch.setenv("TOKEN_AUDIENCE", "aud")
-    monkeypatch.setenv("CURSOR_SECRET", "unit-test-cursor-secret")
+    # The signing key comes from Secrets Manager in a function; a unit test has no AWS.
+    monkeypatch.setattr("handoff.store.pages.cursor_secret", lambda: "unit-test-cursor-secret")
     clear()
     yield
     clear()

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, Field, ValidationError
-
-M = TypeVar("M", bound=BaseModel)
 
 
 def _csv_ints(value: object) -> object:
@@ -29,7 +27,9 @@ class Settings(BaseModel):
     token_issuer: str = Field(min_length=1, alias="TOKEN_ISSUER")
     token_audience: str = Field(min_length=1, alias="TOKEN_AUDIENCE")
     user_id_claim: str = Field("custom:user_id", alias="USER_ID_CLAIM")
-    cursor_secret: str = Field(min_length=16, alias="CURSOR_SECRET")
+    cursor_secret_arn: str = Field(
+        min_length=1, alias="CURSOR_SECRET_ARN", description="Secrets Manager secret that signs cursors"
+    )
     max_body_bytes: int = Field(65536, alias="MAX_BODY_BYTES")
 
 
@@ -48,6 +48,10 @@ class WebhookSettings(BaseModel):
     secret_overlap_seconds: int = Field(86400, alias="WEBHOOK_SECRET_OVERLAP_SECONDS")
 
 
+class IdentitySettings(BaseModel):
+    user_pool_id: str = Field(min_length=1, alias="USER_POOL_ID")
+
+
 class WorkflowSettings(BaseModel):
     booking_expiry_state_machine_arn: str = Field(min_length=1, alias="BOOKING_EXPIRY_STATE_MACHINE_ARN")
     booking_suggestion_ttl_seconds: int = Field(ge=1, alias="BOOKING_SUGGESTION_TTL_SECONDS")
@@ -57,7 +61,7 @@ class SettingsError(RuntimeError):
     pass
 
 
-def load(model: type[M]) -> M:
+def load[M: BaseModel](model: type[M]) -> M:
     names = {field.alias for field in model.model_fields.values() if field.alias}
     try:
         return model.model_validate({name: os.environ[name] for name in names if name in os.environ})
@@ -87,6 +91,33 @@ def workflow_settings() -> WorkflowSettings:
     return load(WorkflowSettings)
 
 
+@lru_cache(maxsize=1)
+def identity_settings() -> IdentitySettings:
+    return load(IdentitySettings)
+
+
+# Secrets are fetched on first use and kept for this long (Powertools Parameters' cache), so a rotation
+# reaches every warm function within the interval without a call per request.
+SECRET_MAX_AGE_SECONDS = 300
+
+
+def secret(arn: str) -> str:
+    """A secret's value from Secrets Manager, through Powertools Parameters (cached per process)."""
+    from aws_lambda_powertools.utilities import parameters  # imported on first use: off the cold start
+
+    value = parameters.get_secret(arn, max_age=SECRET_MAX_AGE_SECONDS)
+    if not isinstance(value, str) or len(value) < 16:
+        raise SettingsError(f"secret {arn} is missing or shorter than 16 characters")
+    return value
+
+
+def cursor_secret() -> str:
+    return secret(settings().cursor_secret_arn)
+
+
 def clear() -> None:
-    for cached in (settings, publisher_settings, webhook_settings, workflow_settings):
+    for cached in (settings, publisher_settings, webhook_settings, workflow_settings, identity_settings):
         cached.cache_clear()
+    from aws_lambda_powertools.utilities import parameters
+
+    parameters.clear_caches()

@@ -19,6 +19,17 @@ class MemberState:
     name: str = ""
 
 
+def membership_is_live(*, active: bool, can_login: bool, merged_into: str | None) -> bool:
+    """The one rule for a membership that lets its login in: active, allowed to log in, not merged away."""
+    return active and can_login and not merged_into
+
+
+def login_enabled(retired: bool, live_memberships: int) -> bool:
+    """A login (the Cognito user) is enabled while its identity is not retired and holds a live membership
+    somewhere: deactivating one membership must not lock the person out of their other instances."""
+    return not retired and live_memberships > 0
+
+
 def check_roles(roles: Iterable[Role]) -> frozenset[Role]:
     """A membership holds at least one role and is either staff or client-side, never both."""
     chosen = frozenset(roles)

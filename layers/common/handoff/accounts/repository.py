@@ -16,6 +16,7 @@ from pynamodb.attributes import (
 from pynamodb.expressions.condition import Condition
 
 from handoff import keys
+from handoff.accounts.domain import membership_is_live
 from handoff.audit import audit_entry
 from handoff.auth.policy import Role
 from handoff.events.envelope import Envelope
@@ -77,6 +78,10 @@ class MembershipItem(Item, discriminator="membership"):
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r) for r in self.roles)
+
+    @property
+    def live(self) -> bool:
+        return membership_is_live(active=self.active, can_login=self.can_login, merged_into=self.merged_into)
 
 
 def _not_exists() -> Condition:
@@ -308,6 +313,22 @@ def save_member(
                 ),
                 condition=_not_exists(),
             )
+
+
+def record_access_reset(membership: MembershipItem, *, actor: str, event: Envelope) -> None:
+    """An audit entry and the event that has the login's password reset, if the membership is unchanged."""
+    with transaction() as tx:
+        tx.condition_check(
+            MembershipItem,
+            membership.pk,
+            membership.sk,
+            condition=MembershipItem.version == membership.version,
+        )
+        tx.save(
+            audit_entry(membership.tenant_id, actor, "member.access_reset", membership.user_id, {}),
+            condition=_not_exists(),
+        )
+        tx.save(outbox_item(event), condition=_not_exists())
 
 
 def merge_identities(

@@ -120,6 +120,15 @@ class MergeOut(BaseModel):
     audit_id: str
 
 
+class AccessResetOut(BaseModel):
+    user_id: str
+    status: Literal["reset_requested"] = "reset_requested"
+    message: str = Field(
+        "the login's password is being reset: its owner receives a code by e-mail to choose a new one",
+        description="What happens next",
+    )
+
+
 class Company(BaseModel):
     customer_id: str
     name: str

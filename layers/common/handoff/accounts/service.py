@@ -6,6 +6,7 @@ from handoff import keys
 from handoff.accounts import domain
 from handoff.accounts import repository as repo
 from handoff.accounts.schemas import (
+    AccessResetOut,
     Company,
     MemberCreate,
     MemberOut,
@@ -23,6 +24,7 @@ from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, Forbidden, NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
+from handoff.identity.domain import Login
 from handoff.links import repository as links
 from handoff.portal import repository as portal
 from handoff.store import reads
@@ -275,6 +277,32 @@ def update_member(
     return member_out(membership)
 
 
+def reset_access(access: Access, user_id: str) -> AccessResetOut:
+    """Has the login's password reset (Cognito mails its owner a code), from the committed event."""
+    membership = _membership(access.tenant, user_id)
+    if not membership.live:
+        raise Conflict("this membership may not log in; reactivate it first", code="membership_inactive")
+    event = _event(
+        access,
+        "MemberAccessReset",
+        access.tenant,
+        ("member", user_id),
+        membership.version or 1,
+        user_id=user_id,
+    )
+    repo.record_access_reset(membership, actor=access.user_id, event=event)
+    return AccessResetOut(user_id=user_id)
+
+
+def login_of(user_id: str) -> Login | None:
+    """What this identity's login should be: enabled while it is not retired and holds a live membership."""
+    user, memberships = repo.identity_with_places(user_id)
+    if user is None:
+        return None
+    live = sum(1 for m in memberships if m.live)
+    return Login(user_id=user.user_id, email=user.email, enabled=domain.login_enabled(user.retired, live))
+
+
 def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> MergeOut:
     tenant_id = access.tenant
     duplicate_ids = body.duplicate_user_ids
@@ -287,9 +315,7 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
     for duplicate_id in duplicate_ids:
         _membership(tenant_id, duplicate_id)  # every duplicate must be a member here, or it is not found
     _, actor_places = repo.identity_with_places(access.user_id)
-    administered = {
-        m.tenant_id for m in actor_places if Role.SYSTEM_ADMIN in m.role_set and m.active and m.can_login
-    }
+    administered = {m.tenant_id for m in actor_places if Role.SYSTEM_ADMIN in m.role_set and m.live}
     duplicates: list[repo.UserItem] = []
     duplicate_memberships: list[repo.MembershipItem] = []
     duplicate_tenants: dict[str, set[str]] = {}

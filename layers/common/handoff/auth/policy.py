@@ -48,6 +48,7 @@ class Action(StrEnum):
     MEMBER_CREATE = "member:create"
     MEMBER_UPDATE = "member:update"
     MEMBER_MERGE = "member:merge"
+    MEMBER_RESET_ACCESS = "member:reset-access"
     WEBHOOK_LIST = "webhook:list"
     WEBHOOK_READ = "webhook:read"
     WEBHOOK_CREATE = "webhook:create"
@@ -122,6 +123,7 @@ POLICY: dict[Action, Rule] = {
     Action.MEMBER_CREATE: Rule(Scope.TENANT, _MANAGERS),
     Action.MEMBER_UPDATE: Rule(Scope.TENANT, _MANAGERS),
     Action.MEMBER_MERGE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
+    Action.MEMBER_RESET_ACCESS: Rule(Scope.TENANT, _MANAGERS),
     **{
         action: Rule(Scope.TENANT, _MANAGERS)
         for action in (

@@ -1,17 +1,16 @@
 """Use cases for booking requests: the customer asks, shop and customer negotiate, a timer expires stale
-suggestions (a Step Functions execution per suggestion, named after the booking's version)."""
+suggestions (a Step Functions execution per suggestion, started from its committed event and named after
+the booking's version)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from handoff import workflows
 from handoff.auth.access import Access
 from handoff.bookings import domain
 from handoff.bookings import repository as repo
 from handoff.bookings.domain import Side, Status, Step
 from handoff.bookings.schemas import BookingCreate, BookingOut, BookingPage, BookingStep
-from handoff.config import workflow_settings
 from handoff.errors import Invalid, NotFound
 from handoff.events.envelope import Actor, new_event, user_actor
 from handoff.ids import utc_now
@@ -125,18 +124,7 @@ def _apply(
         item.estimate_id = estimate.estimate_id
     item.record(step.value, side.value, by, after.pending_slot or after.slot, note)
     repo.save(item, _event(item, EVENT_OF_STEP[step], actor, step=step.value, note=note), estimate)
-    if step is Step.SUGGEST:
-        settings = workflow_settings()
-        workflows.start(
-            settings.booking_expiry_state_machine_arn,
-            f"booking-{item.booking_id}-v{item.version}",
-            {
-                "tenant_id": item.tenant_id,
-                "booking_id": item.booking_id,
-                "version": item.version,
-                "deadline_seconds": settings.booking_suggestion_ttl_seconds,
-            },
-        )
+    # A suggestion's deadline timer starts from the committed BookingSuggested event (handoff.workflows).
 
 
 def expire(tenant_id: str, booking_id: str, version: int) -> bool:

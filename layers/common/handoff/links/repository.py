@@ -173,9 +173,7 @@ def list_linked_owners(servicer_id: str, limit: int, cursor: str | None) -> Page
 
 def live_staff(memberships: list[accounts.MembershipItem]) -> list[accounts.MembershipItem]:
     """The live staff memberships among these: the instances through which links can reach owners."""
-    return [
-        m for m in memberships if m.active and m.can_login and not m.merged_into and m.role_set & STAFF_ROLES
-    ]
+    return [m for m in memberships if m.live and m.role_set & STAFF_ROLES]
 
 
 def find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
@@ -191,13 +189,12 @@ def find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
     for servicer_id in candidates:
         link = get_link(owner_id, servicer_id)
         membership = accounts.get_membership(servicer_id, user_id)
-        live = (
-            membership is not None
-            and membership.active
-            and membership.can_login
-            and not membership.merged_into
-        )
-        if link is not None and live and link.status != LinkStatus.REVOKED.value:
+        if (
+            link is not None
+            and membership is not None
+            and membership.live
+            and link.status != LinkStatus.REVOKED.value
+        ):
             grants.append(link.grant())
     grants.sort(key=lambda g: g.status is not LinkStatus.ACTIVE)
     return grants[0] if grants else None

@@ -12,31 +12,29 @@ import hashlib
 import hmac
 import json
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
 
 from handoff import keys
-from handoff.config import settings
+from handoff.config import cursor_secret
 from handoff.errors import BadRequest
 from handoff.store.table import Item
-
-M = TypeVar("M", bound=Model)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 25
 
 
 @dataclass(frozen=True)
-class Page(Generic[M]):
+class Page[M: Model]:
     items: list[M]
     next_cursor: str | None
 
 
 def _signature(scope: str, payload: bytes) -> str:
-    key = settings().cursor_secret.encode()
+    key = cursor_secret().encode()
     return hmac.new(key, scope.encode() + b"\x00" + payload, hashlib.sha256).hexdigest()[:32]
 
 
@@ -66,7 +64,7 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
     return key
 
 
-def first_page(results: ResultIterator[M], model: type[M], scope: str) -> Page[M]:
+def first_page[M: Model](results: ResultIterator[M], model: type[M], scope: str) -> Page[M]:
     """Reads exactly one DynamoDB page (one call), even when a filter leaves it short."""
     raw = next(results.page_iter)
     items = [model.from_raw_data(item) for item in raw.get("Items", [])]
@@ -80,7 +78,7 @@ def page_of_ids(ids: list[str], limit: int, cursor: str | None, scope: str) -> t
     return ids[offset : offset + limit], encode_cursor({"offset": offset + limit}, scope) if more else None
 
 
-def by_name(
+def by_name[M: Model](
     model: type[M],
     partition: str,
     *,
@@ -103,7 +101,7 @@ def by_name(
     return Page(items=[i for i in page.items if isinstance(i, model)], next_cursor=page.next_cursor)
 
 
-def newest_first(
+def newest_first[M: Model](
     model: type[M],
     index: Any,
     partition: str,

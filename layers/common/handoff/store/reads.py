@@ -9,11 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
 
 from handoff.store.table import Item
 
-M = TypeVar("M", bound=Item)
 Key = tuple[str, str]
 
 _cache: ContextVar[dict[Key, Item | None] | None] = ContextVar("handoff_request_reads", default=None)
@@ -40,7 +38,7 @@ def prefetch(keys: Iterable[Key]) -> None:
             cache[key] = found.get(key)
 
 
-def get(model: type[M], key: Key) -> M | None:
+def get[M: Item](model: type[M], key: Key) -> M | None:
     """The item at `key` if it exists and is a `model`; from this request's cache when it was prefetched."""
     cache = _cache.get()
     if cache is not None and key in cache:

@@ -1,0 +1,1 @@
+"""Logins: the Cognito user behind each Handoff identity, kept in step with its memberships."""
