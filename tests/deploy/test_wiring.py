@@ -196,3 +196,9 @@ def test_each_function_holds_only_what_it_uses():
     for name, actions in every.items():
         assert "dynamodb:Scan" not in actions and "dynamodb:DeleteItem" not in actions, name
         assert "*" not in actions and not any(a.endswith(":*") for a in actions), name
+
+
+def test_nobody_signs_up_on_their_own():
+    """A login exists because a tenant invited it (functions/identity creates it)."""
+    for name, pool in resources("AWS::Cognito::UserPool").items():
+        assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True, name

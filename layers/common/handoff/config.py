@@ -17,10 +17,15 @@ def _csv_ints(value: object) -> object:
     return [int(part) for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-class Settings(BaseModel):
-    """What every API function needs: the table, token verification, cursor signing, body limits."""
+class StoreSettings(BaseModel):
+    """What every function that touches the table needs."""
 
     table_name: str = Field(min_length=3, alias="TABLE_NAME")
+
+
+class Settings(BaseModel):
+    """What every API function needs beyond the table: token verification, cursor signing, body limits."""
+
     jwks_url: str = Field(
         min_length=1, alias="JWKS_URL", description="https:// (Cognito) or file:// (dev issuer)"
     )
@@ -71,6 +76,11 @@ def load[M: BaseModel](model: type[M]) -> M:
 
 
 @lru_cache(maxsize=1)
+def store_settings() -> StoreSettings:
+    return load(StoreSettings)
+
+
+@lru_cache(maxsize=1)
 def settings() -> Settings:
     """The process's settings; tests that change the environment call `clear()`."""
     return load(Settings)
@@ -116,7 +126,14 @@ def cursor_secret() -> str:
 
 
 def clear() -> None:
-    for cached in (settings, publisher_settings, webhook_settings, workflow_settings, identity_settings):
+    for cached in (
+        store_settings,
+        settings,
+        publisher_settings,
+        webhook_settings,
+        workflow_settings,
+        identity_settings,
+    ):
         cached.cache_clear()
     from aws_lambda_powertools.utilities import parameters
 

@@ -14,7 +14,7 @@ from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from handoff.config import settings
+from handoff.config import store_settings
 from handoff.errors import Conflict
 
 
@@ -24,7 +24,7 @@ def region() -> str:
 
 class _TableName:
     def __get__(self, instance: object, owner: type) -> str:
-        return settings().table_name
+        return store_settings().table_name
 
 
 class _Region:
