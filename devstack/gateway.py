@@ -140,8 +140,9 @@ class Gateway:
                 return Response(handle.read(), content_type="application/json")
         try:
             path, params = self.url_map.bind_to_environ(request.environ).match(request.path)
-        except NotFound:
-            return _error(404, "not_found", "no such resource")
+        except NotFound:  # API Gateway's MISSING_AUTHENTICATION_TOKEN, as the template reshapes it
+            status, body = template.gateway_response("MISSING_AUTHENTICATION_TOKEN")
+            return Response(body, status=status, content_type="application/json")
         route = self.resources[path].get(request.method)
         if route is None:
             return _error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")

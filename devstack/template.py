@@ -98,6 +98,15 @@ def routes() -> list[Route]:
     return found
 
 
+def gateway_response(kind: str) -> tuple[int, str]:
+    """API Gateway's own answer of this kind (MISSING_AUTHENTICATION_TOKEN, ...) as the template shapes it."""
+    for api in resources("AWS::Serverless::Api").values():
+        response = (api["Properties"].get("GatewayResponses") or {}).get(kind)
+        if response:
+            return int(response["StatusCode"]), str(response["ResponseTemplates"]["application/json"])
+    raise KeyError(f"the template shapes no {kind} gateway response")
+
+
 @dataclass(frozen=True)
 class EventSource:
     """A function's asynchronous trigger: a table stream, a queue, or a bus rule."""

@@ -56,6 +56,14 @@ class UnsupportedMediaType(HandoffError):
     code = "unsupported_media_type"
 
 
+class ServiceUnavailable(HandoffError):
+    """A dependency (DynamoDB, the key set) did not answer in time: nothing was decided, retry later."""
+
+    status = 503
+    code = "service_unavailable"
+    retry_after_seconds = 2
+
+
 class Invalid(HandoffError):
     """A domain rule rejected otherwise well-formed input (422, naming the field)."""
 

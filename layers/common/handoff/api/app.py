@@ -28,8 +28,16 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.auth.tokens import bearer_token, verify
 from handoff.config import settings
-from handoff.errors import BadRequest, HandoffError, Invalid, PayloadTooLarge, UnsupportedMediaType
+from handoff.errors import (
+    BadRequest,
+    HandoffError,
+    Invalid,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+)
 from handoff.store import reads
+from handoff.store.table import timed_out
 from handoff.webhooks import domain as webhook_signing
 
 logger = Logger()
@@ -45,6 +53,7 @@ Authenticator = Callable[[dict[str, str], dict[str, str], str], Any]
 SIGNED_ROUTES: dict[tuple[str, str], Authenticator] = {}
 
 _PATH_PARAM = re.compile(r"<(\w+)>")
+REQUEST_ID_HEADER = "X-Request-Id"
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 IDEMPOTENCY_PARAMETER = "idempotency_key"
 IDEMPOTENCY_HEADER = inspect.Parameter(
@@ -116,6 +125,9 @@ def new_app() -> APIGatewayRestResolver:
 
     @app.exception_handler(Exception)
     def _unexpected(error: Exception) -> Response:
+        if timed_out(error):
+            logger.warning("a dependency timed out", error=repr(error))
+            return error_response(503, ServiceUnavailable.code, "a dependency did not answer in time; retry")
         logger.exception("unhandled error")
         return error_response(500, "internal_error", "an unexpected error occurred; it has been logged")
 
@@ -305,13 +317,22 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
                     user_id = _authenticate(app, event)
                 except HandoffError as error:
                     problem = error
-                except Exception:  # a bug, or the store failing: a JSON 500, never a crashed invocation
-                    logger.exception("authentication failed unexpectedly")
-                    problem = HandoffError("an unexpected error occurred; it has been logged")
+                except Exception as error:  # a bug, or the store failing: JSON, never a crashed invocation
+                    if timed_out(error):
+                        problem = ServiceUnavailable("a dependency did not answer in time; retry")
+                    else:
+                        logger.exception("authentication failed unexpectedly")
+                        problem = HandoffError("an unexpected error occurred; it has been logged")
             if problem is not None:
                 result = error_proxy_result(problem.status, problem.code, problem.message)
             else:
                 result = app.resolve(event, context)
+        # The request id (API Gateway's, also the log's correlation id) goes back to the client, so a
+        # support request can name the one log line of its call.
+        if request_id:
+            result.setdefault("headers", {})[REQUEST_ID_HEADER] = request_id
+            if result.get("multiValueHeaders"):
+                result["multiValueHeaders"][REQUEST_ID_HEADER] = [request_id]
         logger.info(
             "request",
             route=f"{event.get('httpMethod')} {event.get('resource')}",

@@ -8,6 +8,8 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel, Field
 
+from handoff.errors import ServiceUnavailable
+
 
 class ErrorDetail(BaseModel):
     field: str | None = Field(
@@ -37,6 +39,7 @@ ERROR_STATUSES: dict[int, str] = {
     415: "Unsupported content type (send application/json)",
     422: "Invalid input; details name each field and reason",
     500: "Unexpected server error",
+    503: "A dependency did not answer in time; nothing changed, retry after the Retry-After seconds",
 }
 
 
@@ -51,6 +54,10 @@ def error_payload(code: str, message: str, details: list[dict[str, Any]] | None 
     return {"error": {"code": code, "message": message, "details": details or []}}
 
 
+def error_headers(status: int) -> dict[str, str]:
+    return {"Retry-After": str(ServiceUnavailable.retry_after_seconds)} if status == 503 else {}
+
+
 def error_response(
     status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
 ) -> Response:
@@ -58,6 +65,7 @@ def error_response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(error_payload(code, message, details)),
+        headers=error_headers(status),
     )
 
 
@@ -65,7 +73,7 @@ def error_proxy_result(status: int, code: str, message: str) -> dict[str, Any]:
     """A raw API Gateway proxy result, for errors found before the resolver runs."""
     return {
         "statusCode": status,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "headers": {"Content-Type": content_types.APPLICATION_JSON, **error_headers(status)},
         "multiValueHeaders": {},
         "body": json.dumps(error_payload(code, message)),
         "isBase64Encoded": False,

@@ -1,18 +1,26 @@
 """Bearer-token verification: the same code for Cognito in AWS and for the local dev issuer.
 
 Only the JWKS location differs (an https URL for Cognito, a file:// URL for the dev issuer).
+
+PyJWT (and the cryptography it loads, ~25 ms) is imported on the first verification, not with this module:
+workers and the routes that take signed messages never verify a token, and should not pay for it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.request import urlopen
 
-import jwt
-
 from handoff.config import settings
-from handoff.errors import Unauthorized
+from handoff.errors import ServiceUnavailable, Unauthorized
+
+if TYPE_CHECKING:
+    import jwt
+
+# Fetching Cognito's keys must fail fast: it happens inside a request, under the function's timeout.
+JWKS_TIMEOUT_SECONDS = 3
 
 
 @dataclass(frozen=True)
@@ -25,17 +33,23 @@ class Principal:
 
 @lru_cache(maxsize=4)
 def _jwks_client(url: str) -> jwt.PyJWKClient:
-    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600)
+    import jwt
+
+    return jwt.PyJWKClient(url, cache_keys=True, lifespan=3600, timeout=JWKS_TIMEOUT_SECONDS)
 
 
 @lru_cache(maxsize=4)
 def _jwks_file(url: str) -> jwt.PyJWKSet:
+    import jwt
+
     with urlopen(url) as handle:  # noqa: S310 - a file:// URL from our own settings, never from a request
         return jwt.PyJWKSet.from_json(handle.read().decode())
 
 
 def _signing_key(url: str, token: str) -> jwt.PyJWK:
     """Cognito publishes its keys over https (PyJWKClient caches them); the dev issuer writes a file."""
+    import jwt
+
     if url.startswith("file://"):
         kid = jwt.get_unverified_header(token).get("kid")
         try:
@@ -56,6 +70,8 @@ def bearer_token(authorization: str | None) -> str:
 
 def verify(token: str) -> Principal:
     """Checks signature (JWKS), issuer, audience, expiry and token use; returns the caller."""
+    import jwt
+
     config = settings()
     try:
         signing_key = _signing_key(config.jwks_url, token)
@@ -68,6 +84,8 @@ def verify(token: str) -> Principal:
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             leeway=30,
         )
+    except jwt.PyJWKClientConnectionError as error:  # the key set did not answer: not the caller's fault
+        raise ServiceUnavailable("the token's signing keys could not be fetched; retry") from error
     except jwt.ExpiredSignatureError as error:
         raise Unauthorized("the token has expired", code="token_expired") from error
     except jwt.InvalidAudienceError as error:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 
 from handoff import aws
 from handoff.config import publisher_settings
 
 logger = Logger()
+# One EMF count per business event (EstimateApproved, MemberAdded, ...): every committed change passes here.
+metrics = Metrics()
 PUT_EVENTS_MAX_ENTRIES = 10
 
 
@@ -57,4 +60,5 @@ def publish_stream_batch(records: list[dict[str, Any]]) -> dict[str, Any]:
             return {"batchItemFailures": [{"itemIdentifier": pending[first][0]}]}
         for _, envelope in chunk:
             logger.info("event published", event_id=envelope["id"], type=envelope["type"])
+            metrics.add_metric(name=envelope["type"], unit=MetricUnit.Count, value=1)
     return {"batchItemFailures": []}

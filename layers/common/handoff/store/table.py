@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
 from pynamodb.connection import Connection, TableConnection
 from pynamodb.exceptions import TransactWriteError
@@ -15,7 +16,8 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from handoff.config import store_settings
-from handoff.errors import Conflict
+from handoff.errors import Conflict, ServiceUnavailable
+from handoff.ids import new_id
 
 
 def region() -> str:
@@ -33,11 +35,14 @@ class _Region:
 
 
 class TableMeta:
+    """Retries and timeouts bounded so that a request's worst case, (1 + 2) x (1 s + 3 s) = 12 s, plus the
+    key-set fetch (3 s), stays below the function's 20 s timeout: a slow table answers 503, not a timeout."""
+
     table_name: str = _TableName()  # type: ignore[assignment]
     region: str = _Region()  # type: ignore[assignment]
-    max_retry_attempts = 3
-    connect_timeout_seconds = 3
-    read_timeout_seconds = 5
+    max_retry_attempts = 2
+    connect_timeout_seconds = 1
+    read_timeout_seconds = 3
 
 
 class Gsi1(GlobalSecondaryIndex["Item"]):
@@ -97,16 +102,34 @@ def client() -> Any:
     return connection().client
 
 
+def timed_out(error: BaseException) -> bool:
+    """Whether a DynamoDB call failed because it got no answer in time (anywhere in the cause chain)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, (ConnectTimeoutError, ReadTimeoutError, EndpointConnectionError)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 @contextmanager
 def transaction(
     conflict_message: str = "the object was changed by someone else; reload and retry",
 ) -> Iterator[TransactWrite]:
-    """One TransactWriteItems: everything in it commits, or nothing does and a failed condition is a 409."""
+    """One TransactWriteItems: everything in it commits, or nothing does and a failed condition is a 409.
+
+    Every transaction carries a ClientRequestToken: when botocore retries one that did commit (its answer was
+    lost to a timeout), DynamoDB recognizes the token and answers success instead of failing the conditions
+    the first attempt already satisfied (which would read as a false 409)."""
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with TransactWrite(connection=connection(), client_request_token=new_id()) as tx:
             yield tx
     except TransactWriteError as error:
+        if timed_out(error):
+            raise ServiceUnavailable("the table did not answer in time; nothing changed, retry") from error
         reasons = [r.code for r in (error.cancellation_reasons or []) if r is not None]
-        if "ConditionalCheckFailed" in reasons or error.cause_response_code == "TransactionCanceledException":
+        response = getattr(getattr(error, "cause", None), "response", None) or {}
+        code = response.get("Error", {}).get("Code")
+        if "ConditionalCheckFailed" in reasons or code == "TransactionCanceledException":
             raise Conflict(conflict_message) from error
         raise

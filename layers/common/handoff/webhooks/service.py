@@ -18,7 +18,6 @@ from handoff.links import repository as links
 from handoff.links.domain import LinkStatus
 from handoff.webhooks import domain
 from handoff.webhooks import repository as repo
-from handoff.webhooks.delivery import post
 from handoff.webhooks.schemas import (
     DeliveryOut,
     DeliveryPage,
@@ -199,6 +198,8 @@ def _linked(owner_id: str, partner_id: str) -> bool:
 
 def deliver(message: dict[str, Any]) -> None:
     """One attempt of one delivery; schedules the next attempt, or ends in succeeded, gone or failed (DLQ)."""
+    from handoff.webhooks.delivery import post  # HTTP and TLS: only the delivery worker loads them
+
     config = webhook_settings()
     remaining = float(message.get("not_before", 0)) - time.time()
     if remaining > 1:  # SQS delays at most 15 minutes: longer waits hop through the queue again
