@@ -43,6 +43,18 @@ def aws_env(issuer: DevIssuer) -> Iterator[aws.Provisioned]:
         aws.apply_environment(provisioned.environment)
         os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
         yield provisioned
+        _stop_running_executions()
+
+
+def _stop_running_executions() -> None:
+    """moto runs executions in threads that outlive the test: a timer left running would put its deadline
+    event on the next test's bus."""
+    sfn = boto3.client("stepfunctions")
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        for execution in sfn.list_executions(
+            stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
+        )["executions"]:
+            sfn.stop_execution(executionArn=execution["executionArn"], cause="the test ended")
 
 
 @pytest.fixture

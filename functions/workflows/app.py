@@ -16,6 +16,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if planned is None:
         logger.warning("no workflow for this event", type=event.get("detail-type"))
         return {"started": None}
-    started = workflows.start(planned)
-    logger.info("workflow started" if started else "workflow already started", execution=planned.name)
-    return {"started": planned.name, "new": started}
+    workflows.start(planned)
+    logger.info("workflow started", execution=planned.name)
+    return {"started": planned.name}

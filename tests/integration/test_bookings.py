@@ -2,6 +2,7 @@
 
 import time
 
+import boto3
 import pytest
 
 SLOT = "2030-06-01T09:00:00+02:00"
@@ -183,13 +184,38 @@ def test_an_unanswered_suggestion_expires_on_step_functions(api, shop, runtime, 
     assert history[-1]["step"] == "expire" and history[-1]["side"] == "system"
 
 
-def test_an_answered_suggestion_does_not_expire(api, shop, runtime):
+def _executions(aws_env) -> dict[str, str]:
+    sfn = boto3.client("stepfunctions")
+    listed = sfn.list_executions(stateMachineArn=aws_env.refs["BookingExpiryStateMachine"])["executions"]
+    return {e["name"]: e["status"] for e in listed}
+
+
+def test_an_answered_suggestion_does_not_expire(api, shop, runtime, aws_env):
     booking = request(api, shop)
     step(api, shop["dispatcher"], booking, "suggest", slot=TUESDAY)
+    runtime.pump()  # BookingSuggested -> bus -> workflow starter -> the timer's execution
+    timer = f"booking-{booking['booking_id']}-v2"
+    assert _executions(aws_env) == {timer: "RUNNING"}
     step(api, shop["portal"][0], booking, "accept")
 
-    time.sleep(1.5)
-    runtime.pump()
+    deadline = time.monotonic() + 15
+    while _executions(aws_env)[timer] == "RUNNING" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _executions(aws_env)[timer] == "SUCCEEDED"  # the timer did fire ...
+    runtime.pump()  # ... and its deadline event reached the bookings worker
 
     read = api.as_(shop["dispatcher"]).get(f"/tenants/shop/booking-requests/{booking['booking_id']}").json
     assert read["status"] == "confirmed"
+    assert [h["step"] for h in read["history"]][-1] == "accept"
+
+
+def test_a_redelivered_suggestion_event_starts_no_second_timer(api, shop, runtime, aws_env, bus_observer):
+    booking = request(api, shop)
+    step(api, shop["dispatcher"], booking, "suggest", slot=TUESDAY)
+    suggested = next(e for e in bus_observer() if e["detail-type"] == "BookingSuggested")
+    from devstack.gateway import LambdaContext
+    from functions.workflows.app import lambda_handler
+
+    again = lambda_handler(suggested, LambdaContext())  # EventBridge delivers at least once
+    assert again == {"started": f"booking-{booking['booking_id']}-v2"}
+    assert len(_executions(aws_env)) == 1

@@ -50,8 +50,9 @@ def start_for(envelope: dict[str, Any]) -> Start | None:
     return plan(envelope, workflow_settings()) if plan else None
 
 
-def start(start: Start) -> bool:
-    """Starts the execution; False when it already exists (a retried start)."""
+def start(start: Start) -> None:
+    """Starts the execution. Starting it again with the same name and input is a no-op (Step Functions
+    answers with the running execution); a closed one of the same name answers ExecutionAlreadyExists."""
     from botocore.exceptions import ClientError
 
     from handoff import aws
@@ -63,5 +64,3 @@ def start(start: Start) -> bool:
     except ClientError as error:
         if error.response["Error"]["Code"] != "ExecutionAlreadyExists":
             raise
-        return False
-    return True
