@@ -42,7 +42,7 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==1.170.0
 	touch $@
 
-.PHONY: help venv run test check lint typecheck template build pytest security token openapi bench-coldstart bench-ddb clean
+.PHONY: help venv run test check lint typecheck architecture template build pytest security token openapi bench-coldstart bench-ddb clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -54,7 +54,7 @@ run: $(BIN)/.installed ## Start the local stack on http://127.0.0.1:$(PORT) with
 
 test: check template pytest ## Every check: lint, types, template (cfn-lint, sam validate, sam build), all tests
 
-check: lint typecheck ## ruff and mypy
+check: lint typecheck architecture ## ruff, mypy and the import contracts
 
 lint: $(BIN)/.installed ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -62,6 +62,9 @@ lint: $(BIN)/.installed ## ruff lint and format check
 
 typecheck: $(BIN)/.installed ## mypy
 	$(BIN)/mypy
+
+architecture: $(BIN)/.installed ## import-linter: pure domains, a kernel that knows no context, contexts apart
+	PYTHONPATH=layers/common $(BIN)/lint-imports --no-cache
 
 template: $(BIN)/.installed $(SAM_VENV)/.installed ## cfn-lint (+ serverless rules), sam validate --lint, make build
 	$(BIN)/cfn-lint template.yaml --append-rules cfn_lint_serverless.rules

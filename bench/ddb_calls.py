@@ -50,6 +50,7 @@ from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
 from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
+from handoff.signing import signed_headers
 from handoff.store.table import client
 from handoff.tickets import inbound
 from handoff.tickets import service as tickets
@@ -62,7 +63,6 @@ from handoff.tickets.schemas import (
     TicketStep,
 )
 from handoff.webhooks import service as webhooks
-from handoff.webhooks.domain import signed_headers
 from handoff.webhooks.schemas import SubscriptionCreate
 
 TENANT = "acme"

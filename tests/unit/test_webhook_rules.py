@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from handoff import signing
 from handoff.errors import Invalid, Unauthorized
 from handoff.webhooks import domain
 
@@ -13,11 +14,11 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def test_our_signature_is_the_standard_one():
-    secret = domain.new_secret()
+    secret = signing.new_secret()
     body = '{"type":"X"}'
     timestamp = int(NOW.timestamp())
     expected = Webhook(secret).sign("msg_1", datetime.fromtimestamp(timestamp, UTC), body)
-    assert domain.signature(secret, "msg_1", timestamp, body) == expected
+    assert signing.signature(secret, "msg_1", timestamp, body) == expected
 
 
 @pytest.mark.parametrize(
@@ -56,11 +57,11 @@ def test_addresses_are_checked_again_when_delivering():
 
 
 def test_rotation_keeps_the_old_secret_for_the_overlap():
-    first = [domain.SecretSlot(domain.new_secret(), None)]
-    slots, fresh = domain.rotate(first, NOW, timedelta(hours=1))
+    first = [signing.SecretSlot(signing.new_secret(), None)]
+    slots, fresh = signing.rotate(first, NOW, timedelta(hours=1))
 
-    assert domain.live_secrets(slots, NOW) == [fresh, first[0].secret]
-    assert domain.live_secrets(slots, NOW + timedelta(hours=2)) == [fresh]
+    assert signing.live_secrets(slots, NOW) == [fresh, first[0].secret]
+    assert signing.live_secrets(slots, NOW + timedelta(hours=2)) == [fresh]
 
 
 def test_the_retry_schedule():
@@ -86,13 +87,13 @@ def test_a_payload_over_20_kb_keeps_its_identity_and_drops_its_data():
 
 
 def test_inbound_verification():
-    secret = domain.new_secret()
+    secret = signing.new_secret()
     timestamp = int(NOW.timestamp())
-    good = domain.signature(secret, "m1", timestamp, "{}")
-    domain.verify([secret], "m1", str(timestamp), good, "{}", NOW)
+    good = signing.signature(secret, "m1", timestamp, "{}")
+    signing.verify([secret], "m1", str(timestamp), good, "{}", NOW)
     with pytest.raises(Unauthorized):
-        domain.verify([secret], "m1", str(timestamp), good, '{"x":1}', NOW)
+        signing.verify([secret], "m1", str(timestamp), good, '{"x":1}', NOW)
     with pytest.raises(Unauthorized):
-        domain.verify([secret], "m1", str(timestamp), good, "{}", NOW + timedelta(minutes=6))
+        signing.verify([secret], "m1", str(timestamp), good, "{}", NOW + timedelta(minutes=6))
     with pytest.raises(Unauthorized):
-        domain.verify([domain.new_secret()], "m1", str(timestamp), good, "{}", NOW)
+        signing.verify([signing.new_secret()], "m1", str(timestamp), good, "{}", NOW)

@@ -8,6 +8,7 @@ pseudo-tenant ``_``, which no tenant id can spell (tenant ids are ``[a-z0-9-]``)
 from __future__ import annotations
 
 import hashlib
+from enum import StrEnum
 
 GLOBAL = "_"
 
@@ -33,7 +34,7 @@ def user_partition(user_id: str) -> str:
 
 
 def user(user_id: str) -> tuple[str, str]:
-    return user_partition(user_id), "PROFILE"
+    return user_partition(user_id), PROFILE
 
 
 def user_place(tenant_id: str) -> str:
@@ -77,8 +78,13 @@ def servicers_partition(owner_id: str) -> str:
     return f"{tenant_prefix(owner_id)}SERVICERS"
 
 
+LINK_PREFIX = "LINK#"
+ACTIVITY_PREFIX = "ACT#"
+PROFILE = "PROFILE"
+
+
 def servicer_link(owner_id: str, servicer_id: str) -> tuple[str, str]:
-    return servicers_partition(owner_id), f"LINK#{servicer_id}"
+    return servicers_partition(owner_id), f"{LINK_PREFIX}{servicer_id}"
 
 
 def linked_owners_partition(servicer_id: str) -> str:
@@ -87,7 +93,7 @@ def linked_owners_partition(servicer_id: str) -> str:
 
 
 def linked_owner(owner_id: str) -> str:
-    return f"LINK#{owner_id}"
+    return f"{LINK_PREFIX}{owner_id}"
 
 
 def idempotency(tenant_id: str, user_id: str, key: str) -> tuple[str, str]:
@@ -153,7 +159,7 @@ def ticket(tenant_id: str, ticket_id: str) -> tuple[str, str]:
 
 
 def ticket_activity(tenant_id: str, ticket_id: str, entry_id: str) -> tuple[str, str]:
-    return ticket_partition(tenant_id, ticket_id), f"ACT#{entry_id}"
+    return ticket_partition(tenant_id, ticket_id), f"{ACTIVITY_PREFIX}{entry_id}"
 
 
 def tickets_by_status(tenant_id: str, status: str) -> str:
@@ -180,3 +186,29 @@ def inbound_message(owner_id: str, servicer_id: str, message_id: str) -> tuple[s
     """A received inbound message id, kept past the timestamp tolerance so a replay is recognised."""
     digest = hashlib.sha256(message_id.encode()).hexdigest()
     return f"{tenant_prefix(owner_id)}INBOUND#{servicer_id}", f"MSG#{digest}"
+
+
+class CursorQuery(StrEnum):
+    """Every paginated query, by name: a cursor is signed for one of these and the values that shape it."""
+
+    MEMBERS = "members"
+    PORTAL_ACCOUNTS = "portal-accounts"
+    LOCATIONS = "locations"
+    GRANTED_LOCATIONS = "granted"
+    SERVICERS = "servicers"
+    LINKED_OWNERS = "owners"
+    WEBHOOKS = "webhooks"
+    DELIVERIES = "deliveries"
+    BOOKINGS = "bookings"
+    CUSTOMER_BOOKINGS = "customer-bookings"
+    TICKETS = "tickets"
+    OUTSOURCED = "outsourced"
+    ACTIVITY = "activity"
+    CUSTOMERS = "customers"
+    MY_CUSTOMERS = "my-customers"
+    UNITS = "units"
+
+
+def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:
+    """What a cursor is bound to: the query, the tenant it reads, and every value that shapes the query."""
+    return "|".join([query.value, tenant_id, *("" if part is None else str(part) for part in shape)])

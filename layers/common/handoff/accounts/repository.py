@@ -124,7 +124,7 @@ def new_user(email: str, name: str, user_id: str | None = None) -> UserItem:
         created_at=now,
         updated_at=now,
         gsi2pk=keys.user_partition(user_id),
-        gsi2sk="PROFILE",
+        gsi2sk=keys.PROFILE,
     )
 
 
@@ -217,7 +217,7 @@ def search_members(
     cursor: str | None,
 ) -> Page[MembershipItem]:
     """Personnel search: one Query on the tenant's by-name index, filtered by role and flags."""
-    scope = f"members|{tenant_id}|{name_prefix or ''}|{role or ''}|{active}|{can_login}"
+    scope = keys.cursor_scope(keys.CursorQuery.MEMBERS, tenant_id, name_prefix, role, active, can_login)
     filters: list[Condition] = []
     if role is not None:
         filters.append(MembershipItem.roles.contains(role.value))
@@ -242,7 +242,7 @@ def search_members(
 
 def search_portal_accounts(tenant_id: str, limit: int, cursor: str | None) -> Page[MembershipItem]:
     """Portal accounts are the memberships with client roles: one Query on the by-name index, filtered."""
-    scope = f"portal-accounts|{tenant_id}"
+    scope = keys.cursor_scope(keys.CursorQuery.PORTAL_ACCOUNTS, tenant_id)
     is_portal = MembershipItem.roles.contains(Role.CUSTOMER.value) | MembershipItem.roles.contains(
         Role.CLIENT_REP_MANAGER.value
     )

@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter
 
 from handoff import keys
+from handoff import signing as webhook_signing
 from handoff.api import idempotency
 from handoff.api.errors import error_proxy_result, error_response, error_responses
 from handoff.auth import access as access_resolver
@@ -38,7 +39,6 @@ from handoff.errors import (
 )
 from handoff.store import reads
 from handoff.store.table import timed_out
-from handoff.webhooks import domain as webhook_signing
 
 logger = Logger()
 

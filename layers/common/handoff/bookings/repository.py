@@ -107,14 +107,14 @@ def get_booking(tenant_id: str, booking_id: str) -> BookingItem | None:
 def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[BookingItem]:
     """The shop's board: one Query of one status, newest first."""
     partition = keys.bookings_by_status(tenant_id, status)
-    scope = f"bookings|{tenant_id}|{status}"
+    scope = keys.cursor_scope(keys.CursorQuery.BOOKINGS, tenant_id, status)
     return newest_first(BookingItem, BookingItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
 
 
 def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None) -> Page[BookingItem]:
     """A customer's bookings, newest first: one Query."""
     partition = keys.customer_bookings(tenant_id, customer_id)
-    scope = f"customer-bookings|{tenant_id}|{customer_id}"
+    scope = keys.cursor_scope(keys.CursorQuery.CUSTOMER_BOOKINGS, tenant_id, customer_id)
     return newest_first(BookingItem, BookingItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
 
 

@@ -149,10 +149,10 @@ def get_link(owner_id: str, servicer_id: str) -> LinkItem | None:
 
 
 def list_links(owner_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
-    scope = f"servicers|{owner_id}"
+    scope = keys.cursor_scope(keys.CursorQuery.SERVICERS, owner_id)
     results = LinkItem.query(
         keys.servicers_partition(owner_id),
-        Item.sk.startswith("LINK#"),
+        Item.sk.startswith(keys.LINK_PREFIX),
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
@@ -160,7 +160,7 @@ def list_links(owner_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
 
 
 def list_linked_owners(servicer_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
-    scope = f"owners|{servicer_id}"
+    scope = keys.cursor_scope(keys.CursorQuery.LINKED_OWNERS, servicer_id)
     results = LinkItem.gsi2.query(
         keys.linked_owners_partition(servicer_id),
         filter_condition=LinkItem.status != LinkStatus.REVOKED.value,

@@ -72,7 +72,7 @@ def list_locations(
     tenant_id: str, *, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
 ) -> Page[LocationItem]:
     """By name (prefix, case-insensitive): one Query on the tenant's by-name index."""
-    scope = f"locations|{tenant_id}|{name_prefix or ''}|{include_archived}"
+    scope = keys.cursor_scope(keys.CursorQuery.LOCATIONS, tenant_id, name_prefix, include_archived)
     return pages.by_name(
         LocationItem,
         keys.locations_partition(tenant_id),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoff import keys
 from handoff.auth.access import Access
 from handoff.errors import NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
@@ -55,7 +56,9 @@ def list_(
         )
         return LocationPage(items=[_out(i) for i in page.items], next_cursor=page.next_cursor)
     # A restricted servicer pages through the locations granted to it (one BatchGetItem per page).
-    scope = f"granted|{access.tenant}|{grant.servicer_id}|{name_prefix or ''}|{include_archived}"
+    scope = keys.cursor_scope(
+        keys.CursorQuery.GRANTED_LOCATIONS, access.tenant, grant.servicer_id, name_prefix, include_archived
+    )
     ids, next_cursor = page_of_ids(sorted(grant.approved_locations), limit, cursor, scope)
     items = [
         item

@@ -126,7 +126,7 @@ def list_customers(
         include_archived=include_archived,
         limit=limit,
         cursor=cursor,
-        scope=f"customers|{tenant_id}|{name_prefix or ''}|{include_archived}",
+        scope=keys.cursor_scope(keys.CursorQuery.CUSTOMERS, tenant_id, name_prefix, include_archived),
     )
 
 
@@ -140,7 +140,7 @@ def list_units(
         include_archived=include_archived,
         limit=limit,
         cursor=cursor,
-        scope=f"units|{tenant_id}|{customer_id}|{include_archived}",
+        scope=keys.cursor_scope(keys.CursorQuery.UNITS, tenant_id, customer_id, include_archived),
     )
 
 

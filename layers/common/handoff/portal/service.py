@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoff import keys
 from handoff.accounts import repository as accounts
 from handoff.accounts.domain import check_roles
 from handoff.auth.access import Access
@@ -69,7 +70,9 @@ def list_customers(
     access: Access, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
 ) -> CustomerPage:
     if access.is_portal_user:  # one BatchGetItem over the account's own companies
-        scope = f"my-customers|{access.tenant}|{access.user_id}|{name_prefix or ''}|{include_archived}"
+        scope = keys.cursor_scope(
+            keys.CursorQuery.MY_CUSTOMERS, access.tenant, access.user_id, name_prefix, include_archived
+        )
         ids, next_cursor = page_of_ids(sorted(access.customer_ids), limit, cursor, scope)
         mine = [
             c

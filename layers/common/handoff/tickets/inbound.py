@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from handoff import keys
+from handoff import keys, signing
 from handoff.auth.access import Access
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from handoff.ids import ULID_PATTERN, is_tenant_id, utc_now
@@ -25,7 +25,6 @@ from handoff.tickets.schemas import (
     PartnerUpdateOut,
     RotateInboundSecret,
 )
-from handoff.webhooks import domain as signing
 
 # Past the timestamp tolerance on both sides, a message id can no longer be replayed with a fresh timestamp.
 REMEMBER_MESSAGES = signing.INBOUND_TOLERANCE * 2 + timedelta(minutes=5)

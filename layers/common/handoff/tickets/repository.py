@@ -179,7 +179,7 @@ def was_received(owner_id: str, servicer_id: str, message_id: str) -> bool:
 def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[TicketItem]:
     """The owner's tickets in one status, newest first: one Query."""
     partition = keys.tickets_by_status(tenant_id, status)
-    scope = f"tickets|{tenant_id}|{status}"
+    scope = keys.cursor_scope(keys.CursorQuery.TICKETS, tenant_id, status)
     return newest_first(TicketItem, TicketItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
 
 
@@ -188,7 +188,7 @@ def outsourced(
 ) -> Page[TicketItem]:
     """What this owner outsourced to this partner (every status, or one), newest first: one Query."""
     partition = keys.outsourced_to(servicer_id, owner_id)
-    scope = f"outsourced|{owner_id}|{servicer_id}|{status or ''}"
+    scope = keys.cursor_scope(keys.CursorQuery.OUTSOURCED, owner_id, servicer_id, status)
     only = TicketItem.status == status if status else None
     return newest_first(
         TicketItem, TicketItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope, only=only
@@ -200,10 +200,10 @@ def activity(
 ) -> Page[ActivityItem]:
     """A ticket's steps, time entries and notes, oldest first: one Query. For a partner, only the entries of
     its own assignments (its own, and what the owner shared with it then)."""
-    scope = f"activity|{tenant_id}|{ticket_id}|{partner or ''}"
+    scope = keys.cursor_scope(keys.CursorQuery.ACTIVITY, tenant_id, ticket_id, partner)
     results = ActivityItem.query(
         keys.ticket_partition(tenant_id, ticket_id),
-        Item.sk.startswith("ACT#"),
+        Item.sk.startswith(keys.ACTIVITY_PREFIX),
         filter_condition=ActivityItem.assignment == partner if partner else None,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),

@@ -17,10 +17,10 @@ from pynamodb.attributes import (
 from handoff import keys
 from handoff.errors import Conflict
 from handoff.ids import new_id, utc_now
+from handoff.signing import SecretSlot, slots_from_json, slots_to_json
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page
 from handoff.store.table import Item, transaction
-from handoff.webhooks.domain import SecretSlot, slots_from_json, slots_to_json
 
 
 class SubscriptionItem(Item, discriminator="webhook_subscription"):
@@ -127,7 +127,7 @@ def get_subscription(tenant_id: str, subscription_id: str) -> SubscriptionItem |
 
 
 def list_subscriptions(tenant_id: str, limit: int, cursor: str | None) -> Page[SubscriptionItem]:
-    scope = f"webhooks|{tenant_id}"
+    scope = keys.cursor_scope(keys.CursorQuery.WEBHOOKS, tenant_id)
     results = SubscriptionItem.query(
         keys.webhooks_partition(tenant_id),
         filter_condition=SubscriptionItem.archived == False,  # noqa: E712 - a DynamoDB condition, not a test
@@ -175,7 +175,7 @@ def list_deliveries(
     tenant_id: str, subscription_id: str, limit: int, cursor: str | None
 ) -> Page[DeliveryItem]:
     """Newest first (delivery ids are event ULIDs)."""
-    scope = f"deliveries|{tenant_id}|{subscription_id}"
+    scope = keys.cursor_scope(keys.CursorQuery.DELIVERIES, tenant_id, subscription_id)
     pk, _ = keys.webhook_delivery(tenant_id, subscription_id, "")
     results = DeliveryItem.query(
         pk, scan_index_forward=False, page_size=limit, last_evaluated_key=decode_cursor(cursor, scope)

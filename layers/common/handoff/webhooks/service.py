@@ -9,7 +9,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from handoff import aws
+from handoff import aws, signing
 from handoff.auth.access import Access
 from handoff.config import webhook_settings
 from handoff.errors import Conflict, NotFound
@@ -44,7 +44,7 @@ def _out(item: repo.SubscriptionItem) -> dict[str, Any]:
         "description": item.description,
         "enabled": item.enabled,
         "disabled_reason": item.disabled_reason,
-        "previous_secret_expires_at": domain.previous_expires_at(item.secret_slots(), utc_now()),
+        "previous_secret_expires_at": signing.previous_expires_at(item.secret_slots(), utc_now()),
         "version": item.version,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
@@ -63,7 +63,7 @@ def _subscription(access: Access, subscription_id: str) -> repo.SubscriptionItem
 
 def create(access: Access, body: SubscriptionCreate) -> SubscriptionCreated:
     url = domain.check_endpoint_url(body.url, allow_loopback=webhook_settings().allow_loopback)
-    secret = domain.SecretSlot(domain.new_secret(), None)
+    secret = signing.SecretSlot(signing.new_secret(), None)
     item = repo.new_subscription(
         access.tenant, url, body.event_types, body.description, access.user_id, secret
     )
@@ -109,13 +109,13 @@ def archive(access: Access, subscription_id: str) -> None:
 def rotate_secret(access: Access, subscription_id: str, body: RotateSecret) -> SecretRotated:
     item = _subscription(access, subscription_id)
     now = utc_now()
-    slots, fresh = domain.rotate(item.secret_slots(), now, timedelta(seconds=body.overlap_seconds))
+    slots, fresh = signing.rotate(item.secret_slots(), now, timedelta(seconds=body.overlap_seconds))
     item.set_secret_slots(slots)
     repo.save_subscription(item)
     return SecretRotated(
         subscription_id=subscription_id,
         secret=fresh,
-        previous_secret_expires_at=domain.previous_expires_at(slots, now),
+        previous_secret_expires_at=signing.previous_expires_at(slots, now),
     )
 
 
@@ -218,11 +218,11 @@ def deliver(message: dict[str, Any]) -> None:
         return
     now = utc_now()
     timestamp = int(now.timestamp())
-    secrets = domain.live_secrets(subscription.secret_slots(), now)
+    secrets = signing.live_secrets(subscription.secret_slots(), now)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Handoff-Webhooks/1",
-        **domain.signed_headers(secrets, item.event_id, timestamp, item.payload),
+        **signing.signed_headers(secrets, item.event_id, timestamp, item.payload),
     }
     attempt = post(
         subscription.url,
