@@ -25,6 +25,12 @@ def members_partition(tenant_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}MEMBERS"
 
 
+def portal_accounts_partition(tenant_id: str) -> str:
+    """GSI1 partition of the memberships with client roles (portal accounts), by name; staff stay in
+    `members_partition`, so each of the two lists is one Query over exactly what it shows."""
+    return f"{tenant_prefix(tenant_id)}PORTAL-ACCOUNTS"
+
+
 def member(tenant_id: str, user_id: str) -> tuple[str, str]:
     return members_partition(tenant_id), f"MEMBER#{user_id}"
 

@@ -18,7 +18,7 @@ from pynamodb.expressions.condition import Condition
 from handoff import keys
 from handoff.accounts.domain import membership_is_live
 from handoff.audit import audit_entry
-from handoff.auth.policy import Role
+from handoff.auth.policy import CLIENT_ROLES, Role
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
@@ -78,6 +78,12 @@ class MembershipItem(Item, discriminator="membership"):
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r) for r in self.roles)
+
+    def index(self) -> None:
+        """Listed by name among the tenant's staff, or among its portal accounts (client roles only)."""
+        portal = bool(self.roles) and self.role_set <= CLIENT_ROLES
+        self.gsi1pk = (keys.portal_accounts_partition if portal else keys.members_partition)(self.tenant_id)
+        self.gsi1sk = keys.by_name(self.name, self.user_id)
 
     @property
     def live(self) -> bool:
@@ -145,7 +151,7 @@ def new_membership(
     pk, sk = keys.member(tenant_id, user.user_id)
     now = utc_now()
     display_name = name or user.name
-    return MembershipItem(
+    membership = MembershipItem(
         pk,
         sk,
         tenant_id=tenant_id,
@@ -157,11 +163,11 @@ def new_membership(
         can_login=can_login,
         created_at=now,
         updated_at=now,
-        gsi1pk=keys.members_partition(tenant_id),
-        gsi1sk=keys.by_name(display_name, user.user_id),
         gsi2pk=keys.user_partition(user.user_id),
         gsi2sk=keys.user_place(tenant_id),
     )
+    membership.index()
+    return membership
 
 
 # ---- reads -------------------------------------------------------------------------------------------------
@@ -241,15 +247,12 @@ def search_members(
 
 
 def search_portal_accounts(tenant_id: str, limit: int, cursor: str | None) -> Page[MembershipItem]:
-    """Portal accounts are the memberships with client roles: one Query on the by-name index, filtered."""
+    """Portal accounts (memberships with client roles) by name: one Query on their own index partition, so a
+    page costs what it shows, however many staff the tenant has."""
     scope = keys.cursor_scope(keys.CursorQuery.PORTAL_ACCOUNTS, tenant_id)
-    is_portal = MembershipItem.roles.contains(Role.CUSTOMER.value) | MembershipItem.roles.contains(
-        Role.CLIENT_REP_MANAGER.value
-    )
     results = MembershipItem.gsi1.query(
-        keys.members_partition(tenant_id),
+        keys.portal_accounts_partition(tenant_id),
         Item.gsi1sk.startswith(keys.name_prefix("")),
-        filter_condition=is_portal,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
@@ -302,7 +305,7 @@ def save_member(
 ) -> None:
     """A versioned write (pynamodb checks the version it read): a concurrent change makes this a 409."""
     membership.updated_at = utc_now()
-    membership.gsi1sk = keys.by_name(membership.name, membership.user_id)
+    membership.index()
     with transaction() as tx:
         tx.save(membership)
         tx.save(outbox_item(event), condition=_not_exists())
@@ -358,12 +361,14 @@ def merge_identities(
         tx.condition_check(UserItem, survivor.pk, survivor.sk, condition=UserItem.version == survivor.version)
         for membership in survivor_memberships:
             membership.updated_at = now
+            membership.index()
             tx.save(membership)
         for membership in retired_memberships:
             membership.active = False
             membership.can_login = False
             membership.merged_into = survivor.user_id
             membership.updated_at = now
+            membership.index()
             tx.save(membership)
         for user in retired:
             user.status = "retired"
