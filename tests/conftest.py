@@ -32,7 +32,13 @@ def issuer(tmp_path_factory: pytest.TempPathFactory) -> DevIssuer:
 
 
 # Webhook retries back to back in tests (production waits 5 s, 5 min, 30 min, ...).
-TEST_SETTINGS = {"WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0,0,0", "BOOKING_SUGGESTION_TTL_SECONDS": "1"}
+TEST_SETTINGS = {
+    "WEBHOOK_RETRY_SCHEDULE": "0,0,0,0,0,0,0",
+    "BOOKING_SUGGESTION_TTL_SECONDS": "1",
+    "ESTIMATE_DECISION_SECONDS": "4",
+    "ESTIMATE_REMINDER_SECONDS": "1",
+    "ESTIMATE_DISPUTE_SECONDS": "1",
+}
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Starts the workflow a committed event calls for (target of the bus rule in template.yaml)."""
+"""Starts the workflow a committed event calls for, and stops those it makes pointless (target of the bus
+rule in template.yaml)."""
 
 from typing import Any
 
@@ -12,10 +13,12 @@ logger = Logger()
 
 @logger.inject_lambda_context(correlation_id_path="detail.id")
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    planned = workflows.start_for(event["detail"])
-    if planned is None:
-        logger.warning("no workflow for this event", type=event.get("detail-type"))
-        return {"started": None}
-    workflows.start(planned)
-    logger.info("workflow started", execution=planned.name)
-    return {"started": planned.name}
+    envelope = event["detail"]
+    stopped = workflows.stops_for(envelope)
+    for execution in stopped:
+        workflows.stop(execution, cause=f"{envelope.get('type')} {envelope.get('id')}")
+    planned = workflows.start_for(envelope)
+    if planned is not None:
+        workflows.start(planned)
+        logger.info("workflow started", execution=planned.name)
+    return {"started": planned.name if planned else None, "stopped": [s.rsplit(":", 1)[-1] for s in stopped]}

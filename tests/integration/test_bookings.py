@@ -217,5 +217,5 @@ def test_a_redelivered_suggestion_event_starts_no_second_timer(api, shop, runtim
     from functions.workflows.app import lambda_handler
 
     again = lambda_handler(suggested, LambdaContext())  # EventBridge delivers at least once
-    assert again == {"started": f"booking-{booking['booking_id']}-v2"}
+    assert again["started"] == f"booking-{booking['booking_id']}-v2"
     assert len(_executions(aws_env)) == 1

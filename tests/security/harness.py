@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import boto3
 
@@ -15,6 +16,7 @@ from devstack.samples import (
     SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
+    SAMPLE_ESTIMATE,
     SAMPLE_LOCATION,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
@@ -134,9 +136,18 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
         f"/tenants/{tenant_id}/booking-requests",
         {"unit_id": units[1], "slot": "2030-06-01T09:00:00+02:00", "description": "Service"},
     ).json["booking_id"]
+    estimate, other_estimate = (
+        _disputed_estimate(api, admin, tenant_id, unit, email)
+        for unit, email in (
+            (units[0], f"fleet@{tenant_id}.example"),
+            (units[1], None),
+        )
+    )
     in_house = admin.post(f"/tenants/{tenant_id}/tickets", {"title": "Check the boiler"}).json["ticket_id"]
     assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
     return {
+        SAMPLE_ESTIMATE: estimate,
+        "other-estimate": other_estimate,
         SAMPLE_TICKET: in_house,
         "other-booking": other_booking,
         SAMPLE_BOOKING: booking,
@@ -151,6 +162,41 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
         SAMPLE_DELIVERY: delivery["delivery_id"],
         SAMPLE_LOCATION: location,
     }
+
+
+ESTIMATE_LINES = [
+    {
+        "description": "Replace the brake pads",
+        "hours": "1.5",
+        "hourly_rate": 9000,
+        "parts": [{"part_number": "BP-220", "description": "Pads", "quantity": "1", "unit_price": 4500}],
+    }
+]
+
+
+def _disputed_estimate(api, admin, tenant_id: str, unit_id: str, portal_email: str | None) -> str:
+    """An estimate every estimate route can address: version 1 frozen, disputed by the customer (so the shop
+    may still adjust it and acknowledge the dispute)."""
+    created = admin.post(
+        f"/tenants/{tenant_id}/estimates",
+        {"unit_id": unit_id, "currency": "EUR", "labour_lines": ESTIMATE_LINES},
+    )
+    assert created.status_code == 201, created.json
+    estimate = created.json["estimate_id"]
+    assert admin.post(f"/tenants/{tenant_id}/estimates/{estimate}/submit", {}).status_code == 200
+    if portal_email is not None:
+        from handoff.accounts.repository import find_user_id_by_email
+
+        user_id = find_user_id_by_email(portal_email)
+        token = api.issuer.token(user_id, portal_email)
+        customer = api.as_(SimpleNamespace(auth={"Authorization": f"Bearer {token}"}))
+        line = created.json["labour_lines"][0]["line_id"]
+        disputed = customer.post(
+            f"/tenants/{tenant_id}/estimates/{estimate}/dispute",
+            {"items": [{"line_id": line, "note": "Too many hours"}]},
+        )
+        assert disputed.status_code == 200, disputed.json
+    return estimate
 
 
 def _outsourced_ticket(api, acme, location_id: str) -> str:

@@ -25,6 +25,7 @@ from werkzeug.test import Client
 from devstack import template
 from devstack.samples import (
     SAMPLE_CUSTOMER,
+    SAMPLE_ESTIMATE,
     SAMPLE_LOCATION,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_TICKET,
@@ -33,17 +34,17 @@ from devstack.samples import (
     invoke,
     prepared,
 )
-from handoff.api.app import ROUTE_ACTIONS
-from handoff.auth.policy import POLICY, Role, Scope, is_allowed, is_allowed_for_servicer
+from handoff.api.app import ROUTE_ACTIONS, route_action
+from handoff.auth.policy import POLICY, Role, Scope, ServicerAccess, is_allowed, is_allowed_for_servicer
 
 MISSING_ID = "01JZZZZZZZZZZZZZZZZZZZZZZZ"
 SERVICER = "servicer-via-link"
 ROLES = ["anonymous", *[r.value for r in Role], SERVICER]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
-    r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id)\}"
+    r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id)\}"
 )
-CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id)\}")
+CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
 
 
@@ -82,8 +83,13 @@ def _actor(api, world, role):
     return api.member(world.owner, "acme", f"{role.replace('_', '-')}@acme.example", [role])
 
 
+def _hidden_from_servicers(route, path_params) -> bool:
+    action = route_action(route.method, route.path, path_params)
+    return POLICY[action].servicer is ServicerAccess.HIDDEN
+
+
 def _allowed(role, route, actor, path_params) -> bool:
-    action = ROUTE_ACTIONS[(route.method, route.path)]
+    action = route_action(route.method, route.path, path_params)
     if POLICY[action].scope is Scope.IDENTITY:
         return True
     if role == SERVICER:
@@ -119,6 +125,7 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
             **world.ids,
             SAMPLE_CUSTOMER: world.ids[SAMPLE_OTHER_CUSTOMER],
             SAMPLE_UNIT: world.ids["other-unit"],
+            SAMPLE_ESTIMATE: world.ids["other-estimate"],
         }
         event = prepared(sample, token, {"tenant_id": "acme"}, other)
     elif (
@@ -139,6 +146,8 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
     signed = POLICY[ROUTE_ACTIONS[(route.method, route.path)]].scope is Scope.SIGNED
     if actor is None or signed:  # a signed route takes a partner system's signature, never a user's token
         expected = {401}
+    elif role == SERVICER and _hidden_from_servicers(route, params):  # not refused: not there at all
+        expected = {404}
     elif relation == "own":
         expected = set(range(200, 300)) if allowed else {403}
     elif relation.startswith("tenant:"):

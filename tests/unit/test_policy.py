@@ -48,6 +48,13 @@ EXPECTED_TENANT_GRANTS = {
     Action.TICKET_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_DISPATCH: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_APPROVE: {Role.SYSTEM_ADMIN, Role.ADMIN},
+    **{
+        a: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} for a in Action if a.value.startswith("estimate:")
+    },
+    Action.ESTIMATE_LIST: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} | set(CLIENT_ROLES),
+    Action.ESTIMATE_READ: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} | set(CLIENT_ROLES),
+    Action.ESTIMATE_DECIDE: set(CLIENT_ROLES),
+    Action.WORK_REQUIRED_LIST: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER, Role.TECHNICIAN},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.

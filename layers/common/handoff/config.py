@@ -60,6 +60,12 @@ class IdentitySettings(BaseModel):
 class WorkflowSettings(BaseModel):
     booking_expiry_state_machine_arn: str = Field(min_length=1, alias="BOOKING_EXPIRY_STATE_MACHINE_ARN")
     booking_suggestion_ttl_seconds: int = Field(ge=1, alias="BOOKING_SUGGESTION_TTL_SECONDS")
+    estimate_deadline_state_machine_arn: str = Field(
+        min_length=1, alias="ESTIMATE_DEADLINE_STATE_MACHINE_ARN"
+    )
+    estimate_decision_seconds: int = Field(ge=2, alias="ESTIMATE_DECISION_SECONDS")
+    estimate_reminder_seconds: int = Field(ge=1, alias="ESTIMATE_REMINDER_SECONDS")
+    estimate_dispute_seconds: int = Field(ge=1, alias="ESTIMATE_DISPUTE_SECONDS")
 
 
 class SettingsError(RuntimeError):

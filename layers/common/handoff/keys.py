@@ -151,8 +151,60 @@ def booking_sort(booking_id: str) -> str:
     return f"BK#{booking_id}"
 
 
+def estimate_partition(tenant_id: str, estimate_id: str) -> str:
+    """An estimate, its frozen versions and the work its approvals produced: one partition."""
+    return f"{tenant_prefix(tenant_id)}ESTIMATE#{estimate_id}"
+
+
 def estimate(tenant_id: str, estimate_id: str) -> tuple[str, str]:
-    return f"{tenant_prefix(tenant_id)}ESTIMATE#{estimate_id}", "ESTIMATE"
+    return estimate_partition(tenant_id, estimate_id), "ESTIMATE"
+
+
+VERSION_PREFIX = "V#"
+WORK_PREFIX = "WR#"
+UNIT_ESTIMATE_PREFIX = "ESTIMATE#"
+
+
+def estimate_version(tenant_id: str, estimate_id: str, version: int) -> tuple[str, str]:
+    return estimate_partition(tenant_id, estimate_id), f"{VERSION_PREFIX}{version:05d}"
+
+
+def estimates_by_status(tenant_id: str, status: str) -> str:
+    """The shop's estimate board (GSI1): one partition per status, newest first (ULID sort keys)."""
+    return f"{tenant_prefix(tenant_id)}ESTIMATES#{status}"
+
+
+def customer_estimates(tenant_id: str, customer_id: str) -> str:
+    """A customer's estimates (GSI2), newest first."""
+    return f"{tenant_prefix(tenant_id)}CUSTOMER#{customer_id}#ESTIMATES"
+
+
+def estimate_sort(estimate_id: str) -> str:
+    return f"EST#{estimate_id}"
+
+
+def unit_estimate(tenant_id: str, unit_id: str, estimate_id: str) -> tuple[str, str]:
+    """A unit's entry for one of its estimates, in the unit's partition (a unit lists its estimates)."""
+    return unit(tenant_id, unit_id)[0], f"{UNIT_ESTIMATE_PREFIX}{estimate_id}"
+
+
+def work_required(tenant_id: str, estimate_id: str, version: int, line_id: str) -> tuple[str, str]:
+    """One per approved labour line of one version: the key itself makes an approval's work exactly-once."""
+    return estimate_partition(tenant_id, estimate_id), f"{WORK_PREFIX}{version:05d}#{line_id}"
+
+
+def work_required_board(tenant_id: str) -> str:
+    """The service board (GSI1): open work required, oldest first."""
+    return f"{tenant_prefix(tenant_id)}WORK-REQUIRED"
+
+
+def unit_work_required(tenant_id: str, unit_id: str) -> str:
+    """A unit's open work required (GSI2), oldest first."""
+    return f"{tenant_prefix(tenant_id)}UNIT#{unit_id}#WORK-REQUIRED"
+
+
+def work_sort(work_id: str) -> str:
+    return f"WR#{work_id}"
 
 
 def ticket_partition(tenant_id: str, ticket_id: str) -> str:
@@ -213,6 +265,12 @@ class CursorQuery(StrEnum):
     CUSTOMERS = "customers"
     MY_CUSTOMERS = "my-customers"
     UNITS = "units"
+    ESTIMATES = "estimates"
+    CUSTOMER_ESTIMATES = "customer-estimates"
+    UNIT_ESTIMATES = "unit-estimates"
+    ESTIMATE_VERSIONS = "estimate-versions"
+    WORK_REQUIRED = "work-required"
+    UNIT_WORK_REQUIRED = "unit-work-required"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -37,17 +37,98 @@ def _booking_suggestion_deadline(envelope: dict[str, Any], settings: WorkflowSet
     )
 
 
+def _estimate_execution(estimate_id: str, version: int, kind: str) -> str:
+    return f"estimate-{estimate_id}-v{version}-{kind}"
+
+
+def _estimate_decision_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
+    estimate_id, version = envelope["entity"]["id"], int(envelope["data"]["submitted_version"])
+    reminder = min(settings.estimate_reminder_seconds, settings.estimate_decision_seconds - 1)
+    return Start(
+        settings.estimate_deadline_state_machine_arn,
+        _estimate_execution(estimate_id, version, "decision"),
+        {
+            "kind": "decision",
+            "tenant_id": envelope["tenant_id"],
+            "estimate_id": estimate_id,
+            "version": version,
+            "reminder_seconds": reminder,
+            "rest_seconds": settings.estimate_decision_seconds - reminder,
+        },
+    )
+
+
+def _estimate_dispute_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
+    estimate_id, version = envelope["entity"]["id"], int(envelope["data"]["submitted_version"])
+    return Start(
+        settings.estimate_deadline_state_machine_arn,
+        _estimate_execution(estimate_id, version, "dispute"),
+        {
+            "kind": "dispute",
+            "tenant_id": envelope["tenant_id"],
+            "estimate_id": estimate_id,
+            "version": version,
+            "deadline_seconds": settings.estimate_dispute_seconds,
+        },
+    )
+
+
 # Event type -> the workflow it starts. The template's rule for functions/workflows names the same types
 # (tests/unit/test_workflows.py holds the two together).
 STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
     "BookingSuggested": _booking_suggestion_deadline,
+    "EstimateSubmitted": _estimate_decision_deadline,
+    "EstimateResubmitted": _estimate_decision_deadline,
+    "EstimateDisputed": _estimate_dispute_deadline,
 }
+
+
+def _waits_ended_by(envelope: dict[str, Any]) -> list[str]:
+    """The executions a committed decision makes pointless: none is left waiting after a decision."""
+    kind = envelope.get("type")
+    if envelope.get("source") != "handoff.estimates":
+        return []
+    estimate_id, version = envelope["entity"]["id"], int(envelope["data"].get("submitted_version", 0))
+    decision, dispute = (_estimate_execution(estimate_id, version, k) for k in ("decision", "dispute"))
+    previous_dispute = _estimate_execution(estimate_id, version - 1, "dispute")
+    return {
+        "EstimateApproved": [decision],
+        "EstimateDisputed": [decision],
+        "EstimateDeclined": [decision, dispute],
+        "EstimateResubmitted": [previous_dispute],
+        "EstimateRevised": [decision, dispute],
+    }.get(str(kind), [])
+
+
+STOPS = frozenset(
+    {"EstimateApproved", "EstimateDisputed", "EstimateDeclined", "EstimateResubmitted", "EstimateRevised"}
+)
 
 
 def start_for(envelope: dict[str, Any]) -> Start | None:
     """What the event starts (None for an event that starts nothing)."""
     plan = STARTS.get(str(envelope.get("type")))
     return plan(envelope, workflow_settings()) if plan else None
+
+
+def stops_for(envelope: dict[str, Any]) -> list[str]:
+    """The execution ARNs the event ends (estimate executions live in one state machine)."""
+    machine = workflow_settings().estimate_deadline_state_machine_arn
+    prefix = machine.replace(":stateMachine:", ":execution:")
+    return [f"{prefix}:{name}" for name in _waits_ended_by(envelope)]
+
+
+def stop(execution_arn: str, cause: str) -> None:
+    """Stops a waiting execution; one that already ended (or never started) is left as it is."""
+    from botocore.exceptions import ClientError
+
+    from handoff import aws
+
+    try:
+        aws.sfn().stop_execution(executionArn=execution_arn, cause=cause)
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("ExecutionDoesNotExist", "ResourceNotFound"):
+            raise
 
 
 def start(start: Start) -> None:

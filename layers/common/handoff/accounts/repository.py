@@ -8,6 +8,7 @@ from typing import Any
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -33,6 +34,7 @@ class TenantItem(Item, discriminator="tenant"):
     contact_email = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default="UTC")
+    tax_rate_bp = NumberAttribute(default=0)
     status = UnicodeAttribute(default="active")
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()

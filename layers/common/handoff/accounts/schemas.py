@@ -45,6 +45,9 @@ TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_know
 Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
 
 
+TaxRate = Annotated[int, Field(ge=0, le=10_000, description="Basis points: 1900 is 19 %; may be zero")]
+
+
 class TenantCreate(WriteModel):
     tenant_id: TenantId = Field(description="The tenant's slug: lowercase letters, digits and dashes")
     name: Name
@@ -60,6 +63,7 @@ class TenantPatch(PatchModel):
     contact_email: Email | None = None
     phone: Phone | None = None
     timezone: TimeZone | None = None
+    tax_rate_bp: TaxRate | None = None
 
 
 class TenantOut(BaseModel):
@@ -68,6 +72,7 @@ class TenantOut(BaseModel):
     contact_email: str | None
     phone: str | None
     timezone: str
+    tax_rate_bp: int = Field(description="Tax on estimates and invoices, in basis points (1900 = 19 %)")
     status: str
     version: int
     created_at: datetime

@@ -51,6 +51,17 @@ ROUTE_ACTIONS: dict[tuple[str, str], Action] = {}
 # authenticates its caller: (path parameters, lower-cased headers, raw body) -> the verified signer, or 401.
 Authenticator = Callable[[dict[str, str], dict[str, str], str], Any]
 SIGNED_ROUTES: dict[tuple[str, str], Authenticator] = {}
+# (METHOD, /template/{style}/path) -> the action a request performs, when its path picks it (one route with
+# an {action} segment whose steps belong to different parties); ROUTE_ACTIONS then holds the default.
+ActionOf = Callable[[dict[str, str]], Action]
+ACTIONS_BY_PATH: dict[tuple[str, str], ActionOf] = {}
+
+
+def route_action(method: str, path: str, path_parameters: dict[str, str]) -> Action:
+    """The action a request to this route performs (what the policy is asked about)."""
+    action_of = ACTIONS_BY_PATH.get((method.upper(), path))
+    return action_of(path_parameters) if action_of else ROUTE_ACTIONS[(method.upper(), path)]
+
 
 _PATH_PARAM = re.compile(r"<(\w+)>")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -143,11 +154,15 @@ def endpoint(
     status: HTTPStatus = HTTPStatus.OK,
     summary: str,
     prefetch: Callable[[dict[str, str]], list[reads.Key]] | None = None,
+    action_of: ActionOf | None = None,
 ) -> Callable[[F], F]:
-    """Registers a route that performs `action`. Before the handler runs, the caller's access to the tenant in
-    the path is resolved and checked against the policy; a handler that takes `access` receives it.
-    `prefetch` (from the aggregate's repository) names the items the route reads, loaded with the check."""
+    """Registers a route that performs `action` (or, with `action_of`, the action its path names). Before the
+    handler runs, the caller's access to the tenant in the path is resolved and checked against the policy; a
+    handler that takes `access` receives it. `prefetch` (from the aggregate's repository) names the items the
+    route reads, loaded with the check."""
     ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
+    if action_of is not None:
+        ACTIONS_BY_PATH[(method.upper(), template_path(rule))] = action_of
 
     status = HTTPStatus(status)
 
@@ -186,7 +201,8 @@ def endpoint(
             idempotency_key = kwargs.pop(IDEMPOTENCY_PARAMETER, None)
             principal = app.context["principal"]
             path = app.current_event.path_parameters or {}
-            granted = access_resolver.resolve(principal, action, path, prefetch)
+            chosen = action_of(path) if action_of is not None else action
+            granted = access_resolver.resolve(principal, chosen, path, prefetch)
             if wants_access:
                 kwargs["access"] = granted
             if idempotency_key is None:

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 
 from handoff import keys
 from handoff.accounts import repository
-from handoff.auth.policy import CLIENT_ROLES, POLICY, Action, Role, Scope, is_allowed, is_allowed_for_servicer
+from handoff.auth.policy import (
+    CLIENT_ROLES,
+    POLICY,
+    Action,
+    Role,
+    Scope,
+    ServicerAccess,
+    is_allowed,
+    is_allowed_for_servicer,
+)
 from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound
 from handoff.ids import is_tenant_id
@@ -98,6 +107,8 @@ def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Acce
     grant = links.find_grant(owner_id, principal.user_id)
     if grant is None:
         raise NotFound(TENANT_NOT_FOUND)
+    if POLICY[action].servicer is ServicerAccess.HIDDEN:
+        raise NotFound(TENANT_NOT_FOUND)  # what the owner keeps from its servicers does not exist for them
     if grant.status is not LinkStatus.ACTIVE:
         raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
     if not is_allowed_for_servicer(action, can_manage_locations=grant.flags.can_manage_locations):

@@ -36,6 +36,7 @@ class ServicerAccess(StrEnum):
     DENIED = "denied"
     ALLOWED = "allowed"
     WITH_LOCATION_MANAGEMENT = "with_location_management"  # only when the link has can_manage_locations
+    HIDDEN = "hidden"  # not even refused: the servicer is not told such records exist (404)
 
 
 class Action(StrEnum):
@@ -98,6 +99,13 @@ class Action(StrEnum):
     TICKET_ACTIVITY_LIST = "ticket-activity:list"
     PARTNER_UPDATE = "partner-update:apply"
     SERVICER_INBOUND_SECRET = "servicer-link:rotate-inbound-secret"
+    ESTIMATE_LIST = "estimate:list"
+    ESTIMATE_READ = "estimate:read"
+    ESTIMATE_CREATE = "estimate:create"
+    ESTIMATE_UPDATE = "estimate:update"
+    ESTIMATE_ACT = "estimate:act"
+    ESTIMATE_DECIDE = "estimate:decide"
+    WORK_REQUIRED_LIST = "work-required:list"
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,7 @@ _MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN})
 _EVERY_ROLE = frozenset(Role)
 _SYSTEM_ADMIN = frozenset({Role.SYSTEM_ADMIN})
 _STAFF = frozenset(STAFF_ROLES)
+_HIDDEN = ServicerAccess.HIDDEN
 
 POLICY: dict[Action, Rule] = {
     Action.TENANT_CREATE: Rule(Scope.IDENTITY),
@@ -181,6 +190,19 @@ POLICY: dict[Action, Rule] = {
     Action.BOOKING_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
     Action.BOOKING_REQUEST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
     Action.BOOKING_ACT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES),
+    # Estimates: the shop (admins, dispatchers) writes them; the customer's portal users read and decide on
+    # theirs (the domain's side table says which action is whose). Servicers never see a client's prices.
+    # Only the customer's own portal users decide (approve, decline, dispute); shop staff never decide for
+    # the customer through these routes.
+    Action.ESTIMATE_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES, servicer=_HIDDEN),
+    Action.ESTIMATE_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES, servicer=_HIDDEN),
+    Action.ESTIMATE_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    Action.ESTIMATE_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    Action.ESTIMATE_ACT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    Action.ESTIMATE_DECIDE: Rule(Scope.TENANT, CLIENT_ROLES, servicer=_HIDDEN),
+    Action.WORK_REQUIRED_LIST: Rule(
+        Scope.TENANT, _MANAGERS | {Role.DISPATCHER, Role.TECHNICIAN}, servicer=_HIDDEN
+    ),
     # Tickets: the owner's staff, and the members of the partner a ticket is outsourced to (which tickets are
     # theirs, and which side may take which step, are the ticket's own rules).
     Action.TICKET_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

@@ -1,4 +1,5 @@
-"""Data access for booking requests (history inside the item) and the draft estimate a booking can open."""
+"""Data access for booking requests (history inside the item); a confirmed booking's draft estimate is
+written in the same transaction, through the estimates repository."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 
 from handoff import keys
+from handoff.estimates import repository as estimates
+from handoff.estimates.repository import EstimateItem
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
@@ -42,18 +45,6 @@ class BookingItem(Item, discriminator="booking"):
         self.gsi1pk = keys.bookings_by_status(self.tenant_id, self.status)
 
 
-class EstimateItem(Item, discriminator="estimate"):
-    """A draft estimate opened from a booking; the estimates context fills in its lines."""
-
-    tenant_id = UnicodeAttribute()
-    estimate_id = UnicodeAttribute()
-    booking_id = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    unit_id = UnicodeAttribute()
-    status = UnicodeAttribute(default="draft")
-    created_at = UTCDateTimeAttribute()
-
-
 def new_booking(
     tenant_id: str, customer_id: str, unit_id: str, slot: datetime, description: str, requested_by: str
 ) -> BookingItem:
@@ -79,21 +70,6 @@ def new_booking(
     )
     item.place_on_board()
     return item
-
-
-def new_estimate(booking: BookingItem) -> EstimateItem:
-    estimate_id = new_id()
-    pk, sk = keys.estimate(booking.tenant_id, estimate_id)
-    return EstimateItem(
-        pk,
-        sk,
-        tenant_id=booking.tenant_id,
-        estimate_id=estimate_id,
-        booking_id=booking.booking_id,
-        customer_id=booking.customer_id,
-        unit_id=booking.unit_id,
-        created_at=utc_now(),
-    )
 
 
 def booking_keys(path: dict[str, str]) -> list[reads.Key]:
@@ -125,5 +101,5 @@ def save(item: BookingItem, event: Envelope, estimate: EstimateItem | None = Non
     with transaction() as tx:
         tx.save(item)
         if estimate is not None:
-            tx.save(estimate, condition=Item.pk.does_not_exist())
+            estimates.write(tx, estimate, created=True)
         tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

@@ -12,6 +12,7 @@ from handoff.bookings import repository as repo
 from handoff.bookings.domain import Side, Status, Step
 from handoff.bookings.schemas import BookingCreate, BookingOut, BookingPage, BookingStep
 from handoff.errors import Invalid, NotFound
+from handoff.estimates import service as estimates
 from handoff.events.envelope import Actor, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.portal import repository as portal
@@ -119,7 +120,11 @@ def _apply(
     item.status, item.slot = after.status.value, after.slot
     item.pending_slot = after.pending_slot
     item.suggested_by = after.suggested_by.value if after.suggested_by else None
-    estimate = repo.new_estimate(item) if step is Step.CONFIRM_WITH_ESTIMATE else None
+    estimate = (
+        estimates.draft_for_booking(item.tenant_id, item.customer_id, item.unit_id, item.booking_id, by)
+        if step is Step.CONFIRM_WITH_ESTIMATE
+        else None
+    )
     if estimate is not None:
         item.estimate_id = estimate.estimate_id
     item.record(step.value, side.value, by, after.pending_slot or after.slot, note)

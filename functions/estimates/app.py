@@ -1,0 +1,187 @@
+"""Estimates: labour lines with parts, customer decisions and disputes, frozen versions and their diff,
+one shared history, and the work required that approval produces."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+
+from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
+from handoff.auth.access import Access
+from handoff.auth.policy import Action
+from handoff.estimates import service
+from handoff.estimates.domain import Action as Step
+from handoff.estimates.domain import EstimateStatus
+from handoff.estimates.schemas import (
+    DiffOut,
+    EstimateAction,
+    EstimateCreate,
+    EstimateOut,
+    EstimatePage,
+    EstimatePatch,
+    EstimateStep,
+    HistoryOut,
+    VersionOut,
+    VersionPage,
+    WorkRequiredPage,
+)
+from handoff.ids import ULID_PATTERN
+
+app = new_app()
+
+ESTIMATES = "/tenants/<tenant_id>/estimates"
+ESTIMATE = f"{ESTIMATES}/<estimate_id>"
+VERSION = f"{ESTIMATE}/versions/<version>"
+CUSTOMER_DECISIONS = frozenset({EstimateAction.APPROVE, EstimateAction.DECLINE, EstimateAction.DISPUTE})
+VersionNumber = Annotated[
+    int, Path(ge=1, le=99_999, description="A frozen version, 1 for the first submission")
+]
+
+
+@endpoint(app, "GET", ESTIMATES, action=Action.ESTIMATE_LIST, summary="The estimate board, newest first")
+def list_estimates(
+    tenant_id: str,
+    access: Access,
+    status: Annotated[
+        EstimateStatus, Query(description="The board's column")
+    ] = EstimateStatus.AWAITING_CUSTOMER,
+    customer_id: Annotated[str | None, Query(pattern=ULID_PATTERN, description="One customer's")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> EstimatePage:
+    """Shop: one status at a time (draft, awaiting_customer, disputed, approved, ...); a portal user: its
+    company's estimates (name `customer_id` when it has several)."""
+    return service.list_(access, status, customer_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    ESTIMATES,
+    action=Action.ESTIMATE_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Write an estimate for a unit",
+)
+def create_estimate(tenant_id: str, body: Annotated[EstimateCreate, Body()], access: Access) -> EstimateOut:
+    """Labour lines with the parts under them; every total is computed by the server."""
+    return service.create(access, body)
+
+
+@endpoint(
+    app, "GET", ESTIMATE, action=Action.ESTIMATE_READ, summary="An estimate", prefetch=service.read_keys
+)
+def get_estimate(tenant_id: str, estimate_id: str, access: Access) -> EstimateOut:
+    return service.get(access, estimate_id)
+
+
+@endpoint(
+    app,
+    "PATCH",
+    ESTIMATE,
+    action=Action.ESTIMATE_UPDATE,
+    summary="Adjust a draft's or a disputed estimate's lines",
+    prefetch=service.read_keys,
+)
+def update_estimate(
+    tenant_id: str,
+    estimate_id: str,
+    body: Annotated[EstimatePatch, Body()],
+    access: Access,
+    if_match: IfMatch = None,
+) -> EstimateOut:
+    return service.update(access, estimate_id, body, parse_if_match(if_match))
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{ESTIMATE}/<action>",
+    action=Action.ESTIMATE_ACT,
+    summary="submit, approve, decline, dispute, acknowledge-dispute, resubmit or revise",
+    prefetch=service.read_keys,
+    action_of=lambda path: (
+        Action.ESTIMATE_DECIDE if path.get("action") in CUSTOMER_DECISIONS else Action.ESTIMATE_ACT
+    ),
+)
+def act_on_estimate(
+    tenant_id: str,
+    estimate_id: str,
+    action: EstimateAction,
+    body: Annotated[EstimateStep, Body()],
+    access: Access,
+) -> EstimateOut:
+    """The shop submits, acknowledges a dispute, resubmits and revises; the customer approves (all labour
+    lines, or `line_ids`), declines (with a reason) or disputes (`items`, each with a note)."""
+    return service.act(access, estimate_id, Step(action.value), body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{ESTIMATE}/versions",
+    action=Action.ESTIMATE_READ,
+    summary="Every frozen version, oldest first",
+    prefetch=service.read_keys,
+)
+def list_versions(
+    tenant_id: str, estimate_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> VersionPage:
+    return service.versions(access, estimate_id, limit, cursor)
+
+
+@endpoint(
+    app, "GET", VERSION, action=Action.ESTIMATE_READ, summary="One frozen version", prefetch=service.read_keys
+)
+def get_version(tenant_id: str, estimate_id: str, version: VersionNumber, access: Access) -> VersionOut:
+    return service.version(access, estimate_id, version)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{VERSION}/diff",
+    action=Action.ESTIMATE_READ,
+    summary="What changed between two versions, line by line",
+    prefetch=service.read_keys,
+)
+def diff_versions(
+    tenant_id: str,
+    estimate_id: str,
+    version: VersionNumber,
+    access: Access,
+    against: Annotated[int, Query(ge=1, le=99_999, description="The version to compare with")],
+) -> DiffOut:
+    return service.diff(access, estimate_id, version, against)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{ESTIMATE}/history",
+    action=Action.ESTIMATE_READ,
+    summary="The estimate's one history, seen by both sides",
+    prefetch=service.read_keys,
+)
+def estimate_history(tenant_id: str, estimate_id: str, access: Access) -> HistoryOut:
+    return service.history(access, estimate_id)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/work-required",
+    action=Action.WORK_REQUIRED_LIST,
+    summary="Open work required from approved estimates, oldest first",
+)
+def list_work_required(
+    tenant_id: str,
+    access: Access,
+    unit_id: Annotated[str | None, Query(pattern=ULID_PATTERN, description="One unit's")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> WorkRequiredPage:
+    return service.work_required(access, unit_id, limit, cursor)
+
+
+lambda_handler = lambda_entry(app)

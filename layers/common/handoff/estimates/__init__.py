@@ -1,0 +1,1 @@
+"""Estimates: labour lines with parts under them, customer decisions, disputes, frozen versions, work."""

@@ -1,0 +1,289 @@
+"""Data access for estimates: the estimate (history inside), its frozen versions, its unit's entry, and the
+work required its approvals produced. The only code that knows their keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.transactions import TransactWrite
+
+from handoff import keys
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
+from handoff.ids import new_id, utc_now
+from handoff.store import reads
+from handoff.store.pages import Page, decode_cursor, first_page, newest_first
+from handoff.store.table import Item, transaction
+
+MAX_HISTORY = 200  # a dispute goes back and forth; the item stays far below DynamoDB's 400 KB
+
+
+class EstimateItem(Item, discriminator="estimate"):
+    tenant_id = UnicodeAttribute()
+    estimate_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    booking_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="draft")
+    currency = UnicodeAttribute(null=True)  # a draft opened from a booking has none until the shop sets it
+    labour_lines = JSONAttribute(default=list)  # the working copy (frozen copies are versions)
+    submitted_version = NumberAttribute(default=0)
+    approved_version = NumberAttribute(null=True)
+    approved_line_ids = JSONAttribute(null=True)
+    dispute = JSONAttribute(null=True)
+    history = JSONAttribute(default=list)
+    created_by = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    def record(self, action: str, side: str, by: str, **details: Any) -> None:
+        entry = {"at": utc_now().isoformat(), "action": action, "side": side, "by": by, **details}
+        self.history = [*self.history, {**entry, "status": self.status}][-MAX_HISTORY:]
+
+    def place(self) -> None:
+        self.gsi1pk = keys.estimates_by_status(self.tenant_id, self.status)
+        self.gsi1sk = keys.estimate_sort(self.estimate_id)
+        self.gsi2pk = keys.customer_estimates(self.tenant_id, self.customer_id)
+        self.gsi2sk = keys.estimate_sort(self.estimate_id)
+
+
+class UnitEstimateItem(Item, discriminator="unit_estimate"):
+    """A unit's entry for one estimate, kept in step with it in the same transaction."""
+
+    estimate_id = UnicodeAttribute()
+    status = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class VersionItem(Item, discriminator="estimate_version"):
+    """A frozen submission: never written again."""
+
+    estimate_id = UnicodeAttribute()
+    number = NumberAttribute()
+    currency = UnicodeAttribute()
+    labour_lines = JSONAttribute()
+    totals = JSONAttribute()
+    submitted_at = UTCDateTimeAttribute()
+    submitted_by = UnicodeAttribute()
+
+
+class WorkRequiredItem(Item, discriminator="work_required"):
+    work_id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    estimate_id = UnicodeAttribute()
+    estimate_version = NumberAttribute()
+    line_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    line = JSONAttribute()  # the approved labour line with its parts
+    status = UnicodeAttribute(default="open")
+    created_at = UTCDateTimeAttribute()
+
+
+def _not_exists() -> Any:
+    return Item.pk.does_not_exist()
+
+
+def new_estimate(
+    tenant_id: str,
+    customer_id: str,
+    unit_id: str,
+    *,
+    currency: str | None,
+    created_by: str,
+    booking_id: str | None = None,
+    estimate_id: str | None = None,
+) -> EstimateItem:
+    estimate_id = estimate_id or new_id()
+    pk, sk = keys.estimate(tenant_id, estimate_id)
+    now = utc_now()
+    item = EstimateItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        estimate_id=estimate_id,
+        customer_id=customer_id,
+        unit_id=unit_id,
+        booking_id=booking_id,
+        currency=currency,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+    item.place()
+    return item
+
+
+def estimate_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.estimate(path["tenant_id"], path["estimate_id"])]
+
+
+def version_keys(path: dict[str, str]) -> list[reads.Key]:
+    estimate = keys.estimate(path["tenant_id"], path["estimate_id"])
+    number = path.get("version", "")
+    return (
+        [estimate, keys.estimate_version(path["tenant_id"], path["estimate_id"], int(number))]
+        if (number.isdigit() and len(number) <= 5)
+        else [estimate]
+    )
+
+
+def get_estimate(tenant_id: str, estimate_id: str) -> EstimateItem | None:
+    return reads.get(EstimateItem, keys.estimate(tenant_id, estimate_id))
+
+
+def get_version(tenant_id: str, estimate_id: str, number: int) -> VersionItem | None:
+    return reads.get(VersionItem, keys.estimate_version(tenant_id, estimate_id, number))
+
+
+def _range_page(
+    model: type[Any], partition: str, prefix: str, limit: int, cursor: str | None, scope: str, newest: bool
+) -> Page[Any]:
+    results = model.query(
+        partition,
+        Item.sk.startswith(prefix),
+        scan_index_forward=not newest,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, model)], next_cursor=page.next_cursor)
+
+
+def versions(tenant_id: str, estimate_id: str, limit: int, cursor: str | None) -> Page[VersionItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.ESTIMATE_VERSIONS, tenant_id, estimate_id)
+    partition = keys.estimate_partition(tenant_id, estimate_id)
+    return _range_page(VersionItem, partition, keys.VERSION_PREFIX, limit, cursor, scope, newest=False)
+
+
+def work_of(item: EstimateItem) -> list[WorkRequiredItem]:
+    """Every work-required item an estimate's approvals produced (its partition; at most a few per line)."""
+    partition = keys.estimate_partition(item.tenant_id, item.estimate_id)
+    return list(WorkRequiredItem.query(partition, Item.sk.startswith(keys.WORK_PREFIX)))
+
+
+def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[EstimateItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.ESTIMATES, tenant_id, status)
+    partition = keys.estimates_by_status(tenant_id, status)
+    return newest_first(EstimateItem, EstimateItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None) -> Page[EstimateItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.CUSTOMER_ESTIMATES, tenant_id, customer_id)
+    partition = keys.customer_estimates(tenant_id, customer_id)
+    return newest_first(EstimateItem, EstimateItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def of_unit(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[UnitEstimateItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.UNIT_ESTIMATES, tenant_id, unit_id)
+    partition = keys.unit(tenant_id, unit_id)[0]
+    return _range_page(
+        UnitEstimateItem, partition, keys.UNIT_ESTIMATE_PREFIX, limit, cursor, scope, newest=True
+    )
+
+
+def _oldest_first(
+    index: Any, partition: str, limit: int, cursor: str | None, scope: str
+) -> Page[WorkRequiredItem]:
+    results = index.query(
+        partition, scan_index_forward=True, page_size=limit, last_evaluated_key=decode_cursor(cursor, scope)
+    )
+    page = first_page(results, Item, scope)
+    return Page(
+        items=[i for i in page.items if isinstance(i, WorkRequiredItem)], next_cursor=page.next_cursor
+    )
+
+
+def work_board(tenant_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.WORK_REQUIRED, tenant_id)
+    return _oldest_first(WorkRequiredItem.gsi1, keys.work_required_board(tenant_id), limit, cursor, scope)
+
+
+def unit_work(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.UNIT_WORK_REQUIRED, tenant_id, unit_id)
+    return _oldest_first(
+        WorkRequiredItem.gsi2, keys.unit_work_required(tenant_id, unit_id), limit, cursor, scope
+    )
+
+
+def frozen(
+    item: EstimateItem, number: int, lines: list[dict[str, Any]], totals: dict[str, int], by: str
+) -> VersionItem:
+    pk, sk = keys.estimate_version(item.tenant_id, item.estimate_id, number)
+    return VersionItem(
+        pk,
+        sk,
+        estimate_id=item.estimate_id,
+        number=number,
+        currency=item.currency,
+        labour_lines=lines,
+        totals=totals,
+        submitted_at=utc_now(),
+        submitted_by=by,
+    )
+
+
+def new_work(item: EstimateItem, number: int, line: dict[str, Any]) -> WorkRequiredItem:
+    pk, sk = keys.work_required(item.tenant_id, item.estimate_id, number, line["line_id"])
+    work_id = new_id()
+    return WorkRequiredItem(
+        pk,
+        sk,
+        work_id=work_id,
+        tenant_id=item.tenant_id,
+        estimate_id=item.estimate_id,
+        estimate_version=number,
+        line_id=line["line_id"],
+        unit_id=item.unit_id,
+        customer_id=item.customer_id,
+        line=line,
+        created_at=utc_now(),
+        gsi1pk=keys.work_required_board(item.tenant_id),
+        gsi1sk=keys.work_sort(work_id),
+        gsi2pk=keys.unit_work_required(item.tenant_id, item.unit_id),
+        gsi2sk=keys.work_sort(work_id),
+    )
+
+
+def write(tx: TransactWrite, item: EstimateItem, *, created: bool = False) -> None:
+    """The estimate and its unit's entry, into a transaction (also the booking's, when one opens a draft)."""
+    item.updated_at = utc_now()
+    item.place()
+    pk, sk = keys.unit_estimate(item.tenant_id, item.unit_id, item.estimate_id)
+    entry = UnitEstimateItem(
+        pk, sk, estimate_id=item.estimate_id, status=item.status, updated_at=item.updated_at
+    )
+    tx.save(item, condition=_not_exists() if created else None)
+    tx.save(entry)
+
+
+def save(
+    item: EstimateItem,
+    events: list[Envelope],
+    *,
+    created: bool = False,
+    version: VersionItem | None = None,
+    work: list[WorkRequiredItem] | None = None,
+    superseded: list[WorkRequiredItem] | None = None,
+) -> None:
+    """The estimate (versioned: a concurrent change makes this a 409), its unit's entry, a frozen version,
+    new work required (each key written once) and what it supersedes, and the events: one transaction."""
+    with transaction() as tx:
+        write(tx, item, created=created)
+        if version is not None:
+            tx.save(version, condition=_not_exists())
+        for work_item in work or []:
+            tx.save(work_item, condition=_not_exists())
+        for old in superseded or []:
+            old.status, old.gsi1pk, old.gsi1sk, old.gsi2pk, old.gsi2sk = "superseded", None, None, None, None
+            tx.save(old)
+        for event in events:
+            tx.save(outbox_item(event), condition=_not_exists())
