@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections import Counter
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from devstack.samples import (
     SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
+    SAMPLE_ESTIMATE,
     SAMPLE_LOCATION,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
@@ -43,6 +45,9 @@ from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
 from handoff.bookings import service as bookings
 from handoff.bookings.schemas import BookingCreate
+from handoff.estimates import service as estimates
+from handoff.estimates.domain import Action as EstimateStep_
+from handoff.estimates.schemas import DisputedItem, EstimateCreate, EstimateStep, LabourLineIn
 from handoff.ids import new_id
 from handoff.links import service as links
 from handoff.links.schemas import LinkCreate
@@ -117,7 +122,27 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ).booking_id
     ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
     ids[SAMPLE_TICKET] = tickets.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
+    ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     return ids
+
+
+def _disputed_estimate(admin: Access, ids: dict[str, str]) -> str:
+    """Version 1 sent and disputed: every estimate route's sample (adjust, acknowledge, versions) applies."""
+    line = LabourLineIn(description="Pads", hours=Decimal("1.5"), hourly_rate=9000)
+    created = estimates.create(
+        admin, EstimateCreate(unit_id=ids[SAMPLE_UNIT], currency="EUR", labour_lines=[line])
+    )
+    estimates.act(admin, created.estimate_id, EstimateStep_.SUBMIT, EstimateStep())
+    customer = Access(
+        Principal(ids[SAMPLE_PORTAL_USER], "fleet@x.io"),
+        Action.ESTIMATE_DECIDE,
+        TENANT,
+        frozenset({Role.CUSTOMER}),
+        customer_ids=frozenset({ids[SAMPLE_CUSTOMER]}),
+    )
+    disputed = DisputedItem(line_id=created.labour_lines[0].line_id, note="Too many hours")
+    estimates.act(customer, created.estimate_id, EstimateStep_.DISPUTE, EstimateStep(items=[disputed]))
+    return created.estimate_id
 
 
 def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Counter[str]) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
+from handoff import keys
 from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
 from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
@@ -62,6 +63,7 @@ def list_estimates(
     action=Action.ESTIMATE_CREATE,
     status=HTTPStatus.CREATED,
     summary="Write an estimate for a unit",
+    prefetch=lambda path: [keys.tenant(path["tenant_id"])],
 )
 def create_estimate(tenant_id: str, body: Annotated[EstimateCreate, Body()], access: Access) -> EstimateOut:
     """Labour lines with the parts under them; every total is computed by the server."""
@@ -143,7 +145,7 @@ def get_version(tenant_id: str, estimate_id: str, version: VersionNumber, access
     f"{VERSION}/diff",
     action=Action.ESTIMATE_READ,
     summary="What changed between two versions, line by line",
-    prefetch=service.read_keys,
+    prefetch=service.version_read_keys,
 )
 def diff_versions(
     tenant_id: str,

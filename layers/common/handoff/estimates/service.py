@@ -52,6 +52,11 @@ def read_keys(path: dict[str, str]) -> list[reads.Key]:
     return [*repo.estimate_keys(path), keys.tenant(path["tenant_id"])]
 
 
+def version_read_keys(path: dict[str, str]) -> list[reads.Key]:
+    """A version route also reads the version it names, in the same BatchGetItem."""
+    return [*repo.version_keys(path), keys.tenant(path["tenant_id"])]
+
+
 # ---- lines: stored as JSON with decimals as strings, totals computed on the way out ----------------------
 
 
