@@ -133,7 +133,12 @@ def list_versions(
 
 
 @endpoint(
-    app, "GET", VERSION, action=Action.ESTIMATE_READ, summary="One frozen version", prefetch=service.read_keys
+    app,
+    "GET",
+    VERSION,
+    action=Action.ESTIMATE_READ,
+    summary="One frozen version",
+    prefetch=service.version_read_keys,
 )
 def get_version(tenant_id: str, estimate_id: str, version: VersionNumber, access: Access) -> VersionOut:
     return service.version(access, estimate_id, version)
