@@ -22,6 +22,7 @@ from handoff.estimates.schemas import (
     EstimatePage,
     EstimatePatch,
     EstimateStep,
+    EstimateSummaryPage,
     HistoryOut,
     VersionOut,
     VersionPage,
@@ -172,6 +173,20 @@ def diff_versions(
 )
 def estimate_history(tenant_id: str, estimate_id: str, access: Access) -> HistoryOut:
     return service.history(access, estimate_id)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/units/<unit_id>/estimates",
+    action=Action.ESTIMATE_LIST,
+    summary="A unit's estimates, newest first",
+    prefetch=service.unit_keys,
+)
+def list_unit_estimates(
+    tenant_id: str, unit_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> EstimateSummaryPage:
+    return service.of_unit(access, unit_id, limit, cursor)
 
 
 @endpoint(

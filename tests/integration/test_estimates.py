@@ -320,3 +320,21 @@ def test_a_confirmed_booking_opens_a_real_draft(api, shop):
     assert no_currency.status_code == 422  # no labour line yet
     board = api.as_(shop["dispatcher"]).get("/tenants/shop/estimates", query_string={"status": "draft"}).json
     assert [e["estimate_id"] for e in board["items"]] == [confirmed["estimate_id"]]
+
+
+def test_a_unit_lists_its_estimates_and_a_customer_only_what_was_sent(api, shop):
+    sent, draft = create(api, shop), create(api, shop)
+    act(api, shop["dispatcher"], sent, "submit")
+    path = f"/tenants/shop/units/{shop['units'][0]}/estimates"
+    shop_view = api.as_(shop["dispatcher"]).get(path).json["items"]
+    assert [e["estimate_id"] for e in shop_view] == [
+        draft["estimate_id"],
+        sent["estimate_id"],
+    ]  # newest first
+    customer_view = api.as_(shop["portal"][0]).get(path).json["items"]
+    assert [(e["estimate_id"], e["status"]) for e in customer_view] == [
+        (sent["estimate_id"], "awaiting_customer")
+    ]
+    assert api.as_(shop["portal"][1]).get(path).status_code == 404
+    listed = api.as_(shop["portal"][0]).get("/tenants/shop/estimates").json["items"]
+    assert [e["estimate_id"] for e in listed] == [sent["estimate_id"]]

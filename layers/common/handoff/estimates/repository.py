@@ -51,8 +51,10 @@ class EstimateItem(Item, discriminator="estimate"):
     def place(self) -> None:
         self.gsi1pk = keys.estimates_by_status(self.tenant_id, self.status)
         self.gsi1sk = keys.estimate_sort(self.estimate_id)
-        self.gsi2pk = keys.customer_estimates(self.tenant_id, self.customer_id)
-        self.gsi2sk = keys.estimate_sort(self.estimate_id)
+        # The customer's list holds what was ever sent to it (a sparse index: drafts never sent stay out).
+        sent = bool(self.submitted_version)
+        self.gsi2pk = keys.customer_estimates(self.tenant_id, self.customer_id) if sent else None
+        self.gsi2sk = keys.estimate_sort(self.estimate_id) if sent else None
 
 
 class UnitEstimateItem(Item, discriminator="unit_estimate"):
@@ -60,6 +62,7 @@ class UnitEstimateItem(Item, discriminator="unit_estimate"):
 
     estimate_id = UnicodeAttribute()
     status = UnicodeAttribute()
+    submitted_version = NumberAttribute(default=0)
     updated_at = UTCDateTimeAttribute()
 
 
@@ -259,7 +262,12 @@ def write(tx: TransactWrite, item: EstimateItem, *, created: bool = False) -> No
     item.place()
     pk, sk = keys.unit_estimate(item.tenant_id, item.unit_id, item.estimate_id)
     entry = UnitEstimateItem(
-        pk, sk, estimate_id=item.estimate_id, status=item.status, updated_at=item.updated_at
+        pk,
+        sk,
+        estimate_id=item.estimate_id,
+        status=item.status,
+        submitted_version=item.submitted_version,
+        updated_at=item.updated_at,
     )
     tx.save(item, condition=_not_exists() if created else None)
     tx.save(entry)

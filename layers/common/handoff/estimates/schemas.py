@@ -147,6 +147,18 @@ class EstimatePage(BaseModel):
     next_cursor: str | None
 
 
+class EstimateSummary(BaseModel):
+    estimate_id: str
+    status: str
+    submitted_version: int
+    updated_at: datetime
+
+
+class EstimateSummaryPage(BaseModel):
+    items: list[EstimateSummary]
+    next_cursor: str | None
+
+
 class VersionOut(BaseModel):
     estimate_id: str
     version: int

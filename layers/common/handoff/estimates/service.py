@@ -21,6 +21,8 @@ from handoff.estimates.schemas import (
     EstimatePage,
     EstimatePatch,
     EstimateStep,
+    EstimateSummary,
+    EstimateSummaryPage,
     HistoryOut,
     LabourLineIn,
     VersionOut,
@@ -200,6 +202,29 @@ def list_(
     else:
         page = repo.board(access.tenant, status.value, limit, cursor)
     return EstimatePage(items=[_out(access, e) for e in page.items], next_cursor=page.next_cursor)
+
+
+def unit_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.unit(path["tenant_id"], path["unit_id"])]
+
+
+def of_unit(access: Access, unit_id: str, limit: int, cursor: str | None) -> EstimateSummaryPage:
+    """A unit's estimates, newest first: one Query of the unit's partition (portal users: what was sent)."""
+    unit = portal.get_unit(access.tenant, unit_id)
+    if unit is None or not access.may_see_customer(unit.customer_id):
+        raise NotFound("unit not found")
+    page = repo.of_unit(access.tenant, unit_id, limit, cursor)
+    shown = [e for e in page.items if not access.is_portal_user or e.submitted_version]
+    items = [
+        EstimateSummary(
+            estimate_id=e.estimate_id,
+            status=e.status,
+            submitted_version=int(e.submitted_version),
+            updated_at=e.updated_at,
+        )
+        for e in shown
+    ]
+    return EstimateSummaryPage(items=items, next_cursor=page.next_cursor)
 
 
 def _version_out(item: repo.VersionItem) -> VersionOut:
