@@ -295,7 +295,10 @@ def test_a_decision_ends_the_waiting_execution(api, shop, runtime, aws_env):
     name = f"estimate-{estimate['estimate_id']}-v1-decision"
     assert _executions(aws_env) == {name: "RUNNING"}
     act(api, shop["portal"][0], estimate, "approve")
-    runtime.pump()  # EstimateApproved -> the starter stops the wait it answered
+    deadline = time.monotonic() + 10
+    while _executions(aws_env)[name] == "RUNNING" and time.monotonic() < deadline:
+        runtime.pump()  # EstimateApproved -> the starter stops the wait it answered (moto: asynchronously)
+        time.sleep(0.1)
     assert _executions(aws_env) == {name: "ABORTED"}
 
 
@@ -338,3 +341,62 @@ def test_a_unit_lists_its_estimates_and_a_customer_only_what_was_sent(api, shop)
     assert api.as_(shop["portal"][1]).get(path).status_code == 404
     listed = api.as_(shop["portal"][0]).get("/tenants/shop/estimates").json["items"]
     assert [e["estimate_id"] for e in listed] == [sent["estimate_id"]]
+
+
+def test_what_was_sent_is_what_everyone_sees_until_the_shop_may_edit_again(api, shop):
+    estimate = create(api, shop)
+    act(api, shop["dispatcher"], estimate, "submit")
+    api.as_(shop["owner"]).patch("/tenants/shop", {"tax_rate_bp": 2500})
+    base = f"/tenants/shop/estimates/{estimate['estimate_id']}"
+    shop_view, customer_view = (api.as_(u).get(base).json for u in (shop["dispatcher"], shop["portal"][0]))
+    assert shop_view["totals"] == customer_view["totals"] and shop_view["totals"]["tax_rate_bp"] == 1900
+    pads = estimate["labour_lines"][0]["parts"][0]["part_id"]
+    act(api, shop["portal"][0], estimate, "dispute", items=[{"part_id": pads, "note": "Too dear"}])
+    assert api.as_(shop["dispatcher"]).patch(base, {"currency": "USD"}).status_code == 200
+    assert api.as_(shop["portal"][0]).get(base).json["currency"] == "EUR"  # the sent version's
+    assert act(api, shop["dispatcher"], estimate, "acknowledge-dispute", note="Checking").status_code == 200
+    again = act(api, shop["dispatcher"], estimate, "acknowledge-dispute", note="Still checking")
+    assert again.status_code == 409 and again.json["error"]["code"] == "already_acknowledged"
+
+
+def test_a_revision_supersedes_the_earlier_approvals_work_when_it_is_sent(api, shop):
+    estimate = create(api, shop)
+    act(api, shop["dispatcher"], estimate, "submit")
+    act(api, shop["portal"][0], estimate, "approve")
+    act(api, shop["dispatcher"], estimate, "revise")
+    act(api, shop["dispatcher"], estimate, "submit")
+    assert api.as_(shop["dispatcher"]).get("/tenants/shop/work-required").json["items"] == []
+    act(api, shop["portal"][0], estimate, "decline", note="Not now")
+    assert api.as_(shop["dispatcher"]).get("/tenants/shop/work-required").json["items"] == []
+
+
+def test_equal_decimals_are_not_a_change(api, shop):
+    lines = _lines()
+    lines[0]["hours"] = "1.50"
+    lines[0]["parts"][0]["quantity"] = "2.000"
+    estimate = create(api, shop, lines=lines)
+    assert estimate["labour_lines"][0]["hours"] == "1.50"
+    act(api, shop["dispatcher"], estimate, "submit")
+    act(api, shop["portal"][0], estimate, "dispute", items=[{"side": "labour", "note": "Check"}])
+    act(api, shop["dispatcher"], estimate, "acknowledge-dispute", note="Checked")
+    same = _lines()
+    for line, sent in zip(same, estimate["labour_lines"], strict=True):
+        line["line_id"] = sent["line_id"]
+        for part, sent_part in zip(line.get("parts", []), sent["parts"], strict=True):
+            part["part_id"] = sent_part["part_id"]
+    base = f"/tenants/shop/estimates/{estimate['estimate_id']}"
+    assert api.as_(shop["dispatcher"]).patch(base, {"labour_lines": same}).status_code == 200
+    act(api, shop["dispatcher"], estimate, "resubmit")
+    diff = api.as_(shop["dispatcher"]).get(f"{base}/versions/2/diff", query_string={"against": 1}).json
+    assert diff["changed"] == [] and set(diff["total_deltas"].values()) == {0}
+
+
+def test_an_if_match_that_is_not_ascii_digits_is_a_clear_422(api, shop):
+    estimate = create(api, shop)
+    for tag in ('"²"', '"１"'):
+        response = api.as_(shop["dispatcher"]).patch(
+            f"/tenants/shop/estimates/{estimate['estimate_id']}",
+            {"currency": "USD"},
+            headers={"If-Match": tag},
+        )
+        assert response.status_code == 422, response.json

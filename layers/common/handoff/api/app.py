@@ -380,6 +380,6 @@ def parse_if_match(value: str | None) -> int | None:
     if value is None:
         return None
     cleaned = value.strip().removeprefix("W/").strip('"')
-    if not cleaned.isdigit():
+    if not re.fullmatch(r"[0-9]{1,12}", cleaned):  # str.isdigit() also admits "²", which int() refuses
         raise Invalid("if-match", 'must be the object\'s version, e.g. "3"', location="header")
     return int(cleaned)

@@ -84,6 +84,10 @@ def take(
         )
     if action is Action.RESUBMIT and not dispute_acknowledged:
         raise Conflict("acknowledge the dispute before resubmitting", code="dispute_not_acknowledged")
+    if action is Action.ACKNOWLEDGE_DISPUTE and dispute_acknowledged:
+        raise Conflict(
+            "this dispute is acknowledged already; adjust and resubmit", code="already_acknowledged"
+        )
     return after
 
 

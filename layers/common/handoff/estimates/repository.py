@@ -170,7 +170,7 @@ def versions(tenant_id: str, estimate_id: str, limit: int, cursor: str | None) -
 def work_of(item: EstimateItem) -> list[WorkRequiredItem]:
     """Every work-required item an estimate's approvals produced (its partition; at most a few per line)."""
     partition = keys.estimate_partition(item.tenant_id, item.estimate_id)
-    return list(WorkRequiredItem.query(partition, Item.sk.startswith(keys.WORK_PREFIX)))
+    return list(WorkRequiredItem.query(partition, Item.sk.startswith(keys.WORK_PREFIX), consistent_read=True))
 
 
 def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[EstimateItem]:
@@ -271,6 +271,13 @@ def write(tx: TransactWrite, item: EstimateItem, *, created: bool = False) -> No
     )
     tx.save(item, condition=_not_exists() if created else None)
     tx.save(entry)
+
+
+def announce(item: EstimateItem, event: Envelope) -> None:
+    """An event about the estimate as it is (unchanged): the outbox item, if the estimate did not move."""
+    with transaction() as tx:
+        tx.condition_check(EstimateItem, item.pk, item.sk, condition=EstimateItem.version == item.version)
+        tx.save(outbox_item(event), condition=_not_exists())
 
 
 def save(

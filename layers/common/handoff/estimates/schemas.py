@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from handoff.estimates.domain import MAX_LABOUR_LINES, MAX_PARTS_PER_LINE
 from handoff.ids import ULID_PATTERN
@@ -31,13 +31,30 @@ class EstimateAction(StrEnum):
     REVISE = "revise"
 
 
+def _plain(places: str) -> Any:
+    """Decimals kept in one form (1.5 and 1.50 are the same hours, 1E+2 is 100.00), so versions compare."""
+    return lambda value: value.quantize(Decimal(places))
+
+
+Hours = Annotated[
+    Decimal,
+    Field(gt=0, le=1000, max_digits=6, decimal_places=2, allow_inf_nan=False),
+    AfterValidator(_plain("0.01")),
+]
+Quantity = Annotated[
+    Decimal,
+    Field(gt=0, le=100_000, max_digits=9, decimal_places=3, allow_inf_nan=False),
+    AfterValidator(_plain("0.001")),
+]
+
+
 class PartIn(WriteModel):
     part_id: Id | None = Field(
         default=None, description="Keep an existing part's id so versions diff by part"
     )
     part_number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
     description: Text
-    quantity: Annotated[Decimal, Field(gt=0, le=100_000, max_digits=9, decimal_places=3)]
+    quantity: Quantity
     unit_price: Money
 
 
@@ -46,7 +63,7 @@ class LabourLineIn(WriteModel):
         default=None, description="Keep an existing line's id so versions diff by line"
     )
     description: Text
-    hours: Annotated[Decimal, Field(gt=0, le=1000, max_digits=6, decimal_places=2)]
+    hours: Hours
     hourly_rate: Money
     labour_code: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None
@@ -77,7 +94,7 @@ class DisputedItem(WriteModel):
     side: Literal["labour", "parts"] | None = Field(
         default=None, description="The whole labour or parts side"
     )
-    note: Note
+    note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
     @model_validator(mode="after")
     def _names_one_thing(self) -> DisputedItem:
@@ -93,7 +110,7 @@ class EstimateStep(WriteModel):
         max_length=MAX_LABOUR_LINES,
         description="approve: only these labour lines (default: all)",
     )
-    items: list[DisputedItem] = Field(default=[], max_length=100, description="dispute: what and why")
+    items: list[DisputedItem] = Field(default=[], max_length=30, description="dispute: what and why")
 
 
 class PartOut(BaseModel):

@@ -70,7 +70,7 @@ def _stored_lines(lines: list[LabourLineIn]) -> list[dict[str, Any]]:
                 "part_id": part.part_id or new_id(),
                 "part_number": part.part_number,
                 "description": part.description,
-                "quantity": str(part.quantity),
+                "quantity": f"{part.quantity:f}",
                 "unit_price": part.unit_price,
             }
             for part in line.parts
@@ -79,7 +79,7 @@ def _stored_lines(lines: list[LabourLineIn]) -> list[dict[str, Any]]:
             {
                 "line_id": line.line_id or new_id(),
                 "description": line.description,
-                "hours": str(line.hours),
+                "hours": f"{line.hours:f}",
                 "hourly_rate": line.hourly_rate,
                 "labour_code": line.labour_code,
                 "parts": parts,
@@ -153,11 +153,12 @@ def _visible(access: Access, estimate_id: str) -> repo.EstimateItem:
 def _out(access: Access, item: repo.EstimateItem) -> EstimateOut:
     """A portal user sees what was sent (the newest frozen version's lines), never the shop's working copy."""
     lines: list[dict[str, Any]] = item.labour_lines
-    tax = _tax_rate(item.tenant_id)
-    if access.is_portal_user and item.submitted_version:
+    tax, currency = _tax_rate(item.tenant_id), item.currency
+    frozen_view = access.is_portal_user or EstimateStatus(item.status) not in domain.EDITABLE
+    if frozen_view and item.submitted_version:  # what was sent: its lines, its tax, its currency
         version = repo.get_version(item.tenant_id, item.estimate_id, int(item.submitted_version))
         if version is not None:
-            lines, tax = version.labour_lines, int(version.totals["tax_rate_bp"])
+            lines, tax, currency = version.labour_lines, int(version.totals["tax_rate_bp"]), version.currency
     return EstimateOut.model_validate(
         {
             "estimate_id": item.estimate_id,
@@ -165,7 +166,7 @@ def _out(access: Access, item: repo.EstimateItem) -> EstimateOut:
             "unit_id": item.unit_id,
             "booking_id": item.booking_id,
             "status": item.status,
-            "currency": item.currency or "",
+            "currency": currency or "",
             "labour_lines": _priced(lines),
             "totals": _totals(lines, tax),
             "submitted_version": int(item.submitted_version),
@@ -396,6 +397,8 @@ def _apply(
         frozen = repo.frozen(item, number, priced, _totals(item.labour_lines, _tax_rate(item.tenant_id)), by)
         item.submitted_version = number
         item.approved_version, item.approved_line_ids, item.dispute = None, None, None
+        # A new version replaces what an earlier approval produced: its open work is superseded now.
+        superseded = [w for w in repo.work_of(item) if w.status == "open"]
         details["version"] = number
     elif action is Action.APPROVE:
         number = int(item.submitted_version)
@@ -405,9 +408,6 @@ def _apply(
         chosen_ids = [line.line_id for line in chosen]
         approved = [line for line in sent.labour_lines if line["line_id"] in set(chosen_ids)]
         work = [repo.new_work(item, number, line) for line in approved]
-        superseded = [
-            w for w in repo.work_of(item) if w.status == "open" and int(w.estimate_version) != number
-        ]
         item.approved_version, item.approved_line_ids = number, chosen_ids
         declined = [line["line_id"] for line in sent.labour_lines if line["line_id"] not in set(chosen_ids)]
         details.update(version=number, approved_line_ids=chosen_ids, declined_line_ids=declined)
@@ -467,7 +467,10 @@ def deadline_passed(kind: str, tenant_id: str, estimate_id: str, version: int) -
         _apply(item, Action.EXPIRE, Side.SYSTEM, SYSTEM.id, EstimateStep(), SYSTEM)
         return "expired"
     if kind == "reminder" and status is EstimateStatus.AWAITING_CUSTOMER:
-        repo.save(item, [_event(item, "EstimateReminderDue", SYSTEM, version=version)])
+        # Only the event: a reminder changes nothing, so it must not make a racing decision a 409.
+        reminder = _event(item, "EstimateReminderDue", SYSTEM, version=version)
+        reminder.version = item.version or 0  # nothing changed: the entity's version stays
+        repo.announce(item, reminder)
         return "reminded"
     if kind == "dispute" and status is EstimateStatus.DISPUTED:
         item.record("escalate", Side.SYSTEM.value, SYSTEM.id, version=version)

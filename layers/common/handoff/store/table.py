@@ -16,7 +16,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from handoff.config import store_settings
-from handoff.errors import Conflict, ServiceUnavailable
+from handoff.errors import Conflict, PayloadTooLarge, ServiceUnavailable
 from handoff.ids import new_id
 
 
@@ -132,4 +132,9 @@ def transaction(
         code = response.get("Error", {}).get("Code")
         if "ConditionalCheckFailed" in reasons or code == "TransactionCanceledException":
             raise Conflict(conflict_message) from error
+        message = str(response.get("Error", {}).get("Message", ""))
+        if code == "ValidationException" and "size has exceeded" in message:
+            raise PayloadTooLarge(
+                "this record is full (DynamoDB's 400 KB item limit); nothing changed"
+            ) from error
         raise
