@@ -35,7 +35,13 @@ app = new_app()
 ESTIMATES = "/tenants/<tenant_id>/estimates"
 ESTIMATE = f"{ESTIMATES}/<estimate_id>"
 VERSION = f"{ESTIMATE}/versions/<version>"
-CUSTOMER_DECISIONS = frozenset({EstimateAction.APPROVE, EstimateAction.DECLINE, EstimateAction.DISPUTE})
+# What the policy is asked for each step: customers decide, both sides write notes, the shop does the rest.
+ACTION_OF_STEP = {
+    EstimateAction.APPROVE.value: Action.ESTIMATE_DECIDE,
+    EstimateAction.DECLINE.value: Action.ESTIMATE_DECIDE,
+    EstimateAction.DISPUTE.value: Action.ESTIMATE_DECIDE,
+    EstimateAction.NOTE.value: Action.ESTIMATE_NOTE,
+}
 VersionNumber = Annotated[
     int, Path(ge=1, le=99_999, description="A frozen version, 1 for the first submission")
 ]
@@ -101,11 +107,9 @@ def update_estimate(
     "POST",
     f"{ESTIMATE}/<action>",
     action=Action.ESTIMATE_ACT,
-    summary="submit, approve, decline, dispute, acknowledge-dispute, resubmit or revise",
+    summary="submit, approve, decline, dispute, acknowledge-dispute, resubmit, revise or note",
     prefetch=service.read_keys,
-    action_of=lambda path: (
-        Action.ESTIMATE_DECIDE if path.get("action") in CUSTOMER_DECISIONS else Action.ESTIMATE_ACT
-    ),
+    action_of=lambda path: ACTION_OF_STEP.get(path.get("action", ""), Action.ESTIMATE_ACT),
 )
 def act_on_estimate(
     tenant_id: str,

@@ -393,10 +393,26 @@ def test_equal_decimals_are_not_a_change(api, shop):
 
 def test_an_if_match_that_is_not_ascii_digits_is_a_clear_422(api, shop):
     estimate = create(api, shop)
-    for tag in ('"²"', '"１"'):
+    for tag in ('"\u00b2"', '"\uff11"'):  # superscript two, fullwidth one
         response = api.as_(shop["dispatcher"]).patch(
             f"/tenants/shop/estimates/{estimate['estimate_id']}",
             {"currency": "USD"},
             headers={"If-Match": tag},
         )
         assert response.status_code == 422, response.json
+
+
+def test_both_sides_write_notes_into_the_one_history(api, shop):
+    estimate = create(api, shop)
+    act(api, shop["dispatcher"], estimate, "submit")
+    assert act(api, shop["portal"][0], estimate, "note", note="Can you do Friday?").status_code == 200
+    assert act(api, shop["dispatcher"], estimate, "note", note="Friday works").status_code == 200
+    assert act(api, shop["dispatcher"], estimate, "note").status_code == 422
+    entries = (
+        api.as_(shop["portal"][0]).get(f"/tenants/shop/estimates/{estimate['estimate_id']}/history").json
+    )
+    notes = [(e["side"], e["note"]) for e in entries["entries"] if e["action"] == "note"]
+    assert notes == [("customer", "Can you do Friday?"), ("shop", "Friday works")]
+    assert api.as_(shop["portal"][0]).get(f"/tenants/shop/estimates/{estimate['estimate_id']}").json[
+        "status"
+    ] == ("awaiting_customer")

@@ -105,6 +105,7 @@ class Action(StrEnum):
     ESTIMATE_UPDATE = "estimate:update"
     ESTIMATE_ACT = "estimate:act"
     ESTIMATE_DECIDE = "estimate:decide"
+    ESTIMATE_NOTE = "estimate:note"
     WORK_REQUIRED_LIST = "work-required:list"
 
 
@@ -200,6 +201,7 @@ POLICY: dict[Action, Rule] = {
     Action.ESTIMATE_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     Action.ESTIMATE_ACT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     Action.ESTIMATE_DECIDE: Rule(Scope.TENANT, CLIENT_ROLES, servicer=_HIDDEN),
+    Action.ESTIMATE_NOTE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES, servicer=_HIDDEN),
     Action.WORK_REQUIRED_LIST: Rule(
         Scope.TENANT, _MANAGERS | {Role.DISPATCHER, Role.TECHNICIAN}, servicer=_HIDDEN
     ),

@@ -39,6 +39,7 @@ class Action(StrEnum):
     RESUBMIT = "resubmit"
     REVISE = "revise"  # reopen an approved, declined or expired estimate as a draft of its next version
     EXPIRE = "expire"
+    NOTE = "note"  # either side writes into the one history; the status stays
 
 
 # The one table of legal actions: (status, action) -> new status.
@@ -54,17 +55,20 @@ TRANSITIONS: dict[tuple[EstimateStatus, Action], EstimateStatus] = {
     (EstimateStatus.APPROVED, Action.REVISE): EstimateStatus.DRAFT,
     (EstimateStatus.DECLINED, Action.REVISE): EstimateStatus.DRAFT,
     (EstimateStatus.EXPIRED, Action.REVISE): EstimateStatus.DRAFT,
+    **{(status, Action.NOTE): status for status in EstimateStatus},
 }
-# Who may take each action: the customer decides, the shop writes and answers, time expires.
-SIDES: dict[Action, Side] = {
-    Action.SUBMIT: Side.SHOP,
-    Action.APPROVE: Side.CUSTOMER,
-    Action.DECLINE: Side.CUSTOMER,
-    Action.DISPUTE: Side.CUSTOMER,
-    Action.ACKNOWLEDGE_DISPUTE: Side.SHOP,
-    Action.RESUBMIT: Side.SHOP,
-    Action.REVISE: Side.SHOP,
-    Action.EXPIRE: Side.SYSTEM,
+# Who may take each action: the customer decides, the shop writes and answers, time expires, both talk.
+_SHOP, _CUSTOMER = frozenset({Side.SHOP}), frozenset({Side.CUSTOMER})
+SIDES: dict[Action, frozenset[Side]] = {
+    Action.SUBMIT: _SHOP,
+    Action.APPROVE: _CUSTOMER,
+    Action.DECLINE: _CUSTOMER,
+    Action.DISPUTE: _CUSTOMER,
+    Action.ACKNOWLEDGE_DISPUTE: _SHOP,
+    Action.RESUBMIT: _SHOP,
+    Action.REVISE: _SHOP,
+    Action.EXPIRE: frozenset({Side.SYSTEM}),
+    Action.NOTE: _SHOP | _CUSTOMER,
 }
 EDITABLE = frozenset({EstimateStatus.DRAFT, EstimateStatus.DISPUTED})  # the shop adjusts lines while disputed
 FREEZES = frozenset({Action.SUBMIT, Action.RESUBMIT})  # each submission freezes a version
@@ -75,8 +79,9 @@ def take(
 ) -> EstimateStatus:
     """The status after `side` takes `action`. Who may act is checked before the state (403 before 409),
     so a state check never tells a caller more than a permission check would."""
-    if SIDES[action] is not side:
-        raise Forbidden(f"only the {SIDES[action].value} can {action.value} an estimate", code="wrong_side")
+    if side not in SIDES[action]:
+        who = " or ".join(sorted(s.value for s in SIDES[action]))
+        raise Forbidden(f"only the {who} can {action.value} an estimate", code="wrong_side")
     after = TRANSITIONS.get((status, action))
     if after is None:
         raise Conflict(

@@ -29,6 +29,7 @@ class EstimateAction(StrEnum):
     ACKNOWLEDGE_DISPUTE = "acknowledge-dispute"
     RESUBMIT = "resubmit"
     REVISE = "revise"
+    NOTE = "note"
 
 
 def _plain(places: str) -> Any:

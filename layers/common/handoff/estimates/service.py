@@ -46,6 +46,7 @@ EVENT_OF_ACTION = {
     Action.ACKNOWLEDGE_DISPUTE: "EstimateDisputeAcknowledged",
     Action.REVISE: "EstimateRevised",
     Action.EXPIRE: "EstimateExpired",
+    Action.NOTE: "EstimateNoteAdded",
 }
 
 
@@ -431,6 +432,9 @@ def _apply(
             "note": body.note,
         }
         details.update(version=int(item.submitted_version), items=disputed)
+    elif action is Action.NOTE:
+        if not body.note:
+            raise Invalid("note", "write the note")
     elif action is Action.ACKNOWLEDGE_DISPUTE:
         if not body.note:
             raise Invalid("note", "tell the customer how the dispute is handled")
