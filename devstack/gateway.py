@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from werkzeug.exceptions import NotFound
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from devstack import template
@@ -128,6 +128,7 @@ class Gateway:
         self.url_map = Map(
             [Rule(path.replace("{", "<").replace("}", ">"), endpoint=path) for path in self.resources],
             strict_slashes=False,
+            merge_slashes=False,  # API Gateway does not merge "//" into "/": such a path matches nothing
         )
 
     def dispatch(self, request: Request) -> Response:
@@ -140,7 +141,10 @@ class Gateway:
                 return Response(handle.read(), content_type="application/json")
         try:
             path, params = self.url_map.bind_to_environ(request.environ).match(request.path)
-        except NotFound:  # API Gateway's MISSING_AUTHENTICATION_TOKEN, as the template reshapes it
+        except (
+            NotFound,
+            RequestRedirect,
+        ):  # API Gateway's MISSING_AUTHENTICATION_TOKEN, as the template has it
             status, body = template.gateway_response("MISSING_AUTHENTICATION_TOKEN")
             return Response(body, status=status, content_type="application/json")
         route = self.resources[path].get(request.method)

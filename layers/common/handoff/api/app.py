@@ -280,11 +280,37 @@ def signed_endpoint(
     return decorator
 
 
+# No request of ours nests deeper than a few levels; a deep one only costs the parser (and recursion).
+MAX_JSON_DEPTH = 32
+
+
 def _is_json(content_type: str | None) -> bool:
+    """application/json only: Powertools parses nothing else (a `+json` type reached it and crashed)."""
     if not content_type:
         return True
-    media = content_type.split(";")[0].strip().lower()
-    return media == "application/json" or media.endswith("+json")
+    return content_type.split(";")[0].strip().lower() == "application/json"
+
+
+def _too_deep(text: str) -> bool:
+    """Nesting deeper than MAX_JSON_DEPTH, found by counting brackets outside strings (before parsing)."""
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def precheck(event: dict[str, Any]) -> HandoffError | None:
@@ -309,9 +335,11 @@ def precheck(event: dict[str, Any]) -> HandoffError | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return BadRequest("the body is not valid UTF-8", code="invalid_encoding")
+    if _too_deep(text):
+        return BadRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", code="too_deep")
     try:
         json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return BadRequest("the body is not valid JSON", code="malformed_json")
     if event.get("isBase64Encoded"):
         event["body"], event["isBase64Encoded"] = text, False

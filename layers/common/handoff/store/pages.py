@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from pynamodb.exceptions import QueryError
 from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.pagination import ResultIterator
@@ -58,22 +59,58 @@ def decode_cursor(cursor: str | None, scope: str) -> dict[str, Any] | None:
         raise invalid from error
     if not isinstance(signature, str) or not hmac.compare_digest(signature, _signature(scope, payload)):
         raise invalid
-    key = json.loads(payload)
-    if not isinstance(key, dict):
+    try:
+        key = json.loads(payload)
+    except ValueError as error:
+        raise invalid from error
+    if not _well_formed(key, scope):
         raise invalid
     return key
 
 
+def _well_formed(key: Any, scope: str) -> bool:
+    """A cursor's content is input too, even when its signature holds: a start key of string attributes
+    whose partition keys belong to the tenant the cursor's query reads, or an offset into a known id set."""
+    if not isinstance(key, dict) or not key:
+        return False
+    if set(key) == {"offset"}:
+        return isinstance(key["offset"], int) and not isinstance(key["offset"], bool) and key["offset"] >= 0
+    tenant = scope.split("|")[1] if scope.count("|") >= 1 else ""
+    partitions = []
+    for name, value in key.items():
+        if not (isinstance(name, str) and isinstance(value, dict) and set(value) == {"S"}):
+            return False
+        if not isinstance(value["S"], str):
+            return False
+        if name.endswith("PK"):
+            partitions.append(value["S"])
+    # The queried partition (table or index) is the tenant's; another item key may be its owner's (a link).
+    ours = keys.tenant_prefix(tenant)
+    return (
+        bool(partitions)
+        and all(p.startswith("T#") for p in partitions)
+        and any(p.startswith(ours) for p in partitions)
+    )
+
+
 def first_page[M: Model](results: ResultIterator[M], model: type[M], scope: str) -> Page[M]:
     """Reads exactly one DynamoDB page (one call), even when a filter leaves it short."""
-    raw = next(results.page_iter)
+    try:
+        raw = next(results.page_iter)
+    except QueryError as error:  # a start key DynamoDB will not resume from: the cursor's fault
+        if "ValidationException" in str(getattr(error, "cause_response_code", "")) + str(error):
+            raise BadRequest("the cursor is not valid for this list", code="invalid_cursor") from error
+        raise
     items = [model.from_raw_data(item) for item in raw.get("Items", [])]
     return Page(items=items, next_cursor=encode_cursor(results.page_iter.last_evaluated_key, scope))
 
 
 def page_of_ids(ids: list[str], limit: int, cursor: str | None, scope: str) -> tuple[list[str], str | None]:
     """One page of a known, sorted id set (what a caller is granted), and the cursor to the next."""
-    offset = int((decode_cursor(cursor, scope) or {}).get("offset", 0))
+    start = decode_cursor(cursor, scope) or {}
+    if start and set(start) != {"offset"}:
+        raise BadRequest("the cursor is not valid for this list", code="invalid_cursor")
+    offset = int(start.get("offset", 0))
     more = offset + limit < len(ids)
     return ids[offset : offset + limit], encode_cursor({"offset": offset + limit}, scope) if more else None
 

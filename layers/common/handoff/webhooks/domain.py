@@ -15,8 +15,14 @@ MAX_PAYLOAD_BYTES = 20_000
 def check_endpoint_url(url: str, *, allow_loopback: bool) -> str:
     """https only, and never a private, loopback or link-local address (unless a local dev setting allows
     loopback over http)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    if any(ord(char) < 0x21 or ord(char) == 0x7F for char in url):
+        raise Invalid("url", "must not contain spaces or control characters (CR, LF, tab)")
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - a port that is not a number raises here, not at delivery time
+    except ValueError as error:
+        raise Invalid("url", "is not a valid URL") from error
     if not host:
         raise Invalid("url", "must be an absolute URL")
     loopback_dev = allow_loopback and (host in ("localhost", "127.0.0.1", "::1"))
