@@ -74,3 +74,22 @@ def test_authentication_comes_before_validation(api, owner):
     response = api.as_(None).post("/tenants", {"tenant_id": "NOT VALID"})
 
     assert response.status_code == 401
+
+
+def test_a_token_for_a_user_that_does_not_exist_is_401(api, issuer):
+    token = issuer.token("01JZZZZZZZZZZZZZZZZZZZZZZZ", "ghost@nowhere.example")
+    response = api.as_(None).get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401 and response.json["error"]["code"] == "unknown_user"
+
+
+def test_adding_a_retired_login_does_not_name_the_identity_it_became(api):
+    owner = api.user("owner@acme.example")
+    api.tenant(owner, "acme")
+    keep = api.member(owner, "acme", "pat@acme.example", ["technician"])
+    old = api.member(owner, "acme", "pat.old@acme.example", ["technician"])
+    api.as_(owner).post(f"/tenants/acme/members/{keep.user_id}/merge", {"duplicate_user_ids": [old.user_id]})
+    api.tenant(api.user("boss@other.example"), "other")
+    again = api.as_(api.user("boss@other.example")).post(
+        "/tenants/other/members", {"email": "pat.old@acme.example", "name": "Pat", "roles": ["technician"]}
+    )
+    assert again.status_code == 409 and keep.user_id not in again.get_data(as_text=True)

@@ -46,7 +46,7 @@ def test_a_merged_away_login_can_no_longer_call_the_api(api, acme):
     tenant = api.as_(duplicate).get("/tenants/acme")
     new_tenant = api.as_(duplicate).post("/tenants", {"tenant_id": "escape", "name": "Escape"})
 
-    assert me.status_code == tenant.status_code == new_tenant.status_code == 403
+    assert me.status_code == tenant.status_code == new_tenant.status_code == 401  # no longer a credential
     assert me.json["error"]["code"] == tenant.json["error"]["code"] == "identity_retired"
 
 

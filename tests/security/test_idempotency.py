@@ -102,3 +102,22 @@ def test_an_unusable_key_is_rejected(api, acme, key):
     )
 
     assert response.status_code == 422
+
+
+def test_a_secret_is_shown_once_even_to_a_replay(api, acme, aws_env):
+    import boto3
+
+    from handoff.api.app import REDACTED
+
+    body = {"url": "http://127.0.0.1:9/hooks", "event_types": ["MemberAdded"]}
+    headers = {"Idempotency-Key": "sub-1"}
+    first = api.as_(acme).post("/tenants/acme/webhook-subscriptions", body, headers=headers)
+    replay = api.as_(acme).post("/tenants/acme/webhook-subscriptions", body, headers=headers)
+
+    assert first.status_code == replay.status_code == 201
+    assert first.json["secret"].startswith("whsec_")
+    assert replay.json["secret"] == REDACTED  # says what to do: rotate
+    assert replay.json["subscription_id"] == first.json["subscription_id"]
+    table = boto3.resource("dynamodb").Table(aws_env.refs["Table"])
+    records = [i for i in table.scan()["Items"] if str(i["PK"]).endswith("#IDEMPOTENCY")]
+    assert records and all("whsec_" not in json.dumps(r, default=str) for r in records)

@@ -22,7 +22,7 @@ from handoff.accounts.schemas import (
 )
 from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
-from handoff.errors import Conflict, Forbidden, NotFound, check_version
+from handoff.errors import Conflict, NotFound, Unauthorized, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.identity.domain import Login
 from handoff.links import repository as links
@@ -31,6 +31,8 @@ from handoff.store import reads
 from handoff.store.pages import MAX_LIMIT
 
 MEMBER_NOT_FOUND = "member not found"
+# A retired login is no longer a credential (401), not a credential without permission (403).
+RETIRED_LOGIN = "this login was retired and merged into another identity; sign in with that one"
 SOURCE = "handoff.accounts"
 
 
@@ -69,7 +71,7 @@ def member_out(item: repo.MembershipItem) -> MemberOut:
 def _live_identity(access: Access) -> repo.UserItem | None:
     user = repo.get_user(access.user_id)
     if user is not None and user.retired:
-        raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
+        raise Unauthorized(RETIRED_LOGIN, code="identity_retired")
     return user
 
 
@@ -78,8 +80,10 @@ def _live_identity(access: Access) -> repo.UserItem | None:
 
 def me(access: Access) -> MeOut:
     profile, memberships = repo.identity_with_places(access.user_id)
+    if profile is None:  # a valid signature over an id that names no one: not a login of ours
+        raise Unauthorized("this token names no Handoff user", code="unknown_user")
     if profile is not None and profile.retired:
-        raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
+        raise Unauthorized(RETIRED_LOGIN, code="identity_retired")
     places = [
         Place(
             kind="member",
@@ -227,7 +231,7 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
         user = new_user = repo.new_user(body.email, body.name)
     elif user.retired:
         raise Conflict(
-            f"this login was retired; add the identity it was merged into ({user.merged_into})",
+            "this login was retired into another identity; add the login its owner uses now",
             code="identity_retired",
         )
     membership = repo.new_membership(

@@ -106,6 +106,18 @@ SIGNATURE_HEADERS = {
 }
 
 
+# Response fields that reveal a secret: shown to the first response only, never kept for a replay (the
+# idempotency record would otherwise hold it in plain text for 24 h).
+SHOWN_ONCE = frozenset({"secret"})
+REDACTED = "shown once, to the first response; rotate the secret to get a new one"
+
+
+def _shown_once(body: Any) -> Any:
+    if isinstance(body, dict):
+        return {k: (REDACTED if k in SHOWN_ONCE and v else _shown_once(v)) for k, v in body.items()}
+    return body
+
+
 def template_path(rule: str) -> str:
     return _PATH_PARAM.sub(r"{\1}", rule)
 
@@ -193,7 +205,11 @@ def endpoint(
             except Exception:
                 idempotency.release(*scope, request)
                 raise
-            stored = "" if result is None else json.dumps(TypeAdapter(Any).dump_python(result, mode="json"))
+            stored = (
+                ""
+                if result is None
+                else json.dumps(_shown_once(TypeAdapter(Any).dump_python(result, mode="json")))
+            )
             idempotency.finish(*scope, request, int(status), stored)
             return respond(result)
 

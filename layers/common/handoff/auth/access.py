@@ -18,7 +18,7 @@ from handoff.auth.policy import (
     is_allowed_for_servicer,
 )
 from handoff.auth.tokens import Principal
-from handoff.errors import Forbidden, NotFound
+from handoff.errors import Forbidden, NotFound, Unauthorized
 from handoff.ids import is_tenant_id
 from handoff.links import repository as links
 from handoff.links.domain import LinkStatus, ServicerGrant
@@ -84,7 +84,10 @@ def resolve(
     if membership is None:
         return _through_a_link(principal, action, tenant_id)
     if membership.merged_into:
-        raise Forbidden("this login was retired and merged into another identity", code="identity_retired")
+        raise Unauthorized(
+            "this login was retired and merged into another identity; sign in with that one",
+            code="identity_retired",
+        )
     if not membership.active:
         raise Forbidden("your membership in this tenant is inactive", code="membership_inactive")
     if not membership.can_login:

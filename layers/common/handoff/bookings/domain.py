@@ -78,7 +78,7 @@ def take(booking: Booking, step: Step, side: Side, *, slot: datetime | None, now
     after = TRANSITIONS.get((booking.status, step))
     if after is None:
         raise Conflict(
-            f"a {booking.status.value} booking cannot be {step.value}ed", code="illegal_transition"
+            f"a {booking.status.value} booking cannot take the step '{step.value}'", code="illegal_transition"
         )
     if side not in SIDES[step]:
         raise Conflict(f"the {side.value} cannot {step.value} a booking", code="illegal_transition")

@@ -90,7 +90,9 @@ def take(status: TicketStatus, step: TicketAction, side: Side) -> TicketStatus:
     """The status after `side` takes `step`, or 409 for a step the status or the side does not allow."""
     rule = TRANSITIONS.get((status, step))
     if rule is None:
-        raise Conflict(f"a ticket that is {status.value} cannot be {step.value}ed", code="illegal_transition")
+        raise Conflict(
+            f"a ticket that is {status.value} cannot take the step '{step.value}'", code="illegal_transition"
+        )
     after, sides = rule
     if side not in sides:
         raise Conflict(f"the {side.value} cannot {step.value} this ticket", code="illegal_transition")
