@@ -95,6 +95,7 @@ def search_members(
     "/tenants/<tenant_id>/members",
     action=Action.MEMBER_CREATE,
     status=HTTPStatus.CREATED,
+    prefetch=repository.tenant_keys,
     summary="Add a user to the tenant",
 )
 def add_member(tenant_id: str, body: Annotated[MemberCreate, Body()], access: Access) -> MemberOut:

@@ -86,3 +86,37 @@ def test_time_logged_by_racing_writers_is_never_lost(api, acme):
     entries = owner.get(f"/tenants/acme/tickets/{ticket_id}/activity?limit=100").json["items"]
     assert ticket["logged_minutes"] == 10 * accepted == sum(e["minutes"] or 0 for e in entries)
     assert accepted >= ROUNDS // 4  # at least one writer wins every round
+
+
+def test_two_system_admins_demoting_each_other_at_once_leave_one(api, acme):
+    """Issue #11: before, both demotions succeeded (10 of 10 rounds) and the tenant had no admin left."""
+    lost = 0
+    for round_ in range(10):
+        tenant = f"duel-{round_}"
+        api.tenant(acme, tenant)
+        other = api.member(acme, tenant, f"second{round_}@acme.example", ["system_admin"])
+        me = api.as_(acme).get("/me").json["user_id"]
+        left, right = race(
+            lambda: api.as_(acme).patch(f"/tenants/{tenant}/members/{other.user_id}", {"roles": ["admin"]}),
+            lambda: api.as_(other).patch(f"/tenants/{tenant}/members/{me}", {"roles": ["admin"]}),
+        )
+        assert sorted([left.status_code, right.status_code]) == [200, 409], (left.json, right.json)
+        members = api.as_(acme if left.status_code == 200 else other).get(f"/tenants/{tenant}/members").json
+        admins = [
+            m for m in members["items"] if "system_admin" in m["roles"] and m["active"] and m["can_login"]
+        ]
+        lost += not admins
+    assert lost == 0
+
+
+def test_the_last_system_admin_cannot_be_deactivated_or_locked_out(api, acme):
+    second = api.member(acme, "acme", "second@acme.example", ["system_admin"])
+    me = api.as_(acme).get("/me").json["user_id"]
+    assert (
+        api.as_(acme).patch(f"/tenants/acme/members/{second.user_id}", {"active": False}).status_code == 200
+    )
+    for change in ({"active": False}, {"can_login": False}, {"roles": ["admin"]}):
+        refused = api.as_(second).patch(f"/tenants/acme/members/{me}", change)
+        assert refused.status_code in (403, 409), change  # an inactive admin may not act at all
+    response = api.as_(acme).get(f"/tenants/acme/members/{me}").json
+    assert "system_admin" in response["roles"] and response["active"]

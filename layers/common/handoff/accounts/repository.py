@@ -35,6 +35,9 @@ class TenantItem(Item, discriminator="tenant"):
     phone = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default="UTC")
     tax_rate_bp = NumberAttribute(default=0)
+    # Live system admins (active, may log in): kept in the same transaction as every membership change that
+    # adds or removes one, with a condition, so two admins demoting each other cannot leave none.
+    system_admins = NumberAttribute(default=0)
     status = UnicodeAttribute(default="active")
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
@@ -181,7 +184,16 @@ def tenant_keys(path: dict[str, str]) -> list[reads.Key]:
 
 
 def member_keys(path: dict[str, str]) -> list[reads.Key]:
-    return [keys.member(path["tenant_id"], path["user_id"])]
+    """A member route reads the membership and the tenant (its count of system admins)."""
+    return [keys.member(path["tenant_id"], path["user_id"]), keys.tenant(path["tenant_id"])]
+
+
+def _count_admins(tx: Any, tenant: TenantItem | None, delta: int) -> None:
+    """The tenant's live system admins move by `delta`, never below one (checked when the change commits)."""
+    if not delta or tenant is None:
+        return
+    condition = TenantItem.system_admins > -delta if delta < 0 else None
+    tx.update(tenant, actions=[TenantItem.system_admins.add(delta)], condition=condition)
 
 
 def get_tenant(tenant_id: str) -> TenantItem | None:
@@ -293,8 +305,16 @@ def save_tenant(tenant: TenantItem, event: Envelope) -> None:
         tx.save(outbox_item(event), condition=_not_exists())
 
 
-def add_member(membership: MembershipItem, *, new_user: UserItem | None, event: Envelope) -> None:
+def add_member(
+    membership: MembershipItem,
+    *,
+    new_user: UserItem | None,
+    event: Envelope,
+    tenant: TenantItem | None = None,
+    admins_delta: int = 0,
+) -> None:
     with transaction("this user is already a member of the tenant") as tx:
+        _count_admins(tx, tenant, admins_delta)
         tx.save(membership, condition=_not_exists())
         tx.save(outbox_item(event), condition=_not_exists())
         if new_user is not None:
@@ -303,12 +323,19 @@ def add_member(membership: MembershipItem, *, new_user: UserItem | None, event: 
 
 
 def save_member(
-    membership: MembershipItem, *, actor: str, event: Envelope, audit_action: str | None = None
+    membership: MembershipItem,
+    *,
+    actor: str,
+    event: Envelope,
+    audit_action: str | None = None,
+    tenant: TenantItem | None = None,
+    admins_delta: int = 0,
 ) -> None:
     """A versioned write (pynamodb checks the version it read): a concurrent change makes this a 409."""
     membership.updated_at = utc_now()
     membership.index()
-    with transaction() as tx:
+    with transaction("the member or the tenant's admins changed meanwhile; reload and retry") as tx:
+        _count_admins(tx, tenant, admins_delta)
         tx.save(membership)
         tx.save(outbox_item(event), condition=_not_exists())
         if audit_action:
@@ -345,6 +372,7 @@ def merge_identities(
     retired: list[UserItem],
     retired_memberships: list[MembershipItem],
     event: Envelope,
+    admin_changes: list[tuple[TenantItem, int]] | None = None,
 ) -> str:
     """Moves accesses to the survivor and retires the others, with an audit entry, in one transaction."""
     now = utc_now()
@@ -361,6 +389,8 @@ def merge_identities(
     )
     with transaction("one of the identities changed while merging; reload and retry") as tx:
         tx.condition_check(UserItem, survivor.pk, survivor.sk, condition=UserItem.version == survivor.version)
+        for tenant, delta in admin_changes or []:
+            _count_admins(tx, tenant, delta)
         for membership in survivor_memberships:
             membership.updated_at = now
             membership.index()

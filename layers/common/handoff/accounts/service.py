@@ -151,6 +151,7 @@ def create_tenant(access: Access, body: TenantCreate) -> TenantOut:
         contact_email=body.contact_email,
         phone=body.phone,
         timezone=body.timezone,
+        system_admins=1,
     )
     membership = repo.new_membership(body.tenant_id, founder, [Role.SYSTEM_ADMIN])
     event = _event(
@@ -210,6 +211,54 @@ def search_members(
     return MemberPage(items=[member_out(m) for m in page.items], next_cursor=page.next_cursor)
 
 
+def _live_admin(roles: frozenset[Role], active: bool, can_login: bool) -> bool:
+    return Role.SYSTEM_ADMIN in roles and active and can_login
+
+
+def _admins_delta(tenant: repo.TenantItem | None, before: bool, after: bool) -> int:
+    """+1, -1 or 0 live system admins; refusing the change that would leave the tenant without one."""
+    delta = int(after) - int(before)
+    if delta < 0 and tenant is not None and int(tenant.system_admins) <= 1:
+        raise Conflict(
+            "the tenant would be left without an active system admin; make someone else one first",
+            code="last_system_admin",
+        )
+    return delta
+
+
+def _merge_admin_changes(
+    survivor_places: list[repo.MembershipItem],
+    retired: list[repo.MembershipItem],
+    changed: dict[str, repo.MembershipItem],
+) -> list[tuple[repo.TenantItem, int]]:
+    """Per tenant, how the merge moves its count of live system admins (retired ones leave, the survivor's
+    merged membership may become one)."""
+    before = {
+        m.tenant_id: _live_admin(m.role_set, m.active, m.can_login)
+        for m in survivor_places
+        if not m.merged_into
+    }
+    deltas: dict[str, int] = {}
+    for membership in retired:
+        if _live_admin(membership.role_set, membership.active, membership.can_login):
+            deltas[membership.tenant_id] = deltas.get(membership.tenant_id, 0) - 1
+    for tenant_id, merged in changed.items():
+        after = _live_admin(merged.role_set, merged.active, merged.can_login)
+        deltas[tenant_id] = deltas.get(tenant_id, 0) + int(after) - int(before.get(tenant_id, False))
+    moving = {t: d for t, d in deltas.items() if d}
+    reads.prefetch([keys.tenant(t) for t in moving])
+    changes = []
+    for tenant_id, delta in sorted(moving.items()):
+        tenant = repo.get_tenant(tenant_id)
+        if tenant is not None:
+            if delta < 0 and int(tenant.system_admins) + delta < 1:
+                raise Conflict(
+                    f"{tenant_id} would be left without an active system admin", code="last_system_admin"
+                )
+            changes.append((tenant, delta))
+    return changes
+
+
 def _membership(tenant_id: str, user_id: str) -> repo.MembershipItem:
     membership = repo.get_membership(tenant_id, user_id)
     if membership is None:
@@ -240,7 +289,9 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
     event = _event(
         access, "MemberAdded", access.tenant, ("member", user.user_id), 1, **_membership_facts(membership)
     )
-    repo.add_member(membership, new_user=new_user, event=event)
+    tenant = repo.get_tenant(access.tenant)
+    delta = _admins_delta(tenant, False, _live_admin(roles, body.active, body.can_login))
+    repo.add_member(membership, new_user=new_user, event=event, tenant=tenant, admins_delta=delta)
     return member_out(membership)
 
 
@@ -265,6 +316,12 @@ def update_member(
         can_login=patch.can_login,
         name=patch.name,
     )
+    tenant = repo.get_tenant(access.tenant)
+    delta = _admins_delta(
+        tenant,
+        _live_admin(membership.role_set, membership.active, membership.can_login),
+        _live_admin(after.roles, after.active, after.can_login),
+    )
     membership.roles = sorted(r.value for r in after.roles)
     membership.active = after.active
     membership.can_login = after.can_login
@@ -277,7 +334,14 @@ def update_member(
         repo.next_version(membership),
         **_membership_facts(membership),
     )
-    repo.save_member(membership, actor=access.user_id, event=event, audit_action="member.changed")
+    repo.save_member(
+        membership,
+        actor=access.user_id,
+        event=event,
+        audit_action="member.changed",
+        tenant=tenant,
+        admins_delta=delta,
+    )
     return member_out(membership)
 
 
@@ -363,7 +427,8 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
         companies = set(current.customer_ids or ()) | set(duplicate.customer_ids or ())
         current.customer_ids = companies or None  # client companies move over with the membership
         by_tenant[duplicate.tenant_id] = changed[duplicate.tenant_id] = current
-    if len(changed) + len(duplicate_memberships) + len(duplicates) + 2 > 100:
+    admin_changes = _merge_admin_changes(survivor_places, duplicate_memberships, changed)
+    if len(changed) + len(duplicate_memberships) + len(duplicates) + len(admin_changes) + 2 > 100:
         raise Conflict("too many memberships to merge at once; merge fewer identities per request")
     event = _event(
         access,
@@ -382,6 +447,7 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
         retired=duplicates,
         retired_memberships=duplicate_memberships,
         event=event,
+        admin_changes=admin_changes,
     )
     return MergeOut(
         survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id
