@@ -42,7 +42,7 @@ $(SAM_VENV)/.installed:
 	$(SAM_VENV)/bin/python -m pip install --quiet aws-sam-cli==1.170.0
 	touch $@
 
-.PHONY: help venv run test check lint typecheck architecture template build pytest security token openapi bench-coldstart bench-ddb clean
+.PHONY: help venv run test check lint typecheck architecture template build pytest security token openapi bench-coldstart bench-ddb bench-local clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -91,6 +91,9 @@ openapi: $(BIN)/.installed ## Regenerate docs/openapi.json from the code
 
 bench-coldstart: $(BIN)/.installed $(SAM_VENV)/.installed ## Cold start per built function, as a ratio to a hello world
 	$(BIN)/python -m bench.coldstart
+
+bench-local: $(BIN)/.installed ## The embedded stack: memory after N transactional writes, for two N
+	$(BIN)/python -m bench.local
 
 bench-ddb: $(BIN)/.installed ## DynamoDB calls per request, per route
 	$(BIN)/python -m bench.ddb_calls

@@ -100,7 +100,9 @@ def test_two_system_admins_demoting_each_other_at_once_leave_one(api, acme):
             lambda: api.as_(acme).patch(f"/tenants/{tenant}/members/{other.user_id}", {"roles": ["admin"]}),
             lambda: api.as_(other).patch(f"/tenants/{tenant}/members/{me}", {"roles": ["admin"]}),
         )
-        assert sorted([left.status_code, right.status_code]) == [200, 409], (left.json, right.json)
+        # One wins; the other is refused: a conflict at commit, or no longer a system admin when it runs.
+        statuses = sorted([left.status_code, right.status_code])
+        assert statuses[0] == 200 and statuses[1] in (403, 409), (left.json, right.json)
         members = api.as_(acme if left.status_code == 200 else other).get(f"/tenants/{tenant}/members").json
         admins = [
             m for m in members["items"] if "system_admin" in m["roles"] and m["active"] and m["can_login"]
