@@ -113,7 +113,10 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         admin, ids[SAMPLE_CUSTOMER], UnitCreate(name="Truck", odometer=1)
     ).unit_id
     account = PortalAccountCreate(
-        email="fleet@x.io", name="Fleet", role="customer", customer_ids=[ids[SAMPLE_CUSTOMER]]
+        email="fleet@x.io",
+        name="Fleet",
+        role="customer",
+        customer_ids=[ids[SAMPLE_CUSTOMER], ids[SAMPLE_OTHER_CUSTOMER]],
     )
     ids[SAMPLE_PORTAL_USER] = portal.create_account(admin, account).user_id
     slot = datetime(2030, 6, 1, 9, tzinfo=UTC)

@@ -147,11 +147,25 @@ class Gateway:
         ):  # API Gateway's MISSING_AUTHENTICATION_TOKEN, as the template has it
             status, body = template.gateway_response("MISSING_AUTHENTICATION_TOKEN")
             return Response(body, status=status, content_type="application/json")
-        route = self.resources[path].get(request.method)
+        served = self.resources[path]
+        if request.method == "OPTIONS":
+            return self._preflight(served)
+        route = served.get(request.method)
         if route is None:
-            return _error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
+            refused = _error(405, "method_not_allowed", f"{request.method} is not allowed on {request.path}")
+            refused.headers["Allow"] = ", ".join(sorted(served))
+            return refused
         handler = self.handlers[(route.method, route.path)]
         return proxy_response(handler(proxy_event(request, route, dict(params)), LambdaContext()))
+
+    def _preflight(self, served: dict[str, template.Route]) -> Response:
+        """CORS preflight as API Gateway answers it from the template's Cors settings (a mock integration)."""
+        cors = template.cors()
+        response = Response(status=200)
+        response.headers["Access-Control-Allow-Origin"] = cors.get("AllowOrigin", "*")
+        response.headers["Access-Control-Allow-Headers"] = cors.get("AllowHeaders", "")
+        response.headers["Access-Control-Allow-Methods"] = cors.get("AllowMethods", ", ".join(sorted(served)))
+        return response
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return self.dispatch(Request(environ))(environ, start_response)

@@ -98,6 +98,21 @@ def routes() -> list[Route]:
     return found
 
 
+def cors() -> dict[str, str]:
+    """The API's Cors settings, unquoted ('https://app.example' -> https://app.example); the origin is the
+    parameter's default."""
+    for api in resources("AWS::Serverless::Api").values():
+        settings = api["Properties"].get("Cors") or {}
+        parameters = load().get("Parameters", {})
+        values = {}
+        for name, value in settings.items():
+            if isinstance(value, dict) and "Ref" in value:
+                value = str(parameters[value["Ref"]].get("Default", ""))
+            values[name] = str(value).strip("'")
+        return values
+    return {}
+
+
 def gateway_response(kind: str) -> tuple[int, str]:
     """API Gateway's own answer of this kind (MISSING_AUTHENTICATION_TOKEN, ...) as the template shapes it."""
     for api in resources("AWS::Serverless::Api").values():

@@ -125,7 +125,7 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
             "email": f"fleet@{tenant_id}.example",
             "name": "Fleet",
             "role": "customer",
-            "customer_ids": customers[:1],
+            "customer_ids": customers,  # two: revoking one (the DELETE sample) leaves it one
         },
     ).json["user_id"]
     booking = admin.post(

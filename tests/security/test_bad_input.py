@@ -95,3 +95,20 @@ def test_the_local_gateway_answers_odd_paths_without_crashing(gateway):
     client = Client(gateway)
     for path in ("//", "//tenants", "/tenants//acme", "/%00"):
         assert client.get(path).status_code < 500, path
+
+
+def test_a_nul_character_in_any_text_is_422_naming_the_field(api, owner):
+    response = api.as_(owner).post(
+        "/tenants/acme/members", {"email": "a@b.example", "name": "Nu\u0000l", "roles": ["technician"]}
+    )
+    assert response.status_code == 422 and response.json["error"]["details"][0]["field"] == "body.name"
+
+
+def test_an_unserved_verb_names_the_allowed_ones_and_preflight_answers_like_api_gateway(gateway):
+    client = Client(gateway)
+    refused = client.open("/tenants/acme/members", method="DELETE")
+    assert refused.status_code == 405 and refused.headers["Allow"] == "GET, POST"
+    preflight = client.open("/tenants/acme/members", method="OPTIONS")
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.handoff.example"
+    assert "If-Match" in preflight.headers["Access-Control-Allow-Headers"]

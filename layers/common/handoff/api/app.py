@@ -307,6 +307,21 @@ def _is_json(content_type: str | None) -> bool:
     return content_type.split(";")[0].strip().lower() == "application/json"
 
 
+def _nul_at(value: Any, path: str) -> str | None:
+    """The path of the first string (or key) holding a NUL character, or None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        here = f"{path}.{key}" if path else str(key)
+        if isinstance(key, str) and "\x00" in key:
+            return here
+        found = _nul_at(inner, here)
+        if found is not None:
+            return found
+    return None
+
+
 def _too_deep(text: str) -> bool:
     """Nesting deeper than MAX_JSON_DEPTH, found by counting brackets outside strings (before parsing)."""
     depth, in_string, escaped = 0, False, False
@@ -354,9 +369,12 @@ def precheck(event: dict[str, Any]) -> HandoffError | None:
     if _too_deep(text):
         return BadRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", code="too_deep")
     try:
-        json.loads(text)
+        parsed = json.loads(text)
     except (ValueError, RecursionError):
         return BadRequest("the body is not valid JSON", code="malformed_json")
+    where = _nul_at(parsed, "")
+    if where is not None:  # no text of ours may hold NUL: stores, logs and partner systems choke on it
+        return Invalid(where or "body", "must not contain NUL characters")
     if event.get("isBase64Encoded"):
         event["body"], event["isBase64Encoded"] = text, False
     return None
@@ -384,7 +402,7 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
                         logger.exception("authentication failed unexpectedly")
                         problem = HandoffError("an unexpected error occurred; it has been logged")
             if problem is not None:
-                result = error_proxy_result(problem.status, problem.code, problem.message)
+                result = error_proxy_result(problem.status, problem.code, problem.message, problem.details)
             else:
                 result = app.resolve(event, context)
         # The request id (API Gateway's, also the log's correlation id) goes back to the client, so a

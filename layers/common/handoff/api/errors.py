@@ -69,12 +69,14 @@ def error_response(
     )
 
 
-def error_proxy_result(status: int, code: str, message: str) -> dict[str, Any]:
+def error_proxy_result(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
     """A raw API Gateway proxy result, for errors found before the resolver runs."""
     return {
         "statusCode": status,
         "headers": {"Content-Type": content_types.APPLICATION_JSON, **error_headers(status)},
         "multiValueHeaders": {},
-        "body": json.dumps(error_payload(code, message)),
+        "body": json.dumps(error_payload(code, message, details)),
         "isBase64Encoded": False,
     }

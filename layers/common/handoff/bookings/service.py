@@ -68,6 +68,8 @@ def request(access: Access, body: BookingCreate) -> BookingOut:
     unit = portal.get_unit(access.tenant, body.unit_id)
     if unit is None or not access.may_see_customer(unit.customer_id):
         raise Invalid("unit_id", "no such unit among your units")
+    if unit.archived:
+        raise Invalid("unit_id", "this unit is archived")
     domain.check_future(body.slot, utc_now())
     item = repo.new_booking(
         access.tenant, unit.customer_id, unit.unit_id, body.slot, body.description, access.user_id

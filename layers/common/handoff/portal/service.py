@@ -139,7 +139,8 @@ def get_unit(access: Access, unit_id: str) -> UnitOut:
 
 
 def create_unit(access: Access, customer_id: str, body: UnitCreate) -> UnitOut:
-    _visible_customer(access, customer_id)
+    if _visible_customer(access, customer_id).archived:
+        raise Conflict("this customer is archived; restore it to add units", code="archived")
     item = repo.new_unit(access.tenant, customer_id, access.user_id, **body.model_dump())
     repo.save(item, _event(access, "UnitCreated", ("unit", item.unit_id), 1, customer_id=customer_id))
     return _unit_out(item)
@@ -267,6 +268,11 @@ def revoke_company(access: Access, user_id: str, customer_id: str) -> PortalAcco
     companies = set(item.customer_ids or ())
     if customer_id not in companies:
         raise NotFound("this company is not given to the account")
+    if companies == {customer_id}:
+        raise Conflict(
+            "a portal account keeps at least one company: give it another first, or deactivate it",
+            code="last_company",
+        )
     item.customer_ids = (companies - {customer_id}) or None
     _save_account(access, item, "PortalCompanyRevoked", customer_id=customer_id)
     return _account_out(item)
