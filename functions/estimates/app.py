@@ -6,14 +6,13 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
-from handoff import keys
 from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
 from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
-from handoff.estimates import service
+from handoff.estimates import repository, service
 from handoff.estimates.domain import Action as Step
-from handoff.estimates.domain import EstimateStatus
+from handoff.estimates.domain import EstimateStatus, permission_for
 from handoff.estimates.schemas import (
     DiffOut,
     EstimateAction,
@@ -35,13 +34,6 @@ app = new_app()
 ESTIMATES = "/tenants/<tenant_id>/estimates"
 ESTIMATE = f"{ESTIMATES}/<estimate_id>"
 VERSION = f"{ESTIMATE}/versions/<version>"
-# What the policy is asked for each step: customers decide, both sides write notes, the shop does the rest.
-ACTION_OF_STEP = {
-    EstimateAction.APPROVE.value: Action.ESTIMATE_DECIDE,
-    EstimateAction.DECLINE.value: Action.ESTIMATE_DECIDE,
-    EstimateAction.DISPUTE.value: Action.ESTIMATE_DECIDE,
-    EstimateAction.NOTE.value: Action.ESTIMATE_NOTE,
-}
 VersionNumber = Annotated[
     int, Path(ge=1, le=99_999, description="A frozen version, 1 for the first submission")
 ]
@@ -70,7 +62,7 @@ def list_estimates(
     action=Action.ESTIMATE_CREATE,
     status=HTTPStatus.CREATED,
     summary="Write an estimate for a unit",
-    prefetch=lambda path: [keys.tenant(path["tenant_id"])],
+    prefetch=repository.tenant_keys,
 )
 def create_estimate(tenant_id: str, body: Annotated[EstimateCreate, Body()], access: Access) -> EstimateOut:
     """Labour lines with the parts under them; every total is computed by the server."""
@@ -78,7 +70,7 @@ def create_estimate(tenant_id: str, body: Annotated[EstimateCreate, Body()], acc
 
 
 @endpoint(
-    app, "GET", ESTIMATE, action=Action.ESTIMATE_READ, summary="An estimate", prefetch=service.read_keys
+    app, "GET", ESTIMATE, action=Action.ESTIMATE_READ, summary="An estimate", prefetch=repository.read_keys
 )
 def get_estimate(tenant_id: str, estimate_id: str, access: Access) -> EstimateOut:
     return service.get(access, estimate_id)
@@ -90,7 +82,7 @@ def get_estimate(tenant_id: str, estimate_id: str, access: Access) -> EstimateOu
     ESTIMATE,
     action=Action.ESTIMATE_UPDATE,
     summary="Adjust a draft's or a disputed estimate's lines",
-    prefetch=service.read_keys,
+    prefetch=repository.read_keys,
 )
 def update_estimate(
     tenant_id: str,
@@ -108,8 +100,8 @@ def update_estimate(
     f"{ESTIMATE}/<action>",
     action=Action.ESTIMATE_ACT,
     summary="submit, approve, decline, dispute, acknowledge-dispute, resubmit, revise or note",
-    prefetch=service.read_keys,
-    action_of=lambda path: ACTION_OF_STEP.get(path.get("action", ""), Action.ESTIMATE_ACT),
+    prefetch=repository.read_keys,
+    action_of=lambda path: permission_for(path.get("action", "")),
 )
 def act_on_estimate(
     tenant_id: str,
@@ -129,7 +121,7 @@ def act_on_estimate(
     f"{ESTIMATE}/versions",
     action=Action.ESTIMATE_READ,
     summary="Every frozen version, oldest first",
-    prefetch=service.read_keys,
+    prefetch=repository.read_keys,
 )
 def list_versions(
     tenant_id: str, estimate_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
@@ -143,7 +135,7 @@ def list_versions(
     VERSION,
     action=Action.ESTIMATE_READ,
     summary="One frozen version",
-    prefetch=service.version_read_keys,
+    prefetch=repository.version_read_keys,
 )
 def get_version(tenant_id: str, estimate_id: str, version: VersionNumber, access: Access) -> VersionOut:
     return service.version(access, estimate_id, version)
@@ -155,7 +147,7 @@ def get_version(tenant_id: str, estimate_id: str, version: VersionNumber, access
     f"{VERSION}/diff",
     action=Action.ESTIMATE_READ,
     summary="What changed between two versions, line by line",
-    prefetch=service.version_read_keys,
+    prefetch=repository.version_read_keys,
 )
 def diff_versions(
     tenant_id: str,
@@ -173,7 +165,7 @@ def diff_versions(
     f"{ESTIMATE}/history",
     action=Action.ESTIMATE_READ,
     summary="The estimate's one history, seen by both sides",
-    prefetch=service.read_keys,
+    prefetch=repository.read_keys,
 )
 def estimate_history(tenant_id: str, estimate_id: str, access: Access) -> HistoryOut:
     return service.history(access, estimate_id)
@@ -185,7 +177,7 @@ def estimate_history(tenant_id: str, estimate_id: str, access: Access) -> Histor
     "/tenants/<tenant_id>/units/<unit_id>/estimates",
     action=Action.ESTIMATE_LIST,
     summary="A unit's estimates, newest first",
-    prefetch=service.unit_keys,
+    prefetch=repository.unit_keys,
 )
 def list_unit_estimates(
     tenant_id: str, unit_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None

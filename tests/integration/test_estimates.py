@@ -29,34 +29,10 @@ def _lines(pad_price: int = 4500) -> list[dict]:
 
 
 @pytest.fixture
-def shop(api):
-    owner = api.user("owner@shop.example")
-    api.tenant(owner, "shop")
-    admin = api.as_(owner)
-    assert admin.patch("/tenants/shop", {"tax_rate_bp": 1900}).status_code == 200
-    customers = [
-        admin.post("/tenants/shop/customers", {"name": n}).json["customer_id"] for n in ("North", "South")
-    ]
-    units = [
-        admin.post(f"/tenants/shop/customers/{c}/units", {"name": "Truck"}).json["unit_id"] for c in customers
-    ]
-    portal = []
-    for index, customer in enumerate(customers):
-        email = f"fleet{index}@client.example"
-        created = admin.post(
-            "/tenants/shop/portal-accounts",
-            {"email": email, "name": "Fleet", "role": "customer", "customer_ids": [customer]},
-        ).json
-        token = api.issuer.token(created["user_id"], email)
-        portal.append(type("User", (), {"auth": {"Authorization": f"Bearer {token}"}}))
-    dispatcher = api.member(owner, "shop", "dana@shop.example", ["dispatcher"])
-    return {
-        "owner": owner,
-        "dispatcher": dispatcher,
-        "units": units,
-        "customers": customers,
-        "portal": portal,
-    }
+def shop(api, shop):
+    """The portal's shop (tests/integration/conftest.py), charging 19 % tax."""
+    assert api.as_(shop["owner"]).patch("/tenants/shop", {"tax_rate_bp": 1900}).status_code == 200
+    return shop
 
 
 def create(api, shop, lines=None, unit=0):

@@ -200,6 +200,13 @@ def get_tenant(tenant_id: str) -> TenantItem | None:
     return reads.get(TenantItem, keys.tenant(tenant_id))
 
 
+def get_tenants(tenant_ids: Iterable[str]) -> list[TenantItem]:
+    """The tenants that exist among these, in one BatchGetItem."""
+    wanted = [keys.tenant(t) for t in tenant_ids]
+    reads.prefetch(wanted)
+    return [t for t in (reads.get(TenantItem, key) for key in wanted) if t is not None]
+
+
 def get_user(user_id: str) -> UserItem | None:
     return reads.get(UserItem, keys.user(user_id))
 

@@ -246,16 +246,14 @@ def _merge_admin_changes(
         after = _live_admin(merged.role_set, merged.active, merged.can_login)
         deltas[tenant_id] = deltas.get(tenant_id, 0) + int(after) - int(before.get(tenant_id, False))
     moving = {t: d for t, d in deltas.items() if d}
-    reads.prefetch([keys.tenant(t) for t in moving])
     changes = []
-    for tenant_id, delta in sorted(moving.items()):
-        tenant = repo.get_tenant(tenant_id)
-        if tenant is not None:
-            if delta < 0 and int(tenant.system_admins) + delta < 1:
-                raise Conflict(
-                    f"{tenant_id} would be left without an active system admin", code="last_system_admin"
-                )
-            changes.append((tenant, delta))
+    for tenant in repo.get_tenants(sorted(moving)):
+        delta = moving[tenant.tenant_id]
+        if delta < 0 and int(tenant.system_admins) + delta < 1:
+            raise Conflict(
+                f"{tenant.tenant_id} would be left without an active system admin", code="last_system_admin"
+            )
+        changes.append((tenant, delta))
     return changes
 
 

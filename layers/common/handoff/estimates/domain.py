@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
+from handoff.auth.policy import Action as Permission
 from handoff.errors import Conflict, Forbidden, Invalid
 
 MAX_LABOUR_LINES = 30
@@ -72,6 +73,24 @@ SIDES: dict[Action, frozenset[Side]] = {
 }
 EDITABLE = frozenset({EstimateStatus.DRAFT, EstimateStatus.DISPUTED})  # the shop adjusts lines while disputed
 FREEZES = frozenset({Action.SUBMIT, Action.RESUBMIT})  # each submission freezes a version
+
+
+# What the policy is asked for each step of the one `{action}` route: customers decide, both sides write
+# notes, the shop does the rest.
+PERMISSIONS: dict[Action, Permission] = {
+    Action.APPROVE: Permission.ESTIMATE_DECIDE,
+    Action.DECLINE: Permission.ESTIMATE_DECIDE,
+    Action.DISPUTE: Permission.ESTIMATE_DECIDE,
+    Action.NOTE: Permission.ESTIMATE_NOTE,
+}
+
+
+def permission_for(step: str) -> Permission:
+    """The policy action a request for `step` performs (an unknown step is refused later, as input)."""
+    try:
+        return PERMISSIONS.get(Action(step), Permission.ESTIMATE_ACT)
+    except ValueError:
+        return Permission.ESTIMATE_ACT
 
 
 def take(

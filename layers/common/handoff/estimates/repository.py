@@ -3,6 +3,7 @@ work required its approvals produced. The only code that knows their keys."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pynamodb.attributes import (
@@ -19,7 +20,7 @@ from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
 from handoff.store import reads
-from handoff.store.pages import Page, decode_cursor, first_page, newest_first
+from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
 
 MAX_HISTORY = 200  # a dispute goes back and forth; the item stays far below DynamoDB's 400 KB
@@ -129,14 +130,25 @@ def estimate_keys(path: dict[str, str]) -> list[reads.Key]:
     return [keys.estimate(path["tenant_id"], path["estimate_id"])]
 
 
-def version_keys(path: dict[str, str]) -> list[reads.Key]:
-    estimate = keys.estimate(path["tenant_id"], path["estimate_id"])
+def read_keys(path: dict[str, str]) -> list[reads.Key]:
+    """An estimate route reads the estimate and the tenant (its tax rate): one BatchGetItem with access."""
+    return [*estimate_keys(path), keys.tenant(path["tenant_id"])]
+
+
+def version_read_keys(path: dict[str, str]) -> list[reads.Key]:
+    """A version route also reads the version it names, in the same BatchGetItem."""
     number = path.get("version", "")
-    return (
-        [estimate, keys.estimate_version(path["tenant_id"], path["estimate_id"], int(number))]
-        if (number.isdigit() and len(number) <= 5)
-        else [estimate]
-    )
+    if not re.fullmatch(r"[0-9]{1,5}", number):  # validated later; the prefetch just leaves it out
+        return read_keys(path)
+    return [*read_keys(path), keys.estimate_version(path["tenant_id"], path["estimate_id"], int(number))]
+
+
+def tenant_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.tenant(path["tenant_id"])]
+
+
+def unit_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.unit(path["tenant_id"], path["unit_id"])]
 
 
 def get_estimate(tenant_id: str, estimate_id: str) -> EstimateItem | None:
@@ -147,24 +159,27 @@ def get_version(tenant_id: str, estimate_id: str, number: int) -> VersionItem | 
     return reads.get(VersionItem, keys.estimate_version(tenant_id, estimate_id, number))
 
 
-def _range_page(
-    model: type[Any], partition: str, prefix: str, limit: int, cursor: str | None, scope: str, newest: bool
-) -> Page[Any]:
-    results = model.query(
-        partition,
-        Item.sk.startswith(prefix),
-        scan_index_forward=not newest,
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
-    )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, model)], next_cursor=page.next_cursor)
+def get_versions(tenant_id: str, estimate_id: str, numbers: list[int]) -> list[VersionItem | None]:
+    """Several versions in one BatchGetItem (a diff), in the order asked."""
+    wanted = [keys.estimate_version(tenant_id, estimate_id, n) for n in numbers]
+    reads.prefetch(wanted)
+    return [reads.get(VersionItem, key) for key in wanted]
 
 
 def versions(tenant_id: str, estimate_id: str, limit: int, cursor: str | None) -> Page[VersionItem]:
     scope = keys.cursor_scope(keys.CursorQuery.ESTIMATE_VERSIONS, tenant_id, estimate_id)
     partition = keys.estimate_partition(tenant_id, estimate_id)
-    return _range_page(VersionItem, partition, keys.VERSION_PREFIX, limit, cursor, scope, newest=False)
+    within = Item.sk.startswith(keys.VERSION_PREFIX)
+    return newest_first(
+        VersionItem,
+        VersionItem,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        within=within,
+        newest=False,
+    )
 
 
 def work_of(item: EstimateItem) -> list[WorkRequiredItem]:
@@ -188,32 +203,37 @@ def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None
 def of_unit(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[UnitEstimateItem]:
     scope = keys.cursor_scope(keys.CursorQuery.UNIT_ESTIMATES, tenant_id, unit_id)
     partition = keys.unit(tenant_id, unit_id)[0]
-    return _range_page(
-        UnitEstimateItem, partition, keys.UNIT_ESTIMATE_PREFIX, limit, cursor, scope, newest=True
-    )
-
-
-def _oldest_first(
-    index: Any, partition: str, limit: int, cursor: str | None, scope: str
-) -> Page[WorkRequiredItem]:
-    results = index.query(
-        partition, scan_index_forward=True, page_size=limit, last_evaluated_key=decode_cursor(cursor, scope)
-    )
-    page = first_page(results, Item, scope)
-    return Page(
-        items=[i for i in page.items if isinstance(i, WorkRequiredItem)], next_cursor=page.next_cursor
+    within = Item.sk.startswith(keys.UNIT_ESTIMATE_PREFIX)
+    return newest_first(
+        UnitEstimateItem, UnitEstimateItem, partition, limit=limit, cursor=cursor, scope=scope, within=within
     )
 
 
 def work_board(tenant_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
     scope = keys.cursor_scope(keys.CursorQuery.WORK_REQUIRED, tenant_id)
-    return _oldest_first(WorkRequiredItem.gsi1, keys.work_required_board(tenant_id), limit, cursor, scope)
+    partition = keys.work_required_board(tenant_id)
+    return newest_first(
+        WorkRequiredItem,
+        WorkRequiredItem.gsi1,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
+    )
 
 
 def unit_work(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
     scope = keys.cursor_scope(keys.CursorQuery.UNIT_WORK_REQUIRED, tenant_id, unit_id)
-    return _oldest_first(
-        WorkRequiredItem.gsi2, keys.unit_work_required(tenant_id, unit_id), limit, cursor, scope
+    partition = keys.unit_work_required(tenant_id, unit_id)
+    return newest_first(
+        WorkRequiredItem,
+        WorkRequiredItem.gsi2,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
     )
 
 

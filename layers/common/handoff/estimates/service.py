@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from handoff import keys
 from handoff.accounts import repository as accounts
 from handoff.auth.access import Access
 from handoff.errors import Invalid, NotFound, check_version
@@ -33,7 +32,6 @@ from handoff.estimates.schemas import (
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import new_id
 from handoff.portal import repository as portal
-from handoff.store import reads
 
 SOURCE = "handoff.estimates"
 ESTIMATE_NOT_FOUND = "estimate not found"
@@ -48,16 +46,6 @@ EVENT_OF_ACTION = {
     Action.EXPIRE: "EstimateExpired",
     Action.NOTE: "EstimateNoteAdded",
 }
-
-
-def read_keys(path: dict[str, str]) -> list[reads.Key]:
-    """An estimate route reads the estimate and the tenant (its tax rate): one BatchGetItem with access."""
-    return [*repo.estimate_keys(path), keys.tenant(path["tenant_id"])]
-
-
-def version_read_keys(path: dict[str, str]) -> list[reads.Key]:
-    """A version route also reads the version it names, in the same BatchGetItem."""
-    return [*repo.version_keys(path), keys.tenant(path["tenant_id"])]
 
 
 # ---- lines: stored as JSON with decimals as strings, totals computed on the way out ----------------------
@@ -206,10 +194,6 @@ def list_(
     return EstimatePage(items=[_out(access, e) for e in page.items], next_cursor=page.next_cursor)
 
 
-def unit_keys(path: dict[str, str]) -> list[reads.Key]:
-    return [keys.unit(path["tenant_id"], path["unit_id"])]
-
-
 def of_unit(access: Access, unit_id: str, limit: int, cursor: str | None) -> EstimateSummaryPage:
     """A unit's estimates, newest first: one Query of the unit's partition (portal users: what was sent)."""
     unit = portal.get_unit(access.tenant, unit_id)
@@ -263,8 +247,9 @@ def version(access: Access, estimate_id: str, number: int) -> VersionOut:
 
 def diff(access: Access, estimate_id: str, number: int, against: int) -> DiffOut:
     _visible(access, estimate_id)
-    reads.prefetch([keys.estimate_version(access.tenant, estimate_id, n) for n in (number, against)])
-    newer, older = _version(access, estimate_id, number), _version(access, estimate_id, against)
+    newer, older = repo.get_versions(access.tenant, estimate_id, [number, against])
+    if newer is None or older is None:
+        raise NotFound("no such version of this estimate")
     changes = domain.diff(older.labour_lines, newer.labour_lines, older.totals, newer.totals)
     return DiffOut(estimate_id=estimate_id, version=number, against=against, **changes)
 

@@ -147,11 +147,16 @@ def newest_first[M: Model](
     cursor: str | None,
     scope: str,
     only: Condition | None = None,
+    within: Condition | None = None,
+    newest: bool = True,
 ) -> Page[M]:
-    """One page of an index partition sorted by ULID, newest first (boards and per-owner lists)."""
+    """One page of a partition (of an index, or of the table when `index` is the model) sorted by ULID:
+    newest first (boards and per-owner lists), or oldest first with `newest=False`; `within` narrows the
+    sort key (a prefix), `only` filters."""
     results = index.query(
         partition,
-        scan_index_forward=False,
+        within,
+        scan_index_forward=not newest,
         filter_condition=only,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
