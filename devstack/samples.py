@@ -25,6 +25,9 @@ SAMPLE_PORTAL_USER = "01JB8Z6W3X4Y5Z6A7B8C9D0P0R"
 SAMPLE_BOOKING = "01JB8Z6W3X4Y5Z6A7B8C9D0B0K"
 SAMPLE_TICKET = "01JB8Z6W3X4Y5Z6A7B8C9D0T1K"
 SAMPLE_ESTIMATE = "01JB8Z6W3X4Y5Z6A7B8C9D0E5T"
+SAMPLE_WORK = "01JB8Z6W3X4Y5Z6A7B8C9D0W0K"  # work required (an approved labour line) on a work order
+SAMPLE_WORK_ORDER = "01JB8Z6W3X4Y5Z6A7B8C9D0W0R"
+SAMPLE_TIME_ENTRY = "01JB8Z6W3X4Y5Z6A7B8C9D0T0E"  # a clocked entry on that work order, clocked off
 # Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet).
 
 

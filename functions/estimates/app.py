@@ -25,7 +25,6 @@ from handoff.estimates.schemas import (
     HistoryOut,
     VersionOut,
     VersionPage,
-    WorkRequiredPage,
 )
 from handoff.ids import ULID_PATTERN
 
@@ -183,23 +182,6 @@ def list_unit_estimates(
     tenant_id: str, unit_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> EstimateSummaryPage:
     return service.of_unit(access, unit_id, limit, cursor)
-
-
-@endpoint(
-    app,
-    "GET",
-    "/tenants/<tenant_id>/work-required",
-    action=Action.WORK_REQUIRED_LIST,
-    summary="Open work required from approved estimates, oldest first",
-)
-def list_work_required(
-    tenant_id: str,
-    access: Access,
-    unit_id: Annotated[str | None, Query(pattern=ULID_PATTERN, description="One unit's")] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
-) -> WorkRequiredPage:
-    return service.work_required(access, unit_id, limit, cursor)
 
 
 lambda_handler = lambda_entry(app)

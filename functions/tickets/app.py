@@ -1,19 +1,25 @@
-"""Tickets: in-house and outsourced work, its time and notes, and the signed updates partner systems post."""
+"""Tickets: in-house and outsourced work, its time and notes, and the signed updates partner systems post; the
+service board of approved labour and the work orders technicians clock on to."""
 
 from http import HTTPStatus
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from handoff.api.app import endpoint, lambda_entry, new_app, signed_endpoint
-from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
+from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match, signed_endpoint
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
-from handoff.tickets import inbound, repository, service
+from handoff.ids import ULID_PATTERN
+from handoff.portal.service import unit_keys
+from handoff.tickets import inbound, repository, service, workorders
 from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
+    AssignIn,
+    ClockOff,
+    ClockOn,
     InboundSecret,
     NoteCreate,
     PartnerUpdate,
@@ -22,14 +28,26 @@ from handoff.tickets.schemas import (
     TicketCreate,
     TicketOut,
     TicketPage,
+    TicketPatch,
     TicketStep,
+    TimeEntryCorrection,
     TimeEntryCreate,
+    WorkOrderStatusPage,
+    WorkRequiredPage,
 )
 
 app = new_app()
 
 TICKETS = "/tenants/<tenant_id>/tickets"
 TICKET = f"{TICKETS}/<ticket_id>"
+UNIT = "/tenants/<tenant_id>/units/<unit_id>"
+Assignee = Annotated[
+    str | None,
+    Query(
+        pattern=f"^(me|{ULID_PATTERN.strip('^$')})$",
+        description="me, or (dispatchers) a member's id: the tickets being worked that are assigned to them",
+    ),
+]
 
 
 @endpoint(app, "GET", TICKETS, action=Action.TICKET_LIST, summary="The ticket board, newest first")
@@ -39,11 +57,13 @@ def list_tickets(
     status: Annotated[
         TicketStatus | None, Query(description="The owner's board shows one status (open unless named)")
     ] = None,
+    assignee: Assignee = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,
 ) -> TicketPage:
-    """The owner's staff: one status at a time. A partner's members: what this owner outsourced to them."""
-    return service.list_(access, status, limit, cursor)
+    """The owner's staff: one status at a time (`ready_to_submit`: the work orders the shop finalizes), or
+    what is assigned to a member. A partner's members: what this owner outsourced to them."""
+    return service.list_(access, status, assignee, limit, cursor)
 
 
 @endpoint(
@@ -112,10 +132,134 @@ def add_note(
 
 @endpoint(
     app,
+    "PATCH",
+    TICKET,
+    action=Action.TICKET_UPDATE,
+    summary="Edit a ticket's title, description, priority, due date or location",
+    prefetch=repository.ticket_keys,
+)
+def update_ticket(
+    tenant_id: str,
+    ticket_id: str,
+    body: Annotated[TicketPatch, Body()],
+    access: Access,
+    if_match: IfMatch = None,
+) -> TicketOut:
+    return service.update(access, ticket_id, body, parse_if_match(if_match))
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/assign",
+    action=Action.TICKET_ASSIGN,
+    summary="Assign or reassign a ticket to a member, or to a partner company (outsourcing it)",
+    prefetch=repository.ticket_keys,
+)
+def assign_ticket(
+    tenant_id: str, ticket_id: str, body: Annotated[AssignIn, Body()], access: Access
+) -> TicketOut:
+    return service.assign(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/work-required",
+    action=Action.WORK_REQUIRED_LIST,
+    summary="The service board: work required from approved estimates, oldest first",
+)
+def list_work_required(
+    tenant_id: str,
+    access: Access,
+    unit_id: Annotated[str | None, Query(pattern=ULID_PATTERN, description="One unit's")] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> WorkRequiredPage:
+    """Open work, and work in progress on a work order, until its unit is ready."""
+    return workorders.board(access, unit_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{UNIT}/work-required",
+    action=Action.WORK_REQUIRED_LIST,
+    summary="A unit's work required, oldest first",
+    prefetch=unit_keys,
+)
+def list_unit_work_required(
+    tenant_id: str, unit_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> WorkRequiredPage:
+    return workorders.board(access, unit_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{UNIT}/work-orders",
+    action=Action.WORK_ORDER_LIST,
+    summary="A unit's work orders and where they stand, newest first",
+    prefetch=unit_keys,
+)
+def list_unit_work_orders(
+    tenant_id: str, unit_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> WorkOrderStatusPage:
+    """Portal users see their units' work orders: status and lines, not technicians' time or notes."""
+    return workorders.unit_work_orders(access, unit_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    "/tenants/<tenant_id>/work-required/<item_id>/clock-on",
+    action=Action.WORK_CLOCK,
+    summary="Clock on to work required (the first clock-on opens a work order with the next RO number)",
+    prefetch=repository.clock_on_keys,
+)
+def clock_on(tenant_id: str, item_id: str, body: Annotated[ClockOn, Body()], access: Access) -> TicketOut:
+    """One job at a time: a technician clocked on elsewhere gets 409 `already_clocked_on` (clock off there
+    first)."""
+    return workorders.clock_on(access, item_id, body)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/clock-off",
+    action=Action.WORK_CLOCK,
+    summary="Clock off a work order",
+    prefetch=repository.clock_keys,
+)
+def clock_off(tenant_id: str, ticket_id: str, body: Annotated[ClockOff, Body()], access: Access) -> TicketOut:
+    return workorders.clock_off(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "PATCH",
+    f"{TICKET}/time-entries/<entry_id>",
+    action=Action.TIME_CORRECT,
+    summary="Correct a clocked time entry (audited: who, when, old, new, why)",
+    prefetch=repository.ticket_keys,
+)
+def correct_time_entry(
+    tenant_id: str,
+    ticket_id: str,
+    entry_id: str,
+    body: Annotated[TimeEntryCorrection, Body()],
+    access: Access,
+) -> ActivityOut:
+    return workorders.correct(access, ticket_id, entry_id, body)
+
+
+@endpoint(
+    app,
     "POST",
     f"{TICKET}/<action>",
     action=Action.TICKET_ACT,
-    summary="outsource, withdraw, accept, decline, start, pause, resume, complete, close, reopen or cancel",
+    summary="outsource, withdraw, accept, decline, start, pause, resume, complete, close, reopen, cancel, "
+    "or unit-ready (a work order)",
     prefetch=repository.ticket_keys,
 )
 def act_on_ticket(
@@ -126,7 +270,8 @@ def act_on_ticket(
     access: Access,
 ) -> TicketOut:
     """The owner outsources (to a linked partner, at rates), withdraws, closes, reopens or cancels; the
-    partner accepts or declines, then starts, pauses, resumes and completes the work."""
+    partner accepts or declines, then starts, pauses, resumes and completes the work. A work order's unit is
+    marked ready (`unit-ready`: whoever is clocked on is clocked off) and waits in ready_to_submit."""
     return service.act(access, ticket_id, action, body)
 
 

@@ -161,7 +161,6 @@ def estimate(tenant_id: str, estimate_id: str) -> tuple[str, str]:
 
 
 VERSION_PREFIX = "V#"
-WORK_PREFIX = "WR#"
 UNIT_ESTIMATE_PREFIX = "ESTIMATE#"
 
 
@@ -188,9 +187,10 @@ def unit_estimate(tenant_id: str, unit_id: str, estimate_id: str) -> tuple[str, 
     return unit(tenant_id, unit_id)[0], f"{UNIT_ESTIMATE_PREFIX}{estimate_id}"
 
 
-def work_required(tenant_id: str, estimate_id: str, version: int, line_id: str) -> tuple[str, str]:
-    """One per approved labour line of one version: the key itself makes an approval's work exactly-once."""
-    return estimate_partition(tenant_id, estimate_id), f"{WORK_PREFIX}{version:05d}#{line_id}"
+def work_required(tenant_id: str, work_id: str) -> tuple[str, str]:
+    """One approved labour line, addressed by its own id (a clock-on reads it with the caller's membership);
+    the estimate's version condition makes an approval's work exactly-once."""
+    return f"{tenant_prefix(tenant_id)}WORK#{work_id}", "WORK"
 
 
 def work_required_board(tenant_id: str) -> str:
@@ -205,6 +205,32 @@ def unit_work_required(tenant_id: str, unit_id: str) -> str:
 
 def work_sort(work_id: str) -> str:
     return f"WR#{work_id}"
+
+
+def repair_order_counter(tenant_id: str) -> tuple[str, str]:
+    """The tenant's last repair order number: every work order takes the next one in its own transaction."""
+    return f"{tenant_prefix(tenant_id)}COUNTERS", "COUNTER#RO"
+
+
+def technician_clock(tenant_id: str, user_id: str) -> tuple[str, str]:
+    """A technician's clock: the one job they are clocked on to, if any (every clocking changes it, so two
+    clockings of one technician never both commit)."""
+    return f"{tenant_prefix(tenant_id)}TECH#{user_id}", "CLOCK"
+
+
+def technician_time(tenant_id: str, user_id: str) -> str:
+    """A technician's clocked time entries (GSI2), by start: the neighbour a correction could overlap."""
+    return f"{tenant_prefix(tenant_id)}TECH#{user_id}#TIME"
+
+
+def unit_work_orders(tenant_id: str, unit_id: str) -> str:
+    """A unit's work orders (GSI2 of a ticket that is never outsourced), newest first."""
+    return f"{tenant_prefix(tenant_id)}UNIT#{unit_id}#WORK-ORDERS"
+
+
+def assigned_to(tenant_id: str, user_id: str) -> str:
+    """The tickets assigned to one member (GSI3) while they are active, newest first."""
+    return f"{tenant_prefix(tenant_id)}ASSIGNEE#{user_id}"
 
 
 def ticket_partition(tenant_id: str, ticket_id: str) -> str:
@@ -271,6 +297,8 @@ class CursorQuery(StrEnum):
     ESTIMATE_VERSIONS = "estimate-versions"
     WORK_REQUIRED = "work-required"
     UNIT_WORK_REQUIRED = "unit-work-required"
+    UNIT_WORK_ORDERS = "unit-work-orders"
+    ASSIGNED = "assigned"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -450,3 +450,12 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
     return MergeOut(
         survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id
     )
+
+
+def live_roles(tenant_id: str, user_id: str) -> frozenset[Role] | None:
+    """The roles of a live member (active, may log in, not retired) of the tenant, or None: what other
+    contexts ask before assigning work to someone."""
+    membership = repo.get_membership(tenant_id, user_id)
+    if membership is None or not membership.live:
+        return None
+    return membership.role_set

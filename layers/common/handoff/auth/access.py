@@ -79,7 +79,8 @@ def resolve(
     if not is_tenant_id(tenant_id):
         raise NotFound(TENANT_NOT_FOUND)
     if prefetch is not None:
-        reads.prefetch([keys.member(tenant_id, principal.user_id), *prefetch(path)])
+        names = {**path, reads.CALLER: principal.user_id}
+        reads.prefetch([keys.member(tenant_id, principal.user_id), *prefetch(names)])
     membership = repository.get_membership(tenant_id, principal.user_id)
     if membership is None:
         return _through_a_link(principal, action, tenant_id)

@@ -107,6 +107,11 @@ class Action(StrEnum):
     ESTIMATE_DECIDE = "estimate:decide"
     ESTIMATE_NOTE = "estimate:note"
     WORK_REQUIRED_LIST = "work-required:list"
+    WORK_ORDER_LIST = "work-order:list"
+    WORK_CLOCK = "work-order:clock"
+    TIME_CORRECT = "ticket:correct-time"
+    TICKET_ASSIGN = "ticket:assign"
+    TICKET_UPDATE = "ticket:update"
 
 
 @dataclass(frozen=True)
@@ -219,6 +224,15 @@ POLICY: dict[Action, Rule] = {
     Action.TICKET_NOTE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_ACTIVITY_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.PARTNER_UPDATE: Rule(Scope.SIGNED),
+    # Work orders are the shop's own: technicians (and partner-role members) clock on, dispatchers clock them
+    # and correct clocked time; the customer's portal users see a unit's work orders (status only).
+    Action.WORK_ORDER_LIST: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES, servicer=_HIDDEN),
+    Action.WORK_CLOCK: Rule(
+        Scope.TENANT, _MANAGERS | {Role.DISPATCHER, Role.TECHNICIAN, Role.PARTNER}, servicer=_HIDDEN
+    ),
+    Action.TIME_CORRECT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.TICKET_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
 }
 
 

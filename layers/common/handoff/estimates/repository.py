@@ -1,5 +1,5 @@
-"""Data access for estimates: the estimate (history inside), its frozen versions, its unit's entry, and the
-work required its approvals produced. The only code that knows their keys."""
+"""Data access for estimates: the estimate (history inside), its frozen versions and its unit's entry. The
+only code that knows their keys; the work required its approvals produce is the tickets context's (intake)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from handoff.ids import new_id, utc_now
 from handoff.store import reads
 from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
+from handoff.tickets import intake
 
 MAX_HISTORY = 200  # a dispute goes back and forth; the item stays far below DynamoDB's 400 KB
 
@@ -38,6 +39,7 @@ class EstimateItem(Item, discriminator="estimate"):
     submitted_version = NumberAttribute(default=0)
     approved_version = NumberAttribute(null=True)
     approved_line_ids = JSONAttribute(null=True)
+    work_ids = JSONAttribute(null=True)  # the work required the current approval produced
     dispute = JSONAttribute(null=True)
     history = JSONAttribute(default=list)
     created_by = UnicodeAttribute(null=True)
@@ -77,19 +79,6 @@ class VersionItem(Item, discriminator="estimate_version"):
     totals = JSONAttribute()
     submitted_at = UTCDateTimeAttribute()
     submitted_by = UnicodeAttribute()
-
-
-class WorkRequiredItem(Item, discriminator="work_required"):
-    work_id = UnicodeAttribute()
-    tenant_id = UnicodeAttribute()
-    estimate_id = UnicodeAttribute()
-    estimate_version = NumberAttribute()
-    line_id = UnicodeAttribute()
-    unit_id = UnicodeAttribute()
-    customer_id = UnicodeAttribute()
-    line = JSONAttribute()  # the approved labour line with its parts
-    status = UnicodeAttribute(default="open")
-    created_at = UTCDateTimeAttribute()
 
 
 def _not_exists() -> Any:
@@ -182,12 +171,6 @@ def versions(tenant_id: str, estimate_id: str, limit: int, cursor: str | None) -
     )
 
 
-def work_of(item: EstimateItem) -> list[WorkRequiredItem]:
-    """Every work-required item an estimate's approvals produced (its partition; at most a few per line)."""
-    partition = keys.estimate_partition(item.tenant_id, item.estimate_id)
-    return list(WorkRequiredItem.query(partition, Item.sk.startswith(keys.WORK_PREFIX), consistent_read=True))
-
-
 def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[EstimateItem]:
     scope = keys.cursor_scope(keys.CursorQuery.ESTIMATES, tenant_id, status)
     partition = keys.estimates_by_status(tenant_id, status)
@@ -209,34 +192,6 @@ def of_unit(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Pag
     )
 
 
-def work_board(tenant_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
-    scope = keys.cursor_scope(keys.CursorQuery.WORK_REQUIRED, tenant_id)
-    partition = keys.work_required_board(tenant_id)
-    return newest_first(
-        WorkRequiredItem,
-        WorkRequiredItem.gsi1,
-        partition,
-        limit=limit,
-        cursor=cursor,
-        scope=scope,
-        newest=False,
-    )
-
-
-def unit_work(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
-    scope = keys.cursor_scope(keys.CursorQuery.UNIT_WORK_REQUIRED, tenant_id, unit_id)
-    partition = keys.unit_work_required(tenant_id, unit_id)
-    return newest_first(
-        WorkRequiredItem,
-        WorkRequiredItem.gsi2,
-        partition,
-        limit=limit,
-        cursor=cursor,
-        scope=scope,
-        newest=False,
-    )
-
-
 def frozen(
     item: EstimateItem, number: int, lines: list[dict[str, Any]], totals: dict[str, int], by: str
 ) -> VersionItem:
@@ -251,28 +206,6 @@ def frozen(
         totals=totals,
         submitted_at=utc_now(),
         submitted_by=by,
-    )
-
-
-def new_work(item: EstimateItem, number: int, line: dict[str, Any]) -> WorkRequiredItem:
-    pk, sk = keys.work_required(item.tenant_id, item.estimate_id, number, line["line_id"])
-    work_id = new_id()
-    return WorkRequiredItem(
-        pk,
-        sk,
-        work_id=work_id,
-        tenant_id=item.tenant_id,
-        estimate_id=item.estimate_id,
-        estimate_version=number,
-        line_id=line["line_id"],
-        unit_id=item.unit_id,
-        customer_id=item.customer_id,
-        line=line,
-        created_at=utc_now(),
-        gsi1pk=keys.work_required_board(item.tenant_id),
-        gsi1sk=keys.work_sort(work_id),
-        gsi2pk=keys.unit_work_required(item.tenant_id, item.unit_id),
-        gsi2sk=keys.work_sort(work_id),
     )
 
 
@@ -306,8 +239,8 @@ def save(
     *,
     created: bool = False,
     version: VersionItem | None = None,
-    work: list[WorkRequiredItem] | None = None,
-    superseded: list[WorkRequiredItem] | None = None,
+    work: list[Item] | None = None,
+    superseded: list[Item] | None = None,
 ) -> None:
     """The estimate (versioned: a concurrent change makes this a 409), its unit's entry, a frozen version,
     new work required (each key written once) and what it supersedes, and the events: one transaction."""
@@ -315,10 +248,6 @@ def save(
         write(tx, item, created=created)
         if version is not None:
             tx.save(version, condition=_not_exists())
-        for work_item in work or []:
-            tx.save(work_item, condition=_not_exists())
-        for old in superseded or []:
-            old.status, old.gsi1pk, old.gsi1sk, old.gsi2pk, old.gsi2sk = "superseded", None, None, None, None
-            tx.save(old)
+        intake.stage(tx, work or [], superseded or [])
         for event in events:
             tx.save(outbox_item(event), condition=_not_exists())

@@ -208,23 +208,3 @@ class HistoryOut(BaseModel):
         description="Every submission, dispute, acknowledgement, adjustment, "
         "decision and expiry: who, when, what"
     )
-
-
-class WorkRequiredOut(BaseModel):
-    work_id: str
-    estimate_id: str
-    estimate_version: int
-    line_id: str
-    unit_id: str
-    customer_id: str
-    description: str
-    hours: Decimal
-    labour_code: str | None
-    parts: list[PartOut]
-    status: str = Field(description="open, or superseded by a later approval")
-    created_at: datetime
-
-
-class WorkRequiredPage(BaseModel):
-    items: list[WorkRequiredOut]
-    next_cursor: str | None

@@ -26,12 +26,12 @@ from handoff.estimates.schemas import (
     LabourLineIn,
     VersionOut,
     VersionPage,
-    WorkRequiredOut,
-    WorkRequiredPage,
 )
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import new_id
 from handoff.portal import repository as portal
+from handoff.store.table import Item
+from handoff.tickets import intake
 
 SOURCE = "handoff.estimates"
 ESTIMATE_NOT_FOUND = "estimate not found"
@@ -258,35 +258,6 @@ def history(access: Access, estimate_id: str) -> HistoryOut:
     return HistoryOut(estimate_id=estimate_id, entries=list(_visible(access, estimate_id).history))
 
 
-def _work_out(item: repo.WorkRequiredItem) -> WorkRequiredOut:
-    line = item.line
-    return WorkRequiredOut.model_validate(
-        {
-            "work_id": item.work_id,
-            "estimate_id": item.estimate_id,
-            "estimate_version": int(item.estimate_version),
-            "line_id": item.line_id,
-            "unit_id": item.unit_id,
-            "customer_id": item.customer_id,
-            "description": line["description"],
-            "hours": line["hours"],
-            "labour_code": line.get("labour_code"),
-            "parts": line.get("parts", []),
-            "status": item.status,
-            "created_at": item.created_at,
-        }
-    )
-
-
-def work_required(access: Access, unit_id: str | None, limit: int, cursor: str | None) -> WorkRequiredPage:
-    """The service board (oldest first), or one unit's work required: one Query each."""
-    if unit_id is not None:
-        page = repo.unit_work(access.tenant, unit_id, limit, cursor)
-    else:
-        page = repo.work_board(access.tenant, limit, cursor)
-    return WorkRequiredPage(items=[_work_out(w) for w in page.items], next_cursor=page.next_cursor)
-
-
 # ---- writes ----------------------------------------------------------------------------------------------
 
 
@@ -370,8 +341,8 @@ def _apply(
     acknowledged = bool((item.dispute or {}).get("acknowledged"))
     after = domain.take(EstimateStatus(item.status), action, side, dispute_acknowledged=acknowledged)
     frozen: repo.VersionItem | None = None
-    work: list[repo.WorkRequiredItem] = []
-    superseded: list[repo.WorkRequiredItem] = []
+    work: list[Item] = []
+    superseded: list[Item] = []
     extra: list[Envelope] = []
     details: dict[str, Any] = {"note": body.note}
     if action in domain.FREEZES:
@@ -383,8 +354,9 @@ def _apply(
         frozen = repo.frozen(item, number, priced, _totals(item.labour_lines, _tax_rate(item.tenant_id)), by)
         item.submitted_version = number
         item.approved_version, item.approved_line_ids, item.dispute = None, None, None
-        # A new version replaces what an earlier approval produced: its open work is superseded now.
-        superseded = [w for w in repo.work_of(item) if w.status == "open"]
+        # A new version replaces what an earlier approval produced: its work not yet started is superseded.
+        superseded = intake.superseded_work(item.tenant_id, list(item.work_ids or []))
+        item.work_ids = None
         details["version"] = number
     elif action is Action.APPROVE:
         number = int(item.submitted_version)
@@ -393,8 +365,11 @@ def _apply(
         chosen = domain.chosen_lines(_domain_lines(sent.labour_lines), body.line_ids)
         chosen_ids = [line.line_id for line in chosen]
         approved = [line for line in sent.labour_lines if line["line_id"] in set(chosen_ids)]
-        work = [repo.new_work(item, number, line) for line in approved]
+        work = intake.approved_work(
+            item.tenant_id, item.estimate_id, number, item.unit_id, item.customer_id, approved
+        )
         item.approved_version, item.approved_line_ids = number, chosen_ids
+        item.work_ids = intake.work_ids(work)
         declined = [line["line_id"] for line in sent.labour_lines if line["line_id"] not in set(chosen_ids)]
         details.update(version=number, approved_line_ids=chosen_ids, declined_line_ids=declined)
     elif action is Action.DECLINE:
@@ -434,7 +409,7 @@ def _apply(
                 "WorkRequiredCreated",
                 actor,
                 version=details["version"],
-                work_ids=[w.work_id for w in work],
+                work_ids=intake.work_ids(work),
             )
         )
     repo.save(item, [event, *extra], version=frozen, work=work, superseded=superseded)

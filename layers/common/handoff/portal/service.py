@@ -134,6 +134,9 @@ def list_units(
     return UnitPage(items=items, next_cursor=page.next_cursor)
 
 
+unit_keys = repo.unit_keys  # what a route about one unit prefetches with the caller's membership
+
+
 def get_unit(access: Access, unit_id: str) -> UnitOut:
     return _unit_out(_visible_unit(access, unit_id))
 

@@ -6,13 +6,18 @@ the table. All reads here are strongly consistent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from handoff.errors import Conflict, ServiceUnavailable
 from handoff.store.table import Item
 
 Key = tuple[str, str]
+# The name a route's prefetch finds the caller's user id under, beside the path parameters.
+CALLER = "~caller"
 
 _cache: ContextVar[dict[Key, Item | None] | None] = ContextVar("handoff_request_reads", default=None)
 
@@ -51,3 +56,26 @@ def get[M: Item](model: type[M], key: Key) -> M | None:
         if cache is not None:
             cache[key] = item
     return item if isinstance(item, model) else None
+
+
+def forget() -> None:
+    """Drops what this request read, so the next reads see the table as it is now."""
+    cache = _cache.get()
+    if cache is not None:
+        cache.clear()
+
+
+def retry_on_conflict[T](run: Callable[[], T], *, attempts: int = 40) -> T:
+    """Runs a read-decide-write use case again, from fresh reads, when its transaction lost a race (a counter
+    or a version another request moved first). Every rule is checked again on each attempt, so a conflict
+    that is not a race ends as the same 409 the first attempt would give. A use case that still loses after
+    `attempts` answers 503: nothing was written."""
+    for attempt in range(attempts):
+        try:
+            return run()
+        except Conflict as error:
+            if error.code != Conflict.code:  # a rule refused it (a named conflict): not a race
+                raise
+            forget()
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))  # noqa: S311 - jitter, not a secret
+    raise ServiceUnavailable("too many simultaneous changes to this record; nothing changed, retry")

@@ -67,6 +67,17 @@ class Gsi2(GlobalSecondaryIndex["Item"]):
     gsi2sk = UnicodeAttribute(range_key=True, attr_name="GSI2SK")
 
 
+class Gsi3(GlobalSecondaryIndex["Item"]):
+    """Index three: a ticket seen from the member it is assigned to."""
+
+    class Meta:
+        index_name = "GSI3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(range_key=True, attr_name="GSI3SK")
+
+
 class Item(Model):
     """Base of every item: the generic key pair, the index keys, and the entity type (pynamodb discriminator),
     so that one Query over a mixed partition returns each item as its own class."""
@@ -81,8 +92,11 @@ class Item(Model):
     gsi1sk = UnicodeAttribute(null=True, attr_name="GSI1SK")
     gsi2pk = UnicodeAttribute(null=True, attr_name="GSI2PK")
     gsi2sk = UnicodeAttribute(null=True, attr_name="GSI2SK")
+    gsi3pk = UnicodeAttribute(null=True, attr_name="GSI3PK")
+    gsi3sk = UnicodeAttribute(null=True, attr_name="GSI3SK")
     gsi1 = Gsi1()
     gsi2 = Gsi2()
+    gsi3 = Gsi3()
 
     @classmethod
     def _get_connection(cls) -> TableConnection:

@@ -1,5 +1,7 @@
-"""Data access for tickets: the ticket and its activity share one partition; the owner's board (GSI1) and a
-partner's outsourced list (GSI2, led by the partner) are the two other ways in."""
+"""Data access for tickets: the ticket and its activity share one partition; the owner's board (GSI1), a
+partner's outsourced list (GSI2, led by the partner) or a unit's work orders (GSI2), and a member's assigned
+tickets (GSI3) are the other ways in. Also the service board (work required, each item its own partition), the
+repair order counter and each technician's clock."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from handoff.links.repository import LinkItem
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page, newest_first
 from handoff.store.table import Item, transaction
-from handoff.tickets.domain import Terms
+from handoff.tickets.domain import ACTIVE, Terms, TicketKind, TicketStatus
 
 HISTORY_ON_ITEM = 20
 
@@ -42,6 +44,19 @@ class TicketItem(Item, discriminator="ticket"):
     logged_minutes = NumberAttribute(default=0)
     billable_cents = NumberAttribute(default=0)
     history = JSONAttribute(default=list)  # append-only: who (and for which company), when, which step, note
+    kind = UnicodeAttribute(default=TicketKind.TICKET.value)
+    priority = UnicodeAttribute(default="normal")
+    due_date = UnicodeAttribute(null=True)
+    assignee_id = UnicodeAttribute(null=True)  # the member it is assigned to (a company: servicer_id)
+    # A work order: its repair order number, what it repairs, and the approved lines it carries, each with
+    # the seconds clocked on it; who is clocked on now (user -> entry, line, start).
+    ro_number = NumberAttribute(null=True)
+    unit_id = UnicodeAttribute(null=True)
+    customer_id = UnicodeAttribute(null=True)
+    estimate_id = UnicodeAttribute(null=True)
+    estimate_version = NumberAttribute(null=True)
+    lines = JSONAttribute(null=True)
+    clocked_on = JSONAttribute(default=dict)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -71,15 +86,25 @@ class TicketItem(Item, discriminator="ticket"):
         entry["servicer_id"] = assignment
         self.history = [*self.history, entry][-HISTORY_ON_ITEM:]
 
+    @property
+    def is_work_order(self) -> bool:
+        return self.kind == TicketKind.WORK_ORDER.value
+
     def place(self) -> None:
-        """On the owner's board under its status, and on the partner's list while outsourced to it."""
-        self.gsi1pk = keys.tickets_by_status(self.tenant_id, self.status)
-        self.gsi1sk = keys.ticket_sort(self.ticket_id)
+        """On the owner's board under its status; on the partner's list while outsourced to it, or on its
+        unit's list when it is a work order; on its assignee's list while it is worked."""
+        sort = keys.ticket_sort(self.ticket_id)
+        self.gsi1pk, self.gsi1sk = keys.tickets_by_status(self.tenant_id, self.status), sort
         if self.servicer_id:
-            self.gsi2pk = keys.outsourced_to(self.servicer_id, self.tenant_id)
-            self.gsi2sk = keys.ticket_sort(self.ticket_id)
+            self.gsi2pk, self.gsi2sk = keys.outsourced_to(self.servicer_id, self.tenant_id), sort
+        elif self.unit_id:
+            self.gsi2pk, self.gsi2sk = keys.unit_work_orders(self.tenant_id, self.unit_id), sort
         else:
             self.gsi2pk, self.gsi2sk = None, None
+        if self.assignee_id and TicketStatus(self.status) in ACTIVE:
+            self.gsi3pk, self.gsi3sk = keys.assigned_to(self.tenant_id, self.assignee_id), sort
+        else:
+            self.gsi3pk, self.gsi3sk = None, None
 
 
 class ActivityItem(Item, discriminator="ticket_activity"):
@@ -99,11 +124,64 @@ class ActivityItem(Item, discriminator="ticket_activity"):
     internal = BooleanAttribute(default=False)
     step = UnicodeAttribute(null=True)
     assignment = UnicodeAttribute(null=True)  # the partner it is shared with (its assignment), or none
+    # A clocked entry (kind "clock"): whose, on which work required, from when to when, and every correction.
+    technician_id = UnicodeAttribute(null=True)
+    work_id = UnicodeAttribute(null=True)
+    started_at = UTCDateTimeAttribute(null=True)
+    stopped_at = UTCDateTimeAttribute(null=True)
+    seconds = NumberAttribute(null=True)
+    corrections = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     @property
     def day(self) -> date | None:
         return date.fromisoformat(self.work_date) if self.work_date else None
+
+    def place_clocked(self) -> None:
+        """On the technician's time list, by start (the neighbour a correction is checked against)."""
+        assert self.technician_id and self.started_at
+        self.gsi2pk = keys.technician_time(self.tenant_id, self.technician_id)
+        self.gsi2sk = f"{self.started_at.isoformat()}#{self.entry_id}"
+
+
+class WorkRequiredItem(Item, discriminator="work_required"):
+    """One approved labour line (with its parts) waiting on the service board, then on a work order."""
+
+    work_id = UnicodeAttribute()
+    tenant_id = UnicodeAttribute()
+    estimate_id = UnicodeAttribute()
+    estimate_version = NumberAttribute()
+    line_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    line = JSONAttribute()
+    status = UnicodeAttribute(default="open")  # open | in_progress (on a work order) | done | superseded
+    work_order_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+    def place(self) -> None:
+        """On the service board and its unit's list until its work order is ready to submit."""
+        if self.status in ("open", "in_progress"):
+            sort = keys.work_sort(self.work_id)
+            self.gsi1pk, self.gsi1sk = keys.work_required_board(self.tenant_id), sort
+            self.gsi2pk, self.gsi2sk = keys.unit_work_required(self.tenant_id, self.unit_id), sort
+        else:
+            self.gsi1pk, self.gsi1sk, self.gsi2pk, self.gsi2sk = None, None, None, None
+
+
+class CounterItem(Item, discriminator="counter"):
+    last = NumberAttribute(default=0)
+
+
+class ClockItem(Item, discriminator="technician_clock"):
+    """A technician's clock: the job they are on now, if any, and when their last entry stopped."""
+
+    user_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute(null=True)
+    entry_id = UnicodeAttribute(null=True)
+    ro_number = NumberAttribute(null=True)
+    last_stopped_at = UTCDateTimeAttribute(null=True)
+    version = VersionAttribute()
 
 
 class InboundMessageItem(Item, discriminator="inbound_message"):
@@ -164,8 +242,159 @@ def new_inbound_message(
     )
 
 
+def new_work_order(
+    tenant_id: str, work: WorkRequiredItem, ro_number: int, title: str, created_by: str
+) -> TicketItem:
+    item = new_ticket(tenant_id, title, None, None, created_by)
+    item.kind, item.status, item.ro_number = (
+        TicketKind.WORK_ORDER.value,
+        TicketStatus.IN_PROGRESS.value,
+        ro_number,
+    )
+    item.unit_id, item.customer_id = work.unit_id, work.customer_id
+    item.estimate_id, item.estimate_version = work.estimate_id, work.estimate_version
+    item.lines = []
+    item.place()
+    return item
+
+
+def new_work(
+    tenant_id: str,
+    estimate_id: str,
+    version: int,
+    unit_id: str,
+    customer_id: str,
+    line: dict[str, Any],
+) -> WorkRequiredItem:
+    work_id = new_id()
+    pk, sk = keys.work_required(tenant_id, work_id)
+    item = WorkRequiredItem(
+        pk,
+        sk,
+        work_id=work_id,
+        tenant_id=tenant_id,
+        estimate_id=estimate_id,
+        estimate_version=version,
+        line_id=line["line_id"],
+        unit_id=unit_id,
+        customer_id=customer_id,
+        line=line,
+        created_at=utc_now(),
+    )
+    item.place()
+    return item
+
+
 def ticket_keys(path: dict[str, str]) -> list[reads.Key]:
     return [keys.ticket(path["tenant_id"], path["ticket_id"])]
+
+
+def clock_keys(path: dict[str, str]) -> list[reads.Key]:
+    """A clocking route reads the ticket and the caller's own clock with the membership."""
+    return [*ticket_keys(path), keys.technician_clock(path["tenant_id"], path[reads.CALLER])]
+
+
+def clock_on_keys(path: dict[str, str]) -> list[reads.Key]:
+    """A clock-on reads the work required, the repair order counter and the caller's clock with the
+    membership."""
+    tenant_id = path["tenant_id"]
+    return [
+        keys.work_required(tenant_id, path["item_id"]),
+        keys.repair_order_counter(tenant_id),
+        keys.technician_clock(tenant_id, path[reads.CALLER]),
+    ]
+
+
+def get_work(tenant_id: str, work_id: str) -> WorkRequiredItem | None:
+    return reads.get(WorkRequiredItem, keys.work_required(tenant_id, work_id))
+
+
+def get_works(tenant_id: str, work_ids: list[str]) -> list[WorkRequiredItem]:
+    """Several work-required items by id: one BatchGetItem."""
+    wanted = [keys.work_required(tenant_id, w) for w in work_ids]
+    reads.prefetch(wanted)
+    return [w for w in (reads.get(WorkRequiredItem, k) for k in wanted) if w is not None]
+
+
+def last_repair_order(tenant_id: str) -> int:
+    counter = reads.get(CounterItem, keys.repair_order_counter(tenant_id))
+    return int(counter.last) if counter else 0
+
+
+def get_clock(tenant_id: str, user_id: str) -> ClockItem:
+    """The technician's clock (a fresh one, never on a job, for a technician who never clocked on)."""
+    pk, sk = keys.technician_clock(tenant_id, user_id)
+    return reads.get(ClockItem, (pk, sk)) or ClockItem(pk, sk, user_id=user_id)
+
+
+def get_entry(tenant_id: str, ticket_id: str, entry_id: str) -> ActivityItem | None:
+    return reads.get(ActivityItem, keys.ticket_activity(tenant_id, ticket_id, entry_id))
+
+
+def get_entries(tenant_id: str, ticket_id: str, entry_ids: list[str]) -> list[ActivityItem]:
+    wanted = [keys.ticket_activity(tenant_id, ticket_id, e) for e in entry_ids]
+    reads.prefetch(wanted)
+    return [e for e in (reads.get(ActivityItem, k) for k in wanted) if e is not None]
+
+
+def entries_before(tenant_id: str, user_id: str, stop: datetime) -> list[ActivityItem]:
+    """The technician's two latest entries starting before `stop` (the one being corrected may be one of
+    them): one Query."""
+    results = ActivityItem.gsi2.query(
+        keys.technician_time(tenant_id, user_id),
+        Item.gsi2sk < stop.isoformat(),
+        scan_index_forward=False,
+        limit=2,
+    )
+    return [e for e in results if isinstance(e, ActivityItem)]
+
+
+def work_board(tenant_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
+    """Work required not yet ready to submit, oldest first: one Query."""
+    scope = keys.cursor_scope(keys.CursorQuery.WORK_REQUIRED, tenant_id)
+    partition = keys.work_required_board(tenant_id)
+    return newest_first(
+        WorkRequiredItem,
+        WorkRequiredItem.gsi1,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
+    )
+
+
+def unit_work(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[WorkRequiredItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.UNIT_WORK_REQUIRED, tenant_id, unit_id)
+    partition = keys.unit_work_required(tenant_id, unit_id)
+    return newest_first(
+        WorkRequiredItem,
+        WorkRequiredItem.gsi2,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
+    )
+
+
+def unit_work_orders(tenant_id: str, unit_id: str, limit: int, cursor: str | None) -> Page[TicketItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.UNIT_WORK_ORDERS, tenant_id, unit_id)
+    partition = keys.unit_work_orders(tenant_id, unit_id)
+    return newest_first(TicketItem, TicketItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def assigned(
+    tenant_id: str, user_id: str, status: str | None, limit: int, cursor: str | None
+) -> Page[TicketItem]:
+    """The tickets being worked that are assigned to this member, newest first: one Query of that member's
+    partition (a status narrows it with a filter: the partition holds only their active tickets)."""
+    scope = keys.cursor_scope(keys.CursorQuery.ASSIGNED, tenant_id, user_id, status)
+    partition = keys.assigned_to(tenant_id, user_id)
+    only = TicketItem.status == status if status else None
+    return newest_first(
+        TicketItem, TicketItem.gsi3, partition, limit=limit, cursor=cursor, scope=scope, only=only
+    )
 
 
 def get_ticket(tenant_id: str, ticket_id: str) -> TicketItem | None:
@@ -218,9 +447,15 @@ def save(
     entries: tuple[ActivityItem, ...] = (),
     message: InboundMessageItem | None = None,
     active_link: tuple[str, str] | None = None,
+    changed_entries: tuple[ActivityItem, ...] = (),
+    work: tuple[tuple[WorkRequiredItem, str], ...] = (),
+    clocks: tuple[ClockItem, ...] = (),
+    repair_order: tuple[int, int] | None = None,
 ) -> None:
-    """The ticket (versioned), its new activity entries, the received inbound message id (a replay fails its
-    condition), one event per change and, for a partner's change, the check that its link is still active:
+    """The ticket (versioned), its new and changed activity entries, the received inbound message id (a
+    replay fails its condition), one event per change and, for a partner's change, the check that its link is
+    still active; for a work order also the work required it moves (each from the status it was read in),
+    the technicians' clocks (versioned) and the repair order counter (from the number read to the one taken):
     one transaction."""
     item.updated_at = utc_now()
     item.place()
@@ -228,6 +463,18 @@ def save(
         tx.save(item)
         for entry in entries:
             tx.save(entry, condition=Item.pk.does_not_exist())
+        for entry in changed_entries:
+            tx.save(entry, condition=Item.pk.exists())
+        for work_item, was in work:
+            work_item.place()
+            tx.save(work_item, condition=WorkRequiredItem.status == was)
+        for clock in clocks:
+            tx.save(clock)
+        if repair_order is not None:
+            last, taken = repair_order
+            pk, sk = keys.repair_order_counter(item.tenant_id)
+            counter = CounterItem(pk, sk, last=taken)
+            tx.save(counter, condition=CounterItem.last == last if last else Item.pk.does_not_exist())
         if message is not None:
             tx.save(message, condition=Item.pk.does_not_exist())
         for event in events:

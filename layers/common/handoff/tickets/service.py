@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from handoff.accounts import service as accounts
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, is_allowed
-from handoff.errors import Forbidden, Invalid, NotFound
+from handoff.errors import Conflict, Forbidden, Invalid, NotFound, check_version
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.links import repository as links
@@ -18,14 +19,16 @@ from handoff.links.domain import LinkStatus
 from handoff.locations import repository as locations
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
-from handoff.tickets.domain import Side, Terms, TicketAction, TicketStatus
+from handoff.tickets.domain import Side, Terms, TicketAction, TicketKind, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
+    AssignIn,
     NoteCreate,
     TicketCreate,
     TicketOut,
     TicketPage,
+    TicketPatch,
     TicketStep,
     TimeEntryCreate,
 )
@@ -44,6 +47,7 @@ EVENT_OF_STEP = {
     TicketAction.CLOSE: "TicketClosed",
     TicketAction.REOPEN: "TicketReopened",
     TicketAction.CANCEL: "TicketCancelled",
+    TicketAction.UNIT_READY: "UnitReady",
 }
 
 
@@ -83,21 +87,52 @@ def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
     history = item.history
     if doer.side is Side.PARTNER:  # its own assignments only: nothing of another partner
         history = [h for h in history if h.get("servicer_id") == doer.company_id]
-    return TicketOut(
-        ticket_id=item.ticket_id,
-        owner_id=item.tenant_id,
-        title=item.title,
-        description=item.description,
-        location_id=item.location_id,
-        status=item.status,
-        servicer_id=item.servicer_id,
-        terms={"hourly_rate_cents": terms.hourly_rate_cents, "currency": terms.currency} if terms else None,
-        logged_minutes=int(item.logged_minutes),
-        billable_cents=int(item.billable_cents),
-        history=history,
-        version=int(item.version or 0),
-        created_at=item.created_at,
-        updated_at=item.updated_at,
+    lines = None
+    if item.lines is not None:
+        lines = []
+        for line in item.lines:
+            estimated, clocked, variance = domain.variance_minutes(
+                line["hours"], int(line["clocked_seconds"])
+            )
+            lines.append(
+                {
+                    **{k: v for k, v in line.items() if k != "clocked_seconds"},
+                    "estimated_minutes": estimated,
+                    "clocked_minutes": clocked,
+                    "variance_minutes": variance,
+                }
+            )
+    clocked_on = [{"technician_id": user, **running} for user, running in (item.clocked_on or {}).items()]
+    return TicketOut.model_validate(
+        {
+            "ticket_id": item.ticket_id,
+            "owner_id": item.tenant_id,
+            "kind": item.kind,
+            "title": item.title,
+            "description": item.description,
+            "location_id": item.location_id,
+            "priority": item.priority,
+            "due_date": item.due_date,
+            "assignee_id": item.assignee_id if doer.side is Side.OWNER else None,
+            "status": item.status,
+            "ro_number": int(item.ro_number) if item.ro_number is not None else None,
+            "unit_id": item.unit_id,
+            "customer_id": item.customer_id,
+            "estimate_id": item.estimate_id,
+            "estimate_version": int(item.estimate_version) if item.estimate_version is not None else None,
+            "lines": lines,
+            "clocked_on": clocked_on,
+            "servicer_id": item.servicer_id,
+            "terms": {"hourly_rate_cents": terms.hourly_rate_cents, "currency": terms.currency}
+            if terms
+            else None,
+            "logged_minutes": int(item.logged_minutes),
+            "billable_cents": int(item.billable_cents),
+            "history": history,
+            "version": int(item.version or 0),
+            "created_at": item.created_at,
+            "updated_at": item.updated_at,
+        }
     )
 
 
@@ -118,7 +153,7 @@ class Change:
     needs_link: str | None = None  # a partner whose link must still be active when this commits
 
 
-def _change(
+def change_of(
     item: repo.TicketItem,
     type: str,
     doer: Doer,
@@ -166,12 +201,13 @@ def stage_step(
     assigned = item.servicer_id
     if doer.side is Side.OWNER and step in domain.DISPATCHING and not doer.may_dispatch:
         raise Forbidden(f"your roles in this tenant do not allow you to {step.value} tickets")
-    after = domain.take(TicketStatus(item.status), step, doer.side)
+    after = domain.take(TicketStatus(item.status), step, doer.side, TicketKind(item.kind))
     if step in domain.NEEDS_NOTE and not note:
         raise Invalid("note", f"give a reason to {step.value}")
     if step is TicketAction.OUTSOURCE:
         _check_outsourcing(item, servicer_id, terms)
         item.assign(servicer_id, terms)
+        item.assignee_id = None  # the company holds it now
     elif step in domain.RELEASING:
         item.assign(None, None)
     elif step is TicketAction.CLOSE:
@@ -181,7 +217,7 @@ def stage_step(
     partner = assigned if step in domain.RELEASING else item.servicer_id
     item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
     facts = {"step": step.value, "note": note}
-    change = _change(item, EVENT_OF_STEP[step], doer, "step", partner, facts, step=step.value, text=note)
+    change = change_of(item, EVENT_OF_STEP[step], doer, "step", partner, facts, step=step.value, text=note)
     change.needs_link = servicer_id if step is TicketAction.OUTSOURCE else None
     return change
 
@@ -211,7 +247,7 @@ def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Cha
         item.logged_minutes = int(item.logged_minutes) + entry.minutes
         item.billable_cents = int(item.billable_cents) + amount
     day = entry.work_date.isoformat()
-    return _change(
+    return change_of(
         item,
         "TicketTimeLogged",
         doer,
@@ -230,9 +266,95 @@ def stage_note(item: repo.TicketItem, doer: Doer, note: NoteCreate) -> Change:
         raise Invalid("internal", "only the owner's staff keep notes internal")
     partner = None if note.internal else item.servicer_id
     facts = {"text": None if note.internal else note.text, "internal": note.internal}
-    return _change(
+    return change_of(
         item, "TicketNoteAdded", doer, "note", partner, facts, text=note.text, internal=note.internal
     )
+
+
+def add_clocked(order: repo.TicketItem, work_id: str, seconds: int) -> None:
+    """Clocked seconds on one line of a work order; the order's logged minutes follow."""
+    lines = [dict(line) for line in order.lines or []]
+    for line in lines:
+        if line["work_id"] == work_id:
+            line["clocked_seconds"] = int(line["clocked_seconds"]) + seconds
+    order.lines = lines
+    order.logged_minutes = domain.minutes_of(sum(int(line["clocked_seconds"]) for line in lines))
+
+
+def stage_clock_off(
+    order: repo.TicketItem, doer: Doer, clocks: dict[str, repo.ClockItem], *, reason: str
+) -> tuple[list[Change], tuple[repo.ActivityItem, ...], tuple[repo.ClockItem, ...]]:
+    """Stops these technicians' running entries on the work order now: each entry, its line's clocked
+    time, and the technician's clock."""
+    now = utc_now()
+    running = {user: order.clocked_on[user] for user in clocks}
+    found = repo.get_entries(order.tenant_id, order.ticket_id, [r["entry_id"] for r in running.values()])
+    by_id = {e.entry_id: e for e in found}
+    changes: list[Change] = []
+    for user, clock in clocks.items():
+        entry = by_id[running[user]["entry_id"]]
+        assert entry.started_at is not None
+        stop = max(now, entry.started_at)
+        seconds = domain.seconds_between(entry.started_at, stop)
+        entry.stopped_at, entry.seconds, entry.minutes = stop, seconds, domain.minutes_of(seconds)
+        add_clocked(order, running[user]["work_id"], seconds)
+        clock.ticket_id, clock.entry_id, clock.ro_number, clock.last_stopped_at = None, None, None, stop
+        order.record("clock-off", doer.by, doer.company_id, None, assignment=None)
+        facts = {
+            "technician_id": user,
+            "clock_entry_id": entry.entry_id,
+            "work_id": entry.work_id,
+            "ro_number": int(order.ro_number or 0),
+            "started_at": entry.started_at.isoformat(),
+            "stopped_at": stop.isoformat(),
+            "minutes": domain.minutes_of(seconds),
+            "reason": reason,
+        }
+        changes.append(change_of(order, "TechnicianClockedOff", doer, "step", None, facts, step="clock-off"))
+    order.clocked_on = {u: r for u, r in (order.clocked_on or {}).items() if u not in clocks}
+    return changes, tuple(by_id.values()), tuple(clocks.values())
+
+
+def _works_of(order: repo.TicketItem, status: str) -> tuple[repo.WorkRequiredItem, ...]:
+    works = repo.get_works(order.tenant_id, [line["work_id"] for line in order.lines or []])
+    for work in works:
+        work.status = status
+    return tuple(works)
+
+
+def stage_work_order_step(
+    order: repo.TicketItem, step: TicketAction, doer: Doer
+) -> tuple[list[Change], dict[str, Any]]:
+    """What a step does beyond the status of a work order. Unit ready: whoever is still clocked on is
+    clocked off, the work required is done (off the board), and the order waits to be submitted. Reopen:
+    its work is back on the board, in progress."""
+    if step is TicketAction.UNIT_READY:
+        clocks = {user: repo.get_clock(order.tenant_id, user) for user in order.clocked_on or {}}
+        changes, entries, stopped = (
+            stage_clock_off(order, doer, clocks, reason="unit-ready") if clocks else ([], (), ())
+        )
+        done = tuple((w, "in_progress") for w in _works_of(order, "done"))
+        ready = change_of(
+            order,
+            "WorkOrderReadyToSubmit",
+            doer,
+            "step",
+            None,
+            {
+                "ro_number": int(order.ro_number or 0),
+                "unit_id": order.unit_id,
+                "customer_id": order.customer_id,
+            },
+            step="ready-to-submit",
+        )
+        return [*changes, ready], {"changed_entries": entries, "clocks": stopped, "work": done}
+    if step is TicketAction.REOPEN:
+        return [], {"work": tuple((w, "done") for w in _works_of(order, "in_progress"))}
+    if order.clocked_on and step in (TicketAction.PAUSE, TicketAction.CANCEL):
+        raise Conflict(
+            "technicians are clocked on to this work order; clock them off first", code="clocked_on"
+        )
+    return [], {}
 
 
 def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: Any) -> None:
@@ -257,8 +379,9 @@ def create(access: Access, body: TicketCreate) -> TicketOut:
     if body.location_id and locations.get_location(access.tenant, body.location_id) is None:
         raise Invalid("location_id", "no such location")
     item = repo.new_ticket(access.tenant, body.title, body.description, body.location_id, access.user_id)
+    item.priority, item.due_date = body.priority, body.due_date.isoformat() if body.due_date else None
     item.record("create", doer.by, doer.company_id, None, assignment=None)
-    created = _change(item, "TicketCreated", doer, "step", None, {"step": "create"}, step="create")
+    created = change_of(item, "TicketCreated", doer, "step", None, {"step": "create"}, step="create")
     commit(item, doer, [created])
     return ticket_out(item, doer)
 
@@ -268,9 +391,18 @@ def get(access: Access, ticket_id: str) -> TicketOut:
     return ticket_out(visible(access.tenant, ticket_id, doer), doer)
 
 
-def list_(access: Access, status: TicketStatus | None, limit: int, cursor: str | None) -> TicketPage:
+def list_(
+    access: Access, status: TicketStatus | None, assignee: str | None, limit: int, cursor: str | None
+) -> TicketPage:
     doer = doer_of(access)
-    if doer.side is Side.PARTNER:
+    if assignee is not None:
+        if doer.side is Side.PARTNER:
+            raise Invalid("assignee", "a partner's members list what is outsourced to them", location="query")
+        user = access.user_id if assignee == "me" else assignee
+        if user != access.user_id and not doer.may_dispatch:
+            raise Forbidden("only dispatchers and admins list another member's assigned tickets")
+        page = repo.assigned(access.tenant, user, status.value if status else None, limit, cursor)
+    elif doer.side is Side.PARTNER:
         page = repo.outsourced(
             doer.company_id, access.tenant, status.value if status else None, limit, cursor
         )
@@ -286,8 +418,95 @@ def act(access: Access, ticket_id: str, step: TicketAction, body: TicketStep) ->
     if step is not TicketAction.OUTSOURCE and (body.servicer_id or body.terms):
         raise Invalid("servicer_id" if body.servicer_id else "terms", "only outsourcing names a partner")
     change = stage_step(item, step, doer, body.note, servicer_id=body.servicer_id, terms=terms)
-    commit(item, doer, [change])
+    more, extra = stage_work_order_step(item, step, doer) if item.is_work_order else ([], {})
+    commit(item, doer, [change, *more], **extra)
     return ticket_out(item, doer)
+
+
+def assign(access: Access, ticket_id: str, body: AssignIn) -> TicketOut:
+    """To a member (reassigning from another), or to a partner company: the outsource step."""
+    doer = doer_of(access)
+    if body.servicer_id is None:
+        assert body.assignee_id is not None
+        domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
+    item = visible(access.tenant, ticket_id, doer)
+    previous = item.assignee_id
+    if body.servicer_id is not None:
+        terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
+        outsourced = stage_step(
+            item, TicketAction.OUTSOURCE, doer, body.note, servicer_id=body.servicer_id, terms=terms
+        )
+        company: dict[str, Any] = {
+            "assignee_kind": "company",
+            "assignee_id": body.servicer_id,
+            "previous_assignee_id": previous,
+        }
+        assigned = change_of(item, "TicketAssigned", doer, "step", item.servicer_id, company, step="assign")
+        commit(item, doer, [outsourced, assigned])
+        return ticket_out(item, doer)
+    domain.check_assignable(TicketStatus(item.status), item.servicer_id)
+    if previous == body.assignee_id:
+        return ticket_out(item, doer)  # already theirs: nothing to record
+    item.assignee_id = body.assignee_id
+    item.record("assign", doer.by, doer.company_id, body.note, assignment=None)
+    facts: dict[str, Any] = {
+        "assignee_kind": "member",
+        "assignee_id": body.assignee_id,
+        "previous_assignee_id": previous,
+        "note": body.note,
+    }
+    commit(
+        item,
+        doer,
+        [change_of(item, "TicketAssigned", doer, "step", None, facts, step="assign", text=body.note)],
+    )
+    return ticket_out(item, doer)
+
+
+def update(access: Access, ticket_id: str, patch: TicketPatch, expected_version: int | None) -> TicketOut:
+    doer = doer_of(access)
+    item = visible(access.tenant, ticket_id, doer)
+    check_version(expected_version, item.version)
+    if (
+        TicketStatus(item.status) not in domain.ACTIVE
+        and TicketStatus(item.status) is not TicketStatus.READY_TO_SUBMIT
+    ):
+        raise Conflict(f"a ticket that is {item.status} is no longer edited", code="read_only")
+    fields = patch.model_fields_set
+    if "location_id" in fields:
+        _check_location(item, patch.location_id)
+        item.location_id = patch.location_id
+    if "title" in fields and patch.title is not None:
+        item.title = patch.title
+    if "description" in fields:
+        item.description = patch.description
+    if "priority" in fields and patch.priority is not None:
+        item.priority = patch.priority
+    if "due_date" in fields:
+        item.due_date = patch.due_date.isoformat() if patch.due_date else None
+    changed = sorted(fields)
+    item.record("update", doer.by, doer.company_id, None, assignment=item.servicer_id)
+    facts = {"changed": changed}
+    commit(
+        item, doer, [change_of(item, "TicketUpdated", doer, "step", item.servicer_id, facts, step="update")]
+    )
+    return ticket_out(item, doer)
+
+
+def _check_location(item: repo.TicketItem, location_id: str | None) -> None:
+    """A location that exists; while outsourced to a partner restricted to approved locations, one of
+    those (and never none)."""
+    if location_id is not None and locations.get_location(item.tenant_id, location_id) is None:
+        raise Invalid("location_id", "no such location")
+    if item.servicer_id is None:
+        return
+    link = links.get_link(item.tenant_id, item.servicer_id)
+    if link is None or not link.restricted_locations:
+        return
+    if location_id is None or not link.grant().may_see_location(location_id):
+        raise Invalid(
+            "location_id", "the partner this ticket is outsourced to works only at its approved locations"
+        )
 
 
 def log_time(access: Access, ticket_id: str, body: TimeEntryCreate) -> ActivityOut:
@@ -328,5 +547,10 @@ def activity_out(item: repo.ActivityItem) -> ActivityOut:
         text=item.text,
         internal=bool(item.internal),
         step=item.step,
+        technician_id=item.technician_id,
+        work_id=item.work_id,
+        started_at=item.started_at,
+        stopped_at=item.stopped_at,
+        corrections=item.corrections,
         created_at=item.created_at,
     )
