@@ -31,8 +31,11 @@ from devstack.samples import (
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TICKET,
+    SAMPLE_TIME_ENTRY,
     SAMPLE_UNIT,
     SAMPLE_USER,
+    SAMPLE_WORK,
+    SAMPLE_WORK_ORDER,
     all_samples,
     invoke,
     prepared,
@@ -57,10 +60,12 @@ from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
 from handoff.signing import signed_headers
 from handoff.store.table import client
-from handoff.tickets import inbound
+from handoff.tickets import inbound, workorders
 from handoff.tickets import service as tickets
 from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (
+    ClockOff,
+    ClockOn,
     PartnerUpdate,
     RotateInboundSecret,
     TermsIn,
@@ -126,7 +131,38 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
     ids[SAMPLE_TICKET] = tickets.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
+    ids.update(_work_order(admin, ids))
     return ids
+
+
+def _customer(ids: dict[str, str]) -> Access:
+    return Access(
+        Principal(ids[SAMPLE_PORTAL_USER], "fleet@x.io"),
+        Action.ESTIMATE_DECIDE,
+        TENANT,
+        frozenset({Role.CUSTOMER}),
+        customer_ids=frozenset({ids[SAMPLE_CUSTOMER]}),
+    )
+
+
+def _work_order(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+    """Approved labour on a work order its technician clocked on to and off; the admin is clocked on to it
+    too (the clock-off sample clocks the caller off)."""
+    line = LabourLineIn(description="Brakes", hours=Decimal("1.5"), hourly_rate=9000)
+    created = estimates.create(
+        admin, EstimateCreate(unit_id=ids[SAMPLE_UNIT], currency="EUR", labour_lines=[line])
+    )
+    estimates.act(admin, created.estimate_id, EstimateStep_.SUBMIT, EstimateStep())
+    estimates.act(_customer(ids), created.estimate_id, EstimateStep_.APPROVE, EstimateStep())
+    [work] = workorders.board(admin, ids[SAMPLE_UNIT], 10, None).items
+    tech = Access(
+        Principal(ids[SAMPLE_USER], "tech@x.io"), Action.WORK_CLOCK, TENANT, frozenset({Role.TECHNICIAN})
+    )
+    order = workorders.clock_on(tech, work.work_id, ClockOn()).ticket_id
+    workorders.clock_off(tech, order, ClockOff())
+    workorders.clock_on(admin, work.work_id, ClockOn())
+    [entry] = [a for a in tickets.list_activity(admin, order, 50, None).items if a.kind == "clock"]
+    return {SAMPLE_WORK: work.work_id, SAMPLE_WORK_ORDER: order, SAMPLE_TIME_ENTRY: entry.entry_id}
 
 
 def _disputed_estimate(admin: Access, ids: dict[str, str]) -> str:
@@ -136,13 +172,7 @@ def _disputed_estimate(admin: Access, ids: dict[str, str]) -> str:
         admin, EstimateCreate(unit_id=ids[SAMPLE_UNIT], currency="EUR", labour_lines=[line])
     )
     estimates.act(admin, created.estimate_id, EstimateStep_.SUBMIT, EstimateStep())
-    customer = Access(
-        Principal(ids[SAMPLE_PORTAL_USER], "fleet@x.io"),
-        Action.ESTIMATE_DECIDE,
-        TENANT,
-        frozenset({Role.CUSTOMER}),
-        customer_ids=frozenset({ids[SAMPLE_CUSTOMER]}),
-    )
+    customer = _customer(ids)
     disputed = DisputedItem(line_id=created.labour_lines[0].line_id, note="Too many hours")
     estimates.act(customer, created.estimate_id, EstimateStep_.DISPUTE, EstimateStep(items=[disputed]))
     return created.estimate_id

@@ -80,7 +80,9 @@ def test_from_approved_labour_to_ready_to_submit(api, shop, techs):
     assert ready.status_code == 200, ready.json
     assert ready.json["status"] == "ready_to_submit"
     assert ready.json["clocked_on"] == []  # whoever was still on it is clocked off
-    listed = api.as_(shop["dispatcher"]).get("/tenants/shop/tickets", query_string={"status": "ready_to_submit"})
+    listed = api.as_(shop["dispatcher"]).get(
+        "/tenants/shop/tickets", query_string={"status": "ready_to_submit"}
+    )
     assert [t["ticket_id"] for t in listed.json["items"]] == [order["ticket_id"]]
     assert api.as_(techs[0]).get("/tenants/shop/work-required").json["items"] == []  # off the board
 
@@ -95,7 +97,9 @@ def test_from_approved_labour_to_ready_to_submit(api, shop, techs):
     assert api.as_(techs[0]).post(f"{base}/complete", {}).status_code == 409
     assert clock_on(api, techs[2], work[0]["work_id"]).status_code == 404  # the work is done
     terms = {"hourly_rate_cents": 5000, "currency": "EUR"}
-    outsourced = api.as_(shop["dispatcher"]).post(f"{base}/outsource", {"servicer_id": "fixit", "terms": terms})
+    outsourced = api.as_(shop["dispatcher"]).post(
+        f"{base}/outsource", {"servicer_id": "fixit", "terms": terms}
+    )
     assert outsourced.status_code == 409  # a work order is never offered to a partner
 
 
@@ -149,18 +153,26 @@ def test_a_technician_is_on_one_job_at_a_time_and_entries_never_overlap(api, sho
     # Clock off, on again: the entries follow each other; a correction that would overlap is refused.
     orders = {
         t["ticket_id"]
-        for t in api.as_(shop["dispatcher"]).get("/tenants/shop/tickets", query_string={"status": "in_progress"}).json[
-            "items"
-        ]
+        for t in api.as_(shop["dispatcher"])
+        .get("/tenants/shop/tickets", query_string={"status": "in_progress"})
+        .json["items"]
     }
     tech = api.as_(techs[0])
-    [mine] = [o for o in orders if any(c["technician_id"] == techs[0].user_id for c in tech.get(f"/tenants/shop/tickets/{o}").json["clocked_on"])]
+    [mine] = [
+        o
+        for o in orders
+        if any(
+            c["technician_id"] == techs[0].user_id
+            for c in tech.get(f"/tenants/shop/tickets/{o}").json["clocked_on"]
+        )
+    ]
     assert tech.post(f"/tenants/shop/tickets/{mine}/clock-off", {}).status_code == 200
     assert tech.post(f"/tenants/shop/tickets/{mine}/clock-off", {}).json["error"]["code"] == "not_clocked_on"
     assert clock_on(api, techs[0], first[0]["work_id"]).status_code == 200
     assert tech.post(f"/tenants/shop/tickets/{mine}/clock-off", {}).status_code == 200
     entries = [
-        a for a in api.as_(shop["dispatcher"]).get(f"/tenants/shop/tickets/{mine}/activity").json["items"]
+        a
+        for a in api.as_(shop["dispatcher"]).get(f"/tenants/shop/tickets/{mine}/activity").json["items"]
         if a["kind"] == "clock" and a["technician_id"] == techs[0].user_id
     ]
     assert len(entries) == 2
@@ -187,7 +199,12 @@ def test_a_technician_is_on_one_job_at_a_time_and_entries_never_overlap(api, sho
     order_view = dispatcher.get(f"/tenants/shop/tickets/{mine}").json
     assert order_view["lines"][0]["clocked_minutes"] >= 120
     # Technicians do not correct time; the future is refused; an entry is at most a day.
-    assert tech.patch(f"{entry_path}/{earlier['entry_id']}", {"started_at": start.isoformat(), "reason": "x"}).status_code == 403
+    assert (
+        tech.patch(
+            f"{entry_path}/{earlier['entry_id']}", {"started_at": start.isoformat(), "reason": "x"}
+        ).status_code
+        == 403
+    )
     future = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     refused = dispatcher.patch(f"{entry_path}/{later['entry_id']}", {"stopped_at": future, "reason": "x"})
     assert refused.status_code == 422 and refused.json["error"]["details"][0]["field"] == "body.stopped_at"
@@ -197,7 +214,9 @@ def test_a_portal_user_sees_the_work_order_status_but_not_time_or_notes(api, sho
     work = approved_work(api, shop)
     order = clock_on(api, techs[0], work[0]["work_id"]).json
     dispatcher = api.as_(shop["dispatcher"])
-    dispatcher.post(f"/tenants/shop/tickets/{order['ticket_id']}/notes", {"text": "Seized caliper", "internal": True})
+    dispatcher.post(
+        f"/tenants/shop/tickets/{order['ticket_id']}/notes", {"text": "Seized caliper", "internal": True}
+    )
     customer = api.as_(shop["portal"][0])
     listed = customer.get(f"/tenants/shop/units/{shop['units'][0]}/work-orders")
     assert listed.status_code == 200, listed.json
@@ -213,7 +232,10 @@ def test_a_portal_user_sees_the_work_order_status_but_not_time_or_notes(api, sho
     }
     for path in ("", "/activity"):
         assert customer.get(f"/tenants/shop/tickets/{order['ticket_id']}{path}").status_code == 403
-    assert api.as_(shop["portal"][1]).get(f"/tenants/shop/units/{shop['units'][0]}/work-orders").status_code == 404
+    assert (
+        api.as_(shop["portal"][1]).get(f"/tenants/shop/units/{shop['units'][0]}/work-orders").status_code
+        == 404
+    )
 
 
 def test_tickets_are_assigned_like_staff_and_edited_with_if_match(api, shop, techs):
@@ -227,9 +249,7 @@ def test_tickets_are_assigned_like_staff_and_edited_with_if_match(api, shop, tec
     reassigned = dispatcher.post(f"{base}/assign", {"assignee_id": techs[1].user_id, "note": "Swap"})
     assert reassigned.status_code == 200
     assert api.as_(techs[0]).get("/tenants/shop/tickets", query_string={"assignee": "me"}).json["items"] == []
-    assert [
-        h["step"] for h in dispatcher.get(base).json["history"]
-    ] == ["create", "assign", "assign"]
+    assert [h["step"] for h in dispatcher.get(base).json["history"]] == ["create", "assign", "assign"]
     # Not a member who takes work; not for technicians to hand out; portal users are not staff.
     customer_id = shop["customers"][0]
     portal_user = dispatcher.get("/tenants/shop/portal-accounts")
@@ -279,3 +299,25 @@ def test_another_tenant_gets_404_on_every_work_order_route(api, shop, techs):
     ):
         response = other.request(method, path, json=body)
         assert response.status_code == 404, (path, response.json)
+
+
+def test_a_cancelled_work_order_puts_its_work_back_on_the_board(api, shop, techs):
+    [work, _] = approved_work(api, shop)
+    order = clock_on(api, techs[0], work["work_id"]).json
+    base = f"/tenants/shop/tickets/{order['ticket_id']}"
+    dispatcher = api.as_(shop["dispatcher"])
+    busy = dispatcher.post(f"{base}/pause", {})
+    assert busy.status_code == 409 and busy.json["error"]["code"] == "clocked_on"
+    # A dispatcher clocks the technician off; technicians clock only themselves.
+    assert api.as_(techs[1]).post(f"{base}/clock-off", {"technician_id": techs[0].user_id}).status_code == 403
+    assert dispatcher.post(f"{base}/clock-off", {"technician_id": techs[0].user_id}).status_code == 200
+    assert dispatcher.post(f"{base}/pause", {}).status_code == 200
+    assert dispatcher.post(f"{base}/cancel", {"note": "Customer took the truck away"}).status_code == 200
+    [back] = [
+        w
+        for w in dispatcher.get("/tenants/shop/work-required").json["items"]
+        if w["work_id"] == work["work_id"]
+    ]
+    assert (back["status"], back["work_order_id"]) == ("open", None)
+    again = clock_on(api, techs[0], work["work_id"])
+    assert again.status_code == 200 and again.json["ro_number"] == 2  # a number is never reused

@@ -22,8 +22,11 @@ from devstack.samples import (
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TICKET,
+    SAMPLE_TIME_ENTRY,
     SAMPLE_UNIT,
     SAMPLE_USER,
+    SAMPLE_WORK,
+    SAMPLE_WORK_ORDER,
 )
 
 STATS: Counter[str] = Counter()
@@ -145,7 +148,11 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     )
     in_house = admin.post(f"/tenants/{tenant_id}/tickets", {"title": "Check the boiler"}).json["ticket_id"]
     assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
+    work, work_order, time_entry = _work_order(api, admin, tenant_id, units[0], member)
     return {
+        SAMPLE_WORK: work,
+        SAMPLE_WORK_ORDER: work_order,
+        SAMPLE_TIME_ENTRY: time_entry,
         SAMPLE_ESTIMATE: estimate,
         "other-estimate": other_estimate,
         SAMPLE_TICKET: in_house,
@@ -185,11 +192,7 @@ def _disputed_estimate(api, admin, tenant_id: str, unit_id: str, portal_email: s
     estimate = created.json["estimate_id"]
     assert admin.post(f"/tenants/{tenant_id}/estimates/{estimate}/submit", {}).status_code == 200
     if portal_email is not None:
-        from handoff.accounts.repository import find_user_id_by_email
-
-        user_id = find_user_id_by_email(portal_email)
-        token = api.issuer.token(user_id, portal_email)
-        customer = api.as_(SimpleNamespace(auth={"Authorization": f"Bearer {token}"}))
+        customer = _portal_user(api, portal_email)
         line = created.json["labour_lines"][0]["line_id"]
         disputed = customer.post(
             f"/tenants/{tenant_id}/estimates/{estimate}/dispute",
@@ -197,6 +200,42 @@ def _disputed_estimate(api, admin, tenant_id: str, unit_id: str, portal_email: s
         )
         assert disputed.status_code == 200, disputed.json
     return estimate
+
+
+def _portal_user(api, email: str):
+    from handoff.accounts.repository import find_user_id_by_email
+
+    token = api.issuer.token(find_user_id_by_email(email), email)
+    return api.as_(SimpleNamespace(auth={"Authorization": f"Bearer {token}"}))
+
+
+def _work_order(api, admin, tenant_id: str, unit_id: str, technician) -> tuple[str, str, str]:
+    """Approved labour on a work order the technician clocked on to and off (one clocked entry): every
+    work-order route can address the work, the order and the entry."""
+    created = admin.post(
+        f"/tenants/{tenant_id}/estimates",
+        {"unit_id": unit_id, "currency": "EUR", "labour_lines": ESTIMATE_LINES},
+    ).json
+    estimate = created["estimate_id"]
+    assert admin.post(f"/tenants/{tenant_id}/estimates/{estimate}/submit", {}).status_code == 200
+    customer = _portal_user(api, f"fleet@{tenant_id}.example")
+    assert customer.post(f"/tenants/{tenant_id}/estimates/{estimate}/approve", {}).status_code == 200
+    [work] = [
+        w
+        for w in admin.get(f"/tenants/{tenant_id}/units/{unit_id}/work-required").json["items"]
+        if w["estimate_id"] == estimate
+    ]
+    tech = api.as_(technician)
+    opened = tech.post(f"/tenants/{tenant_id}/work-required/{work['work_id']}/clock-on", {})
+    assert opened.status_code == 200, opened.json
+    order = opened.json["ticket_id"]
+    assert tech.post(f"/tenants/{tenant_id}/tickets/{order}/clock-off", {}).status_code == 200
+    [entry] = [
+        a
+        for a in admin.get(f"/tenants/{tenant_id}/tickets/{order}/activity").json["items"]
+        if a["kind"] == "clock"
+    ]
+    return work["work_id"], order, entry["entry_id"]
 
 
 def _outsourced_ticket(api, acme, location_id: str) -> str:

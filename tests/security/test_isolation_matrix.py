@@ -30,6 +30,7 @@ from devstack.samples import (
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_TICKET,
     SAMPLE_UNIT,
+    SAMPLE_WORK,
     all_samples,
     invoke,
     prepared,
@@ -42,7 +43,8 @@ SERVICER = "servicer-via-link"
 ROLES = ["anonymous", *[r.value for r in Role], SERVICER]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
-    r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id)\}"
+    r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
+    r"|item_id|entry_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -96,6 +98,17 @@ def _allowed(role, route, actor, path_params) -> bool:
         return is_allowed_for_servicer(action, can_manage_locations=True)
     acting_on_self = path_params.get("user_id") == actor.user_id
     return is_allowed(action, frozenset({Role(role)}), acting_on_self=acting_on_self)
+
+
+def _clocked_on(api, world, actor) -> None:
+    """Clocking off needs the caller clocked on to the sample work order (the route's own precondition)."""
+    auth = {"Authorization": f"Bearer {actor.token}"}
+    work = world.ids[SAMPLE_WORK]
+    api.client.post(f"/tenants/acme/work-required/{work}/clock-on", json={}, headers=auth)
+
+
+# Routes whose "own" cell needs the caller in a state first: what sets it up, through the API.
+PRECONDITIONS = {("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/clock-off"): _clocked_on}
 
 
 def _fresh_body(route, role, event):
@@ -193,6 +206,9 @@ def test_isolation_matrix(api, aws_env, runtime, role):
     for route in sorted(ROUTES, key=_run_order):
         # Refusals first, so an allowed write on acme's own object cannot change what they see.
         for relation in [r for r in _relations(route, role) if r != "own"] + ["own"]:
+            setup = PRECONDITIONS.get((route.method, route.path))
+            if relation == "own" and setup is not None and actor is not None:
+                setup(api, world, actor)
             result = _cell(api, aws_env, route, role, actor, relation, world, leaks)
             bodies[(route.method, route.path, relation)] = result["body"]
         if actor is not None and "{tenant_id}" in route.path:

@@ -56,6 +56,11 @@ EXPECTED_TENANT_GRANTS = {
     Action.ESTIMATE_DECIDE: set(CLIENT_ROLES),
     Action.ESTIMATE_NOTE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER} | set(CLIENT_ROLES),
     Action.WORK_REQUIRED_LIST: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER, Role.TECHNICIAN},
+    Action.WORK_ORDER_LIST: set(STAFF_ROLES) | set(CLIENT_ROLES),
+    Action.WORK_CLOCK: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER, Role.TECHNICIAN, Role.PARTNER},
+    Action.TIME_CORRECT: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.TICKET_ASSIGN: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.TICKET_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
@@ -69,7 +74,15 @@ EXPECTED_SERVICER_GRANTS = {
         a: (True, True)
         for a in Action
         if a.value.startswith("ticket")
-        and a not in (Action.TICKET_CREATE, Action.TICKET_DISPATCH, Action.TICKET_APPROVE)
+        and a
+        not in (
+            Action.TICKET_CREATE,
+            Action.TICKET_DISPATCH,
+            Action.TICKET_APPROVE,
+            Action.TIME_CORRECT,
+            Action.TICKET_ASSIGN,
+            Action.TICKET_UPDATE,
+        )
     },
 }
 

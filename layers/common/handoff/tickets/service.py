@@ -327,7 +327,7 @@ def stage_work_order_step(
 ) -> tuple[list[Change], dict[str, Any]]:
     """What a step does beyond the status of a work order. Unit ready: whoever is still clocked on is
     clocked off, the work required is done (off the board), and the order waits to be submitted. Reopen:
-    its work is back on the board, in progress."""
+    its work is back on the board, in progress. Cancel: its work is open again."""
     if step is TicketAction.UNIT_READY:
         clocks = {user: repo.get_clock(order.tenant_id, user) for user in order.clocked_on or {}}
         changes, entries, stopped = (
@@ -354,6 +354,11 @@ def stage_work_order_step(
         raise Conflict(
             "technicians are clocked on to this work order; clock them off first", code="clocked_on"
         )
+    if step is TicketAction.CANCEL:  # its work goes back on the board, for another work order
+        released = _works_of(order, "open")
+        for work in released:
+            work.work_order_id = None
+        return [], {"work": tuple((w, "in_progress") for w in released)}
     return [], {}
 
 
@@ -426,10 +431,9 @@ def act(access: Access, ticket_id: str, step: TicketAction, body: TicketStep) ->
 def assign(access: Access, ticket_id: str, body: AssignIn) -> TicketOut:
     """To a member (reassigning from another), or to a partner company: the outsource step."""
     doer = doer_of(access)
-    if body.servicer_id is None:
-        assert body.assignee_id is not None
-        domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
     item = visible(access.tenant, ticket_id, doer)
+    if body.assignee_id is not None:
+        domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
     previous = item.assignee_id
     if body.servicer_id is not None:
         terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
