@@ -161,7 +161,8 @@ def _work_order(admin: Access, ids: dict[str, str]) -> dict[str, str]:
     order = workorders.clock_on(tech, work.work_id, ClockOn()).ticket_id
     workorders.clock_off(tech, order, ClockOff())
     workorders.clock_on(admin, work.work_id, ClockOn())
-    [entry] = [a for a in tickets.list_activity(admin, order, 50, None).items if a.kind == "clock"]
+    activity = tickets.list_activity(admin, order, 50, None).items
+    [entry] = [a for a in activity if a.kind == "clock" and a.technician_id == ids[SAMPLE_USER]]
     return {SAMPLE_WORK: work.work_id, SAMPLE_WORK_ORDER: order, SAMPLE_TIME_ENTRY: entry.entry_id}
 
 

@@ -241,7 +241,7 @@ def clock_off(tenant_id: str, ticket_id: str, body: Annotated[ClockOff, Body()],
     f"{TICKET}/time-entries/<entry_id>",
     action=Action.TIME_CORRECT,
     summary="Correct a clocked time entry (audited: who, when, old, new, why)",
-    prefetch=repository.ticket_keys,
+    prefetch=repository.time_entry_keys,
 )
 def correct_time_entry(
     tenant_id: str,

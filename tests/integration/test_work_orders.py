@@ -321,3 +321,22 @@ def test_a_cancelled_work_order_puts_its_work_back_on_the_board(api, shop, techs
     assert (back["status"], back["work_order_id"]) == ("open", None)
     again = clock_on(api, techs[0], work["work_id"])
     assert again.status_code == 200 and again.json["ro_number"] == 2  # a number is never reused
+
+
+def test_work_order_calls_stay_flat(api, shop, techs, calls):
+    """One BatchGetItem and one transaction to open a work order; a board page is the access check and a
+    Query, whatever the tenant holds."""
+    [work, other] = approved_work(api, shop)
+    calls.clear()
+    order = clock_on(api, techs[0], work["work_id"]).json
+    assert dict(calls) == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    clock_on(api, techs[1], other["work_id"], work_order_id=order["ticket_id"])
+    calls.clear()
+    assert (
+        api.as_(techs[0]).post(f"/tenants/shop/tickets/{order['ticket_id']}/unit-ready", {}).status_code
+        == 200
+    )
+    assert dict(calls) == {"BatchGetItem": 2, "TransactWriteItems": 1}
+    calls.clear()
+    assert api.as_(techs[0]).get("/tenants/shop/work-required").status_code == 200
+    assert sum(calls.values()) == 2 and calls["Query"] == 1

@@ -289,6 +289,11 @@ def ticket_keys(path: dict[str, str]) -> list[reads.Key]:
     return [keys.ticket(path["tenant_id"], path["ticket_id"])]
 
 
+def time_entry_keys(path: dict[str, str]) -> list[reads.Key]:
+    """A correction reads the ticket and the entry with the membership."""
+    return [*ticket_keys(path), keys.ticket_activity(path["tenant_id"], path["ticket_id"], path["entry_id"])]
+
+
 def clock_keys(path: dict[str, str]) -> list[reads.Key]:
     """A clocking route reads the ticket and the caller's own clock with the membership."""
     return [*ticket_keys(path), keys.technician_clock(path["tenant_id"], path[reads.CALLER])]
@@ -303,6 +308,20 @@ def clock_on_keys(path: dict[str, str]) -> list[reads.Key]:
         keys.repair_order_counter(tenant_id),
         keys.technician_clock(tenant_id, path[reads.CALLER]),
     ]
+
+
+def load_work_order(order: TicketItem) -> None:
+    """Everything a step of a work order may touch, in one BatchGetItem: its work required, and the clocks
+    and running entries of whoever is clocked on to it."""
+    tenant_id, ticket_id = order.tenant_id, order.ticket_id
+    running = order.clocked_on or {}
+    reads.prefetch(
+        [
+            *(keys.work_required(tenant_id, line["work_id"]) for line in order.lines or []),
+            *(keys.technician_clock(tenant_id, user) for user in running),
+            *(keys.ticket_activity(tenant_id, ticket_id, r["entry_id"]) for r in running.values()),
+        ]
+    )
 
 
 def get_work(tenant_id: str, work_id: str) -> WorkRequiredItem | None:

@@ -328,6 +328,8 @@ def stage_work_order_step(
     """What a step does beyond the status of a work order. Unit ready: whoever is still clocked on is
     clocked off, the work required is done (off the board), and the order waits to be submitted. Reopen:
     its work is back on the board, in progress. Cancel: its work is open again."""
+    if step in (TicketAction.UNIT_READY, TicketAction.REOPEN, TicketAction.CANCEL):
+        repo.load_work_order(order)
     if step is TicketAction.UNIT_READY:
         clocks = {user: repo.get_clock(order.tenant_id, user) for user in order.clocked_on or {}}
         changes, entries, stopped = (
