@@ -10,6 +10,7 @@ import os
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -41,7 +42,9 @@ from devstack.samples import (
     prepared,
 )
 from devstack.seed import ensure_user
+from handoff.accounts import repository as accounts_store
 from handoff.accounts import service as accounts
+from handoff.accounts.repository import MemberFacetItem, MembershipItem, new_membership, new_user
 from handoff.accounts.schemas import MemberCreate, TenantCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
@@ -56,9 +59,12 @@ from handoff.links import service as links
 from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
+from handoff.portal import repository as portal_store
 from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
 from handoff.signing import signed_headers
+from handoff.store import reads
+from handoff.store.pages import Page
 from handoff.store.table import client
 from handoff.tickets import inbound, workorders
 from handoff.tickets import service as tickets
@@ -201,6 +207,79 @@ def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Cou
     _report(route, result["statusCode"], calls)
 
 
+def _large_tenant(tenant_id: str, size: int) -> None:
+    """`size` staff and `size` customers, written in batches: one dispatcher, one inactive member, one who may
+    not log in, one portal account, one live customer; every other member a technician, every other customer
+    archived. Each filtered list has exactly one item to find."""
+    staff = [(Role.TECHNICIAN, True, True)] * (size - 3)
+    staff += [(Role.DISPATCHER, True, True), (Role.TECHNICIAN, False, True), (Role.TECHNICIAN, True, False)]
+    with MembershipItem.batch_write() as batch:
+        for index, (role, active, can_login) in enumerate([*staff, (Role.CUSTOMER, True, True)]):
+            user = new_user(f"m{index}@{tenant_id}.example", f"Member {index:05d}")
+            member = new_membership(tenant_id, user, [role], active=active, can_login=can_login)
+            member.facets = sorted([pk, sk] for pk, sk in member.facet_keys())
+            batch.save(member)
+            for pk, sk in member.facet_keys():
+                batch.save(MemberFacetItem(pk, sk, user_id=user.user_id))
+        for index in range(size):
+            customer = portal_store.new_customer(tenant_id, "bench", name=f"Customer {index:05d}")
+            customer.archived = index != size // 2
+            portal_store.place(customer)
+            batch.save(customer)
+
+
+def _walk(list_: Callable[[str | None], Page[Any]], calls: Counter[str], read: Counter[str]) -> str:
+    """Pages through a list to its end: calls made and items read."""
+    calls.clear()
+    read.clear()
+    cursor: str | None = None
+    found = 0
+    while True:
+        with reads.request_scope():  # as the API runs each request
+            page = list_(cursor)
+        found += len(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return f"{found} found, {sum(calls.values())} calls, {read['items']} items read"
+
+
+def _lists(tenant_id: str) -> dict[str, Callable[[str | None], Page[Any]]]:
+    def members(
+        role: Role | None = None, active: bool | None = None, can_login: bool | None = None
+    ) -> Callable[[str | None], Page[Any]]:
+        return lambda cursor: accounts_store.search_members(
+            tenant_id,
+            name_prefix=None,
+            role=role,
+            active=active,
+            can_login=can_login,
+            limit=50,
+            cursor=cursor,
+        )
+
+    return {
+        "members role=dispatcher": members(role=Role.DISPATCHER),
+        "members active=false": members(active=False),
+        "members can_login=false": members(can_login=False),
+        "members role=technician active=false": members(role=Role.TECHNICIAN, active=False),
+        "portal accounts": lambda cursor: accounts_store.search_portal_accounts(tenant_id, 50, cursor),
+        "customers (not archived)": lambda cursor: portal_store.list_customers(
+            tenant_id, None, False, 50, cursor
+        ),
+    }
+
+
+def _filtered_lists(calls: Counter[str], read: Counter[str]) -> None:
+    print("to the end of each filtered list, in a tenant of 10 and of 10,000 (one item matches each):")
+    for size in (10, 10_000):
+        tenant_id = f"size-{size}"
+        _large_tenant(tenant_id, size)
+        lists = _lists(tenant_id)
+        for name, list_ in lists.items():
+            print(f"  {size:>6}  {name:<40} {_walk(list_, calls, read)}")
+
+
 def _report(route: template.Route, status: int, calls: Counter[str]) -> None:
     detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
     print(f"{route.method:<6} {route.path:<88} {status}  {sum(calls.values())} calls  ({detail})")
@@ -222,6 +301,13 @@ def main() -> None:
             calls[event_name.rsplit(".", 1)[-1]] += 1
 
         client().meta.events.register("before-call.dynamodb.*", count)
+        read: Counter[str] = Counter()
+
+        def items_read(parsed: dict[str, Any], **_: Any) -> None:
+            read["items"] += int(parsed.get("ScannedCount", 0))
+            read["items"] += sum(len(found) for found in parsed.get("Responses", {}).values())
+
+        client().meta.events.register("after-call.dynamodb.*", items_read)
         owner = Principal(ensure_user("bench-owner@example.com"), "bench-owner@example.com")
         token = issuer.token(owner.user_id, owner.email)
         samples = all_samples()
@@ -251,6 +337,7 @@ def main() -> None:
                 result = invoke(route, event)
                 _report(route, result["statusCode"], calls)
         _partner_system(admin_of(owner), ids, samples, calls)
+        _filtered_lists(calls, read)
         print(f"max calls per read route: {max_read}, scans: {scans}")
 
 

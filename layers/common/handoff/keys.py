@@ -25,6 +25,16 @@ def members_partition(tenant_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}MEMBERS"
 
 
+def member_facet(tenant_id: str, role: str | None, active: bool | None, can_login: bool | None) -> str:
+    """The staff matching one combination of personnel filters (`*`: not filtered), by name: a filtered
+    search is one Query over exactly the members that match."""
+
+    def flag(value: bool | None) -> str:
+        return "*" if value is None else str(int(value))
+
+    return f"{members_partition(tenant_id)}#r={role or '*'}#a={flag(active)}#l={flag(can_login)}"
+
+
 def portal_accounts_partition(tenant_id: str) -> str:
     """GSI1 partition of the memberships with client roles (portal accounts), by name; staff stay in
     `members_partition`, so each of the two lists is one Query over exactly what it shows."""
@@ -114,6 +124,11 @@ def customers_partition(tenant_id: str) -> str:
 
 def customer(tenant_id: str, customer_id: str) -> tuple[str, str]:
     return customers_partition(tenant_id), f"CUST#{customer_id}"
+
+
+def with_archived(partition: str) -> str:
+    """GSI2 twin of a by-name list partition: every record, archived ones too (GSI1 holds the live ones)."""
+    return f"{partition}#ALL"
 
 
 def by_name(name: str, item_id: str) -> str:
@@ -254,6 +269,12 @@ def tickets_by_status(tenant_id: str, status: str) -> str:
 def outsourced_to(servicer_id: str, owner_id: str) -> str:
     """What an owner outsourced to a partner, seen from the partner's side (GSI2): led by the partner."""
     return f"{tenant_prefix(servicer_id)}OUTSOURCED#{owner_id}"
+
+
+def outsourced_in_status(servicer_id: str, owner_id: str, status: str) -> str:
+    """What an owner outsourced to a partner in one status (GSI3: a ticket outsourced has no member
+    assignee), led by the partner."""
+    return f"{outsourced_to(servicer_id, owner_id)}#{status}"
 
 
 def ticket_sort(ticket_id: str) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    JSONAttribute,
     ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
@@ -79,14 +80,34 @@ class MembershipItem(Item, discriminator="membership"):
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
+    facets = JSONAttribute(null=True)  # the keys of its personnel-search entries (see facet_keys)
 
     @property
     def role_set(self) -> frozenset[Role]:
         return frozenset(Role(r) for r in self.roles)
 
+    @property
+    def is_portal_account(self) -> bool:
+        return bool(self.roles) and self.role_set <= CLIENT_ROLES
+
+    def facet_keys(self) -> set[tuple[str, str]]:
+        """One search entry per combination of the filters it matches (each of its roles or any, its active
+        flag or any, its can_login flag or any; the all-"any" list is GSI1 itself): 4 x roles + 3 entries.
+        Portal accounts are not personnel."""
+        if self.is_portal_account:
+            return set()
+        sort = keys.by_name(self.name, self.user_id)
+        return {
+            (keys.member_facet(self.tenant_id, role, active, can_login), sort)
+            for role in [*self.roles, None]
+            for active in (self.active, None)
+            for can_login in (self.can_login, None)
+            if (role, active, can_login) != (None, None, None)
+        }
+
     def index(self) -> None:
         """Listed by name among the tenant's staff, or among its portal accounts (client roles only)."""
-        portal = bool(self.roles) and self.role_set <= CLIENT_ROLES
+        portal = self.is_portal_account
         self.gsi1pk = (keys.portal_accounts_partition if portal else keys.members_partition)(self.tenant_id)
         self.gsi1sk = keys.by_name(self.name, self.user_id)
 
@@ -95,8 +116,26 @@ class MembershipItem(Item, discriminator="membership"):
         return membership_is_live(active=self.active, can_login=self.can_login, merged_into=self.merged_into)
 
 
+class MemberFacetItem(Item, discriminator="member_facet"):
+    """A personnel-search entry: which member matches this partition's filters (its sort key is the name)."""
+
+    user_id = UnicodeAttribute()
+
+
 def _not_exists() -> Condition:
     return Item.pk.does_not_exist()
+
+
+def _save_membership(tx: Any, membership: MembershipItem, condition: Condition | None = None) -> None:
+    """The membership and, in the same transaction, its search entries as they now should be."""
+    before = {(pk, sk) for pk, sk in membership.facets or []}
+    after = membership.facet_keys()
+    for pk, sk in before - after:
+        tx.delete(MemberFacetItem(pk, sk))
+    for pk, sk in after - before:
+        tx.save(MemberFacetItem(pk, sk, user_id=membership.user_id))
+    membership.facets = sorted([pk, sk] for pk, sk in after) or None
+    tx.save(membership, condition=condition)
 
 
 def next_version(item: TenantItem | UserItem | MembershipItem) -> int:
@@ -243,28 +282,34 @@ def search_members(
     limit: int,
     cursor: str | None,
 ) -> Page[MembershipItem]:
-    """Personnel search: one Query on the tenant's by-name index, filtered by role and flags."""
+    """Personnel search by name: unfiltered, one Query on the tenant's by-name index; filtered (role, active,
+    can_login, in any combination), one Query of the search entries that match and one BatchGetItem of their
+    memberships. Either way a page costs what it shows, whatever the tenant holds."""
     scope = keys.cursor_scope(keys.CursorQuery.MEMBERS, tenant_id, name_prefix, role, active, can_login)
-    filters: list[Condition] = []
-    if role is not None:
-        filters.append(MembershipItem.roles.contains(role.value))
-    if active is not None:
-        filters.append(MembershipItem.active == active)
-    if can_login is not None:
-        filters.append(MembershipItem.can_login == can_login)
-    filter_condition: Condition | None = None
-    for condition in filters:
-        filter_condition = condition if filter_condition is None else filter_condition & condition
-    range_condition = Item.gsi1sk.startswith(keys.name_prefix(name_prefix or ""))
-    results = MembershipItem.gsi1.query(
-        keys.members_partition(tenant_id),
-        range_condition,
-        filter_condition=filter_condition,
+    prefix = keys.name_prefix(name_prefix or "")
+    if role is None and active is None and can_login is None:
+        results = MembershipItem.gsi1.query(
+            keys.members_partition(tenant_id),
+            Item.gsi1sk.startswith(prefix),
+            page_size=limit,
+            last_evaluated_key=decode_cursor(cursor, scope),
+        )
+        page = first_page(results, Item, scope)
+        return Page(
+            items=[i for i in page.items if isinstance(i, MembershipItem)], next_cursor=page.next_cursor
+        )
+    partition = keys.member_facet(tenant_id, role.value if role else None, active, can_login)
+    entries = MemberFacetItem.query(
+        partition,
+        Item.sk.startswith(prefix),
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, MembershipItem)], next_cursor=page.next_cursor)
+    found = first_page(entries, MemberFacetItem, scope)
+    wanted = [keys.member(tenant_id, e.user_id) for e in found.items]
+    reads.prefetch(wanted)
+    members = [m for m in (reads.get(MembershipItem, k) for k in wanted) if m is not None]
+    return Page(items=members, next_cursor=found.next_cursor)
 
 
 def search_portal_accounts(tenant_id: str, limit: int, cursor: str | None) -> Page[MembershipItem]:
@@ -291,7 +336,7 @@ def create_tenant(
     with transaction("a tenant with this id already exists") as tx:
         tx.save(tenant, condition=_not_exists())
         tx.save(outbox_item(event), condition=_not_exists())
-        tx.save(membership, condition=_not_exists())
+        _save_membership(tx, membership, _not_exists())
         if new_founder:
             tx.save(founder, condition=_not_exists())
             tx.save(_email_item(founder), condition=_not_exists())
@@ -322,7 +367,7 @@ def add_member(
 ) -> None:
     with transaction("this user is already a member of the tenant") as tx:
         _count_admins(tx, tenant, admins_delta)
-        tx.save(membership, condition=_not_exists())
+        _save_membership(tx, membership, _not_exists())
         tx.save(outbox_item(event), condition=_not_exists())
         if new_user is not None:
             tx.save(new_user, condition=_not_exists())
@@ -343,7 +388,7 @@ def save_member(
     membership.index()
     with transaction("the member or the tenant's admins changed meanwhile; reload and retry") as tx:
         _count_admins(tx, tenant, admins_delta)
-        tx.save(membership)
+        _save_membership(tx, membership)
         tx.save(outbox_item(event), condition=_not_exists())
         if audit_action:
             tx.save(
@@ -401,14 +446,14 @@ def merge_identities(
         for membership in survivor_memberships:
             membership.updated_at = now
             membership.index()
-            tx.save(membership)
+            _save_membership(tx, membership)
         for membership in retired_memberships:
             membership.active = False
             membership.can_login = False
             membership.merged_into = survivor.user_id
             membership.updated_at = now
             membership.index()
-            tx.save(membership)
+            _save_membership(tx, membership)
         for user in retired:
             user.status = "retired"
             user.merged_into = survivor.user_id

@@ -36,7 +36,7 @@ def new_location(tenant_id: str, name: str, created_by: str, **fields: Any) -> L
     location_id = new_id()
     pk, sk = keys.location(tenant_id, location_id)
     now = utc_now()
-    return LocationItem(
+    item = LocationItem(
         pk,
         sk,
         tenant_id=tenant_id,
@@ -45,10 +45,10 @@ def new_location(tenant_id: str, name: str, created_by: str, **fields: Any) -> L
         created_by=created_by,
         created_at=now,
         updated_at=now,
-        gsi1pk=keys.locations_partition(tenant_id),
-        gsi1sk=keys.by_name(name, location_id),
         **fields,
     )
+    pages.place_by_name(item, keys.locations_partition(tenant_id), location_id)
+    return item
 
 
 def location_keys(path: dict[str, str]) -> list[reads.Key]:
@@ -87,7 +87,7 @@ def list_locations(
 def save_location(item: LocationItem, event: Envelope, also: Sequence[Item] = ()) -> None:
     """The location and its event in one transaction (plus `also`: e.g. the link that grants it)."""
     item.updated_at = utc_now()
-    item.gsi1sk = keys.by_name(item.name, item.location_id)
+    pages.place_by_name(item, keys.locations_partition(item.tenant_id), item.location_id)
     with transaction() as tx:
         tx.save(item)
         for other in also:

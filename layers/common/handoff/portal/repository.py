@@ -60,7 +60,7 @@ def new_customer(tenant_id: str, created_by: str, **fields: Any) -> CustomerItem
     customer_id = new_id()
     pk, sk = keys.customer(tenant_id, customer_id)
     now = utc_now()
-    return CustomerItem(
+    item = CustomerItem(
         pk,
         sk,
         tenant_id=tenant_id,
@@ -68,17 +68,17 @@ def new_customer(tenant_id: str, created_by: str, **fields: Any) -> CustomerItem
         created_by=created_by,
         created_at=now,
         updated_at=now,
-        gsi1pk=keys.customers_partition(tenant_id),
-        gsi1sk=keys.by_name(fields["name"], customer_id),
         **fields,
     )
+    place(item)
+    return item
 
 
 def new_unit(tenant_id: str, customer_id: str, created_by: str, **fields: Any) -> UnitItem:
     unit_id = new_id()
     pk, sk = keys.unit(tenant_id, unit_id)
     now = utc_now()
-    return UnitItem(
+    item = UnitItem(
         pk,
         sk,
         tenant_id=tenant_id,
@@ -87,10 +87,20 @@ def new_unit(tenant_id: str, customer_id: str, created_by: str, **fields: Any) -
         created_by=created_by,
         created_at=now,
         updated_at=now,
-        gsi1pk=keys.customer_units_partition(tenant_id, customer_id),
-        gsi1sk=keys.by_name(fields["name"], unit_id),
         **fields,
     )
+    place(item)
+    return item
+
+
+def place(item: CustomerItem | UnitItem) -> None:
+    """On its by-name lists (live, and all)."""
+    if isinstance(item, CustomerItem):
+        pages.place_by_name(item, keys.customers_partition(item.tenant_id), item.customer_id)
+    else:
+        pages.place_by_name(
+            item, keys.customer_units_partition(item.tenant_id, item.customer_id), item.unit_id
+        )
 
 
 def customer_keys(path: dict[str, str]) -> list[reads.Key]:
@@ -146,9 +156,7 @@ def list_units(
 
 def save(item: CustomerItem | UnitItem, event: Envelope) -> None:
     item.updated_at = utc_now()
-    item.gsi1sk = keys.by_name(
-        item.name, item.customer_id if isinstance(item, CustomerItem) else item.unit_id
-    )
+    place(item)
     with transaction() as tx:
         tx.save(item)
         tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

@@ -115,6 +115,15 @@ def page_of_ids(ids: list[str], limit: int, cursor: str | None, scope: str) -> t
     return ids[offset : offset + limit], encode_cursor({"offset": offset + limit}, scope) if more else None
 
 
+def place_by_name(item: Any, partition: str, item_id: str) -> None:
+    """Listed by name (an item with `name` and `archived`): every record in GSI2's twin of `partition`, the
+    live ones also in GSI1's, so the default list and the one with archived records are each one Query over
+    exactly what they show."""
+    sort = keys.by_name(item.name, item_id)
+    item.gsi2pk, item.gsi2sk = keys.with_archived(partition), sort
+    item.gsi1pk, item.gsi1sk = (None, None) if item.archived else (partition, sort)
+
+
 def by_name[M: Model](
     model: type[M],
     partition: str,
@@ -125,14 +134,14 @@ def by_name[M: Model](
     cursor: str | None,
     scope: str,
 ) -> Page[M]:
-    """One page of a GSI1 by-name list (case-insensitive names); archived records only when asked for."""
-    archived = None if include_archived else model.archived == False  # type: ignore[attr-defined]  # noqa: E712
-    results = model.gsi1.query(  # type: ignore[attr-defined]
-        partition,
-        Item.gsi1sk.startswith(keys.name_prefix(name_prefix or "")),
-        filter_condition=archived,
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
+    """One page of a by-name list (case-insensitive names): the live records (GSI1), or all of them (GSI2)."""
+    prefix = keys.name_prefix(name_prefix or "")
+    if include_archived:
+        index, sort, partition = model.gsi2, Item.gsi2sk, keys.with_archived(partition)  # type: ignore[attr-defined]
+    else:
+        index, sort = model.gsi1, Item.gsi1sk  # type: ignore[attr-defined]
+    results = index.query(
+        partition, sort.startswith(prefix), page_size=limit, last_evaluated_key=decode_cursor(cursor, scope)
     )
     page = first_page(results, Item, scope)
     return Page(items=[i for i in page.items if isinstance(i, model)], next_cursor=page.next_cursor)

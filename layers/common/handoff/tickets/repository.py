@@ -101,7 +101,10 @@ class TicketItem(Item, discriminator="ticket"):
             self.gsi2pk, self.gsi2sk = keys.unit_work_orders(self.tenant_id, self.unit_id), sort
         else:
             self.gsi2pk, self.gsi2sk = None, None
-        if self.assignee_id and TicketStatus(self.status) in ACTIVE:
+        if self.servicer_id:  # never assigned to a member while a partner company holds it
+            self.gsi3pk = keys.outsourced_in_status(self.servicer_id, self.tenant_id, self.status)
+            self.gsi3sk = sort
+        elif self.assignee_id and TicketStatus(self.status) in ACTIVE:
             self.gsi3pk, self.gsi3sk = keys.assigned_to(self.tenant_id, self.assignee_id), sort
         else:
             self.gsi3pk, self.gsi3sk = None, None
@@ -434,13 +437,14 @@ def board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[T
 def outsourced(
     servicer_id: str, owner_id: str, status: str | None, limit: int, cursor: str | None
 ) -> Page[TicketItem]:
-    """What this owner outsourced to this partner (every status, or one), newest first: one Query."""
-    partition = keys.outsourced_to(servicer_id, owner_id)
+    """What this owner outsourced to this partner (every status: GSI2, or one: GSI3), newest first: one
+    Query over exactly what it shows."""
     scope = keys.cursor_scope(keys.CursorQuery.OUTSOURCED, owner_id, servicer_id, status)
-    only = TicketItem.status == status if status else None
-    return newest_first(
-        TicketItem, TicketItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope, only=only
-    )
+    if status is None:
+        partition = keys.outsourced_to(servicer_id, owner_id)
+        return newest_first(TicketItem, TicketItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
+    partition = keys.outsourced_in_status(servicer_id, owner_id, status)
+    return newest_first(TicketItem, TicketItem.gsi3, partition, limit=limit, cursor=cursor, scope=scope)
 
 
 def activity(
