@@ -42,6 +42,7 @@ from devstack.samples import (
     prepared,
 )
 from devstack.seed import ensure_user
+from handoff.accounts import portal_accounts
 from handoff.accounts import repository as accounts_store
 from handoff.accounts import service as accounts
 from handoff.accounts.repository import MemberFacetItem, MembershipItem, new_membership, new_user
@@ -129,7 +130,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         role="customer",
         customer_ids=[ids[SAMPLE_CUSTOMER], ids[SAMPLE_OTHER_CUSTOMER]],
     )
-    ids[SAMPLE_PORTAL_USER] = portal.create_account(admin, account).user_id
+    ids[SAMPLE_PORTAL_USER] = portal_accounts.create_account(admin, account).user_id
     slot = datetime(2030, 6, 1, 9, tzinfo=UTC)
     ids[SAMPLE_BOOKING] = bookings.request(
         admin, BookingCreate(unit_id=ids[SAMPLE_UNIT], slot=slot, description="x")

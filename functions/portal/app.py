@@ -5,6 +5,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
+from handoff.accounts import portal_accounts
 from handoff.accounts import repository as account_repository
 from handoff.api.app import endpoint, lambda_entry, new_app
 from handoff.api.params import DEFAULT_LIMIT, Archived, Cursor, Limit
@@ -146,7 +147,7 @@ def update_unit(tenant_id: str, unit_id: str, body: Annotated[UnitPatch, Body()]
 def list_accounts(
     tenant_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> PortalAccountPage:
-    return service.list_accounts(access, limit, cursor)
+    return portal_accounts.list_accounts(access, limit, cursor)
 
 
 @endpoint(
@@ -161,7 +162,7 @@ def create_account(
     tenant_id: str, body: Annotated[PortalAccountCreate, Body()], access: Access
 ) -> PortalAccountOut:
     """A portal account holds a client role only (customer or client_rep_manager), never a shop role."""
-    return service.create_account(access, body)
+    return portal_accounts.create_account(access, body)
 
 
 @endpoint(
@@ -173,7 +174,7 @@ def create_account(
     prefetch=account_repository.member_keys,
 )
 def get_account(tenant_id: str, user_id: str, access: Access) -> PortalAccountOut:
-    return service.get_account(access, user_id)
+    return portal_accounts.get_account(access, user_id)
 
 
 @endpoint(
@@ -187,7 +188,7 @@ def get_account(tenant_id: str, user_id: str, access: Access) -> PortalAccountOu
 def update_account(
     tenant_id: str, user_id: str, body: Annotated[PortalAccountPatch, Body()], access: Access
 ) -> PortalAccountOut:
-    return service.update_account(access, user_id, body)
+    return portal_accounts.update_account(access, user_id, body)
 
 
 @endpoint(
@@ -199,7 +200,7 @@ def update_account(
     prefetch=account_repository.member_keys,
 )
 def grant_company(tenant_id: str, user_id: str, customer_id: str, access: Access) -> PortalAccountOut:
-    return service.grant_company(access, user_id, customer_id)
+    return portal_accounts.grant_company(access, user_id, customer_id)
 
 
 @endpoint(
@@ -211,7 +212,7 @@ def grant_company(tenant_id: str, user_id: str, customer_id: str, access: Access
     prefetch=account_repository.member_keys,
 )
 def revoke_company(tenant_id: str, user_id: str, customer_id: str, access: Access) -> PortalAccountOut:
-    return service.revoke_company(access, user_id, customer_id)
+    return portal_accounts.revoke_company(access, user_id, customer_id)
 
 
 BOOKINGS = "/tenants/<tenant_id>/booking-requests"

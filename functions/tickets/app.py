@@ -11,7 +11,7 @@ from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.ids import ULID_PATTERN
-from handoff.portal.service import unit_keys
+from handoff.portal.public import unit_keys
 from handoff.tickets import inbound, repository, service, workorders
 from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (

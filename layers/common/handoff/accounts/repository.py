@@ -20,7 +20,7 @@ from pynamodb.expressions.condition import Condition
 from handoff import keys
 from handoff.accounts.domain import membership_is_live
 from handoff.audit import audit_entry
-from handoff.auth.policy import CLIENT_ROLES, Role
+from handoff.auth.policy import CLIENT_ROLES, STAFF_ROLES, Role
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
@@ -270,6 +270,11 @@ def identity_with_places(user_id: str) -> tuple[UserItem | None, list[Membership
         elif isinstance(item, MembershipItem):
             memberships.append(item)
     return profile, memberships
+
+
+def live_staff(memberships: list[MembershipItem]) -> list[MembershipItem]:
+    """The live staff memberships among these: the instances through which links can reach owners."""
+    return [m for m in memberships if m.live and m.role_set & STAFF_ROLES]
 
 
 def search_members(

@@ -24,11 +24,10 @@ from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, NotFound, Unauthorized, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
-from handoff.identity.domain import Login
-from handoff.links import repository as links
-from handoff.portal import repository as portal
+from handoff.links import public as links
+from handoff.links.domain import LinkStatus
+from handoff.portal import public as portal
 from handoff.store import reads
-from handoff.store.pages import MAX_LIMIT
 
 MEMBER_NOT_FOUND = "member not found"
 # A retired login is no longer a credential (401), not a credential without permission (403).
@@ -96,17 +95,17 @@ def me(access: Access) -> MeOut:
         for m in memberships
         if not m.merged_into
     ]
-    for membership in links.live_staff(memberships):  # owners reached through this instance's links
-        for link in links.list_linked_owners(membership.tenant_id, MAX_LIMIT, None).items:
+    for membership in repo.live_staff(memberships):  # owners reached through this instance's links
+        for link in links.linked_owners(membership.tenant_id):
             places.append(
                 Place(
                     kind="servicer",
                     tenant_id=link.owner_id,
                     roles=sorted(membership.role_set),
-                    active=link.status == "active",
+                    active=link.status is LinkStatus.ACTIVE,
                     can_login=True,
                     via_servicer=link.servicer_id,
-                    link_status=link.status,
+                    link_status=link.status.value,
                 )
             )
     _name_places(places)
@@ -129,8 +128,8 @@ def _name_places(places: list[Place]) -> None:
     for place in places:
         tenant = repo.get_tenant(place.tenant_id)
         place.tenant_name = tenant.name if tenant else None
-        customers = [portal.get_customer(place.tenant_id, c) for c in place.customer_ids]
-        place.companies = [Company(customer_id=c.customer_id, name=c.name) for c in customers if c]
+        names = portal.customer_names(place.tenant_id, list(place.customer_ids))
+        place.companies = [Company(customer_id=c, name=names[c]) for c in place.customer_ids if c in names]
 
 
 # ---- tenants -----------------------------------------------------------------------------------------------
@@ -360,15 +359,6 @@ def reset_access(access: Access, user_id: str) -> AccessResetOut:
     return AccessResetOut(user_id=user_id)
 
 
-def login_of(user_id: str) -> Login | None:
-    """What this identity's login should be: enabled while it is not retired and holds a live membership."""
-    user, memberships = repo.identity_with_places(user_id)
-    if user is None:
-        return None
-    live = sum(1 for m in memberships if m.live)
-    return Login(user_id=user.user_id, email=user.email, enabled=domain.login_enabled(user.retired, live))
-
-
 def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> MergeOut:
     tenant_id = access.tenant
     duplicate_ids = body.duplicate_user_ids
@@ -450,12 +440,3 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
     return MergeOut(
         survivor=member_out(by_tenant[tenant_id]), retired_user_ids=duplicate_ids, audit_id=audit_id
     )
-
-
-def live_roles(tenant_id: str, user_id: str) -> frozenset[Role] | None:
-    """The roles of a live member (active, may log in, not retired) of the tenant, or None: what other
-    contexts ask before assigning work to someone."""
-    membership = repo.get_membership(tenant_id, user_id)
-    if membership is None or not membership.live:
-        return None
-    return membership.role_set

@@ -20,7 +20,7 @@ from handoff.auth.policy import (
 from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound, Unauthorized
 from handoff.ids import is_tenant_id
-from handoff.links import repository as links
+from handoff.links import public as links
 from handoff.links.domain import LinkStatus, ServicerGrant
 from handoff.store import reads
 
@@ -108,7 +108,7 @@ def resolve(
 def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Access:
     """A member of a linked servicer instance: a suspended link is 403 everywhere, a revoked or missing one is
     404 (no access at all), and the link's flags bound what the policy lets servicers do."""
-    grant = links.find_grant(owner_id, principal.user_id)
+    grant = _find_grant(owner_id, principal.user_id)
     if grant is None:
         raise NotFound(TENANT_NOT_FOUND)
     if POLICY[action].servicer is ServicerAccess.HIDDEN:
@@ -118,3 +118,31 @@ def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Acce
     if not is_allowed_for_servicer(action, can_manage_locations=grant.flags.can_manage_locations):
         raise Forbidden(f"your servicer link does not allow {action.value}")
     return Access(principal=principal, action=action, tenant_id=owner_id, servicer=grant)
+
+
+def _find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
+    """The link through which this user reaches the owner: one Query of the user's memberships, then one
+    strongly consistent BatchGetItem of the candidate links and memberships. Active beats suspended."""
+    _, memberships = repository.identity_with_places(user_id)
+    candidates = [m.tenant_id for m in repository.live_staff(memberships) if m.tenant_id != owner_id]
+    if not candidates:
+        return None
+    reads.prefetch(
+        [
+            *(keys.servicer_link(owner_id, s) for s in candidates),
+            *(keys.member(s, user_id) for s in candidates),
+        ]
+    )
+    grants = []
+    for servicer_id in candidates:
+        link = links.grant(owner_id, servicer_id)
+        membership = repository.get_membership(servicer_id, user_id)
+        if (
+            link is not None
+            and membership is not None
+            and membership.live
+            and link.status is not LinkStatus.REVOKED
+        ):
+            grants.append(link)
+    grants.sort(key=lambda g: g.status is not LinkStatus.ACTIVE)
+    return grants[0] if grants else None

@@ -1,5 +1,5 @@
 """Data access for booking requests (history inside the item); a confirmed booking's draft estimate is
-written in the same transaction, through the estimates repository."""
+written in the same transaction, through the estimates context's public functions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, UnicodeAttribute, UTCDateTimeAttribute, VersionAttribute
 
 from handoff import keys
-from handoff.estimates import repository as estimates
-from handoff.estimates.repository import EstimateItem
+from handoff.estimates import public as estimates
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
@@ -94,12 +93,12 @@ def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None
     return newest_first(BookingItem, BookingItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
 
 
-def save(item: BookingItem, event: Envelope, estimate: EstimateItem | None = None) -> None:
+def save(item: BookingItem, event: Envelope, estimate: estimates.Draft | None = None) -> None:
     """The booking (versioned), its event and, when one is opened, the draft estimate: one transaction."""
     item.updated_at = utc_now()
     item.place_on_board()
     with transaction() as tx:
         tx.save(item)
         if estimate is not None:
-            estimates.write(tx, estimate, created=True)
+            estimates.stage_draft(tx, estimate)
         tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

@@ -12,10 +12,10 @@ from handoff.bookings import repository as repo
 from handoff.bookings.domain import Side, Status, Step
 from handoff.bookings.schemas import BookingCreate, BookingOut, BookingPage, BookingStep
 from handoff.errors import Invalid, NotFound
-from handoff.estimates import service as estimates
+from handoff.estimates import public as estimates
 from handoff.events.envelope import Actor, new_event, user_actor
 from handoff.ids import utc_now
-from handoff.portal import repository as portal
+from handoff.portal import public as portal
 
 SOURCE = "handoff.portal"
 BOOKING_NOT_FOUND = "booking request not found"
@@ -65,7 +65,7 @@ def _visible(access: Access, booking_id: str) -> repo.BookingItem:
 
 
 def request(access: Access, body: BookingCreate) -> BookingOut:
-    unit = portal.get_unit(access.tenant, body.unit_id)
+    unit = portal.unit(access.tenant, body.unit_id)
     if unit is None or not access.may_see_customer(unit.customer_id):
         raise Invalid("unit_id", "no such unit among your units")
     if unit.archived:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from handoff.accounts import repository as accounts
+from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.errors import Invalid, NotFound, check_version
 from handoff.estimates import domain
@@ -29,7 +29,7 @@ from handoff.estimates.schemas import (
 )
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import new_id
-from handoff.portal import repository as portal
+from handoff.portal import public as portal
 from handoff.store.table import Item
 from handoff.tickets import intake
 
@@ -117,8 +117,7 @@ def _totals(stored: list[dict[str, Any]], tax_rate_bp: int) -> dict[str, int]:
 
 
 def _tax_rate(tenant_id: str) -> int:
-    tenant = accounts.get_tenant(tenant_id)
-    return int(tenant.tax_rate_bp) if tenant is not None else 0
+    return accounts.tax_rate_bp(tenant_id)
 
 
 # ---- reads -----------------------------------------------------------------------------------------------
@@ -196,7 +195,7 @@ def list_(
 
 def of_unit(access: Access, unit_id: str, limit: int, cursor: str | None) -> EstimateSummaryPage:
     """A unit's estimates, newest first: one Query of the unit's partition (portal users: what was sent)."""
-    unit = portal.get_unit(access.tenant, unit_id)
+    unit = portal.unit(access.tenant, unit_id)
     if unit is None or not access.may_see_customer(unit.customer_id):
         raise NotFound("unit not found")
     page = repo.of_unit(access.tenant, unit_id, limit, cursor)
@@ -281,10 +280,10 @@ def _event(item: repo.EstimateItem, type: str, actor: Actor, **data: Any) -> Env
 
 
 def create(access: Access, body: EstimateCreate) -> EstimateOut:
-    unit = portal.get_unit(access.tenant, body.unit_id)
+    unit = portal.unit(access.tenant, body.unit_id)
     if unit is None:
         raise Invalid("unit_id", "no such unit")
-    if getattr(unit, "archived", False):
+    if unit.archived:
         raise Invalid("unit_id", "this unit is archived")
     stored = _stored_lines(body.labour_lines)
     domain.check_lines(_domain_lines(stored))
@@ -297,17 +296,6 @@ def create(access: Access, body: EstimateCreate) -> EstimateOut:
         item, [_event(item, "EstimateCreated", user_actor(access.user_id, access.tenant))], created=True
     )
     return _out(access, item)
-
-
-def draft_for_booking(
-    tenant_id: str, customer_id: str, unit_id: str, booking_id: str, by: str
-) -> repo.EstimateItem:
-    """The empty draft a confirmed booking opens (saved in the booking's transaction): same id everywhere."""
-    item = repo.new_estimate(
-        tenant_id, customer_id, unit_id, currency=None, created_by=by, booking_id=booking_id
-    )
-    item.record("open-from-booking", Side.SHOP.value, by, booking_id=booking_id)
-    return item
 
 
 def update(

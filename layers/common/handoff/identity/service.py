@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from handoff.accounts import service as accounts
+from handoff.accounts import public as accounts
 from handoff.identity import cognito
 from handoff.identity.domain import work_for
 

@@ -15,9 +15,7 @@ from pynamodb.attributes import (
 )
 
 from handoff import keys
-from handoff.accounts import repository as accounts
 from handoff.audit import AuditItem
-from handoff.auth.policy import STAFF_ROLES
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import utc_now
@@ -169,35 +167,6 @@ def list_linked_owners(servicer_id: str, limit: int, cursor: str | None) -> Page
     )
     page = first_page(results, Item, scope)
     return Page(items=[i for i in page.items if isinstance(i, LinkItem)], next_cursor=page.next_cursor)
-
-
-def live_staff(memberships: list[accounts.MembershipItem]) -> list[accounts.MembershipItem]:
-    """The live staff memberships among these: the instances through which links can reach owners."""
-    return [m for m in memberships if m.live and m.role_set & STAFF_ROLES]
-
-
-def find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
-    """The link through which this user reaches the owner: one Query of the user's memberships, then one
-    strongly consistent BatchGetItem of the candidate links and memberships. Active beats suspended."""
-    _, memberships = accounts.identity_with_places(user_id)
-    candidates = [m.tenant_id for m in live_staff(memberships) if m.tenant_id != owner_id]
-    if not candidates:
-        return None
-    link_keys_ = [keys.servicer_link(owner_id, s) for s in candidates]
-    reads.prefetch([*link_keys_, *(keys.member(s, user_id) for s in candidates)])
-    grants = []
-    for servicer_id in candidates:
-        link = get_link(owner_id, servicer_id)
-        membership = accounts.get_membership(servicer_id, user_id)
-        if (
-            link is not None
-            and membership is not None
-            and membership.live
-            and link.status != LinkStatus.REVOKED.value
-        ):
-            grants.append(link.grant())
-    grants.sort(key=lambda g: g.status is not LinkStatus.ACTIVE)
-    return grants[0] if grants else None
 
 
 def save_link(item: LinkItem, *, event: Envelope, audit: AuditItem, also: tuple[Item, ...] = ()) -> None:

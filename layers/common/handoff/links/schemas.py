@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field
 
-from handoff.ids import TENANT_ID_PATTERN
-from handoff.schema import PatchModel, WriteModel
-
-TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
+from handoff.schema import PatchModel, TenantId, WriteModel
 
 
 class LinkCreate(WriteModel):

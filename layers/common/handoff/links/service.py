@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handoff.accounts import repository as accounts
+from handoff.accounts import public as accounts
 from handoff.audit import audit_entry
 from handoff.auth.access import Access
 from handoff.errors import NotFound
@@ -22,7 +22,7 @@ from handoff.links.schemas import (
     LinkPatch,
     link_fields,
 )
-from handoff.locations import repository as locations
+from handoff.locations import public as locations
 from handoff.store.table import Item
 
 SOURCE = "handoff.links"
@@ -88,7 +88,7 @@ def create(access: Access, body: LinkCreate) -> LinkOut:
     domain.check_new_link(
         access.tenant,
         body.servicer_id,
-        servicer_exists=accounts.get_tenant(body.servicer_id) is not None,
+        servicer_exists=accounts.tenant_exists(body.servicer_id),
         current=domain.LinkStatus(existing.status) if existing else None,
     )
     flags = LinkFlags(**body.model_dump(exclude={"servicer_id"}))
@@ -132,7 +132,7 @@ def revoke(access: Access, servicer_id: str) -> LinkOut:
 def grant_location(access: Access, servicer_id: str, location_id: str) -> LinkOut:
     item = _link(access, servicer_id)
     domain.check_open(LinkStatus(item.status))
-    if locations.get_location(access.tenant, location_id) is None:
+    if not locations.exists(access.tenant, location_id):
         raise NotFound("location not found")
     if location_id in (item.approved_locations or set()):
         return _out(item)  # PUT is idempotent: already granted, nothing changes

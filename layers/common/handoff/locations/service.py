@@ -8,10 +8,11 @@ from handoff import keys
 from handoff.auth.access import Access
 from handoff.errors import NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
-from handoff.links import repository as links
+from handoff.links import public as links
 from handoff.locations import repository as repo
 from handoff.locations.schemas import LocationCreate, LocationOut, LocationPage, LocationPatch
 from handoff.store.pages import page_of_ids
+from handoff.store.table import Item
 
 SOURCE = "handoff.links"
 LOCATION_NOT_FOUND = "location not found"
@@ -75,16 +76,13 @@ def get(access: Access, location_id: str) -> LocationOut:
 
 def create(access: Access, body: LocationCreate) -> LocationOut:
     item = repo.new_location(access.tenant, body.name, access.user_id, **body.model_dump(exclude={"name"}))
-    also: list[links.LinkItem] = []
+    also: list[Item] = []
     grant = access.servicer
     if grant is not None and grant.flags.restricted_locations:
         # What a restricted servicer creates, it may see: the grant commits with the location.
-        link = links.get_link(access.tenant, grant.servicer_id)
-        if link is None:
-            raise NotFound(LOCATION_NOT_FOUND)
-        link.approved_locations = {*(link.approved_locations or ()), item.location_id}
-        link.record(access.user_id, "location_granted", location_id=item.location_id)
-        also.append(link)
+        also.append(
+            links.grant_created_location(access.tenant, grant.servicer_id, item.location_id, access.user_id)
+        )
     repo.save_location(item, _event(access, "LocationCreated", item, 1), also)
     return _out(item)
 

@@ -12,7 +12,7 @@ from handoff import keys, signing
 from handoff.auth.access import Access
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from handoff.ids import ULID_PATTERN, is_tenant_id, utc_now
-from handoff.links import repository as links
+from handoff.links import public as links
 from handoff.links.domain import LinkStatus
 from handoff.store import reads
 from handoff.tickets import domain, service
@@ -30,7 +30,6 @@ from handoff.tickets.schemas import (
 REMEMBER_MESSAGES = signing.INBOUND_TOLERANCE * 2 + timedelta(minutes=5)
 MAX_MESSAGE_ID = 255
 ULID = re.compile(ULID_PATTERN)
-LINK_NOT_FOUND = "servicer link not found"
 
 
 @dataclass(frozen=True)
@@ -79,8 +78,7 @@ def authenticate(owner_id: str, headers: dict[str, str], body: str) -> SignedBy:
         keys.inbound_message(owner_id, partner, message_id),
     ]
     reads.prefetch([*wanted, *([keys.ticket(owner_id, ticket)] if ticket else [])])
-    secret = links.get_inbound_secret(owner_id, partner)
-    slots = signing.slots_from_json(secret.secrets) if secret else []
+    slots = links.inbound_secrets(owner_id, partner)
     signing.verify(signing.live_secrets(slots, utc_now()), message_id, timestamp, signatures, body, utc_now())
     return SignedBy(owner_id, partner, message_id)
 
@@ -90,10 +88,10 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
     message id is spent in the same transaction."""
     if update.partner_id != signed.servicer_id:
         raise Unauthorized("webhook-signature does not match", code="invalid_signature")
-    link = links.get_link(signed.owner_id, signed.servicer_id)
-    if link is None or link.status == LinkStatus.REVOKED.value:
+    link = links.grant(signed.owner_id, signed.servicer_id)
+    if link is None or link.status is LinkStatus.REVOKED:
         raise NotFound(service.TICKET_NOT_FOUND)
-    if link.status != LinkStatus.ACTIVE.value:
+    if link.status is not LinkStatus.ACTIVE:
         raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
     if repo.was_received(signed.owner_id, signed.servicer_id, signed.message_id):
         raise Conflict("this message id was already received", code="replayed_message")
@@ -121,25 +119,11 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
 
 def rotate_secret(access: Access, servicer_id: str, body: RotateInboundSecret) -> InboundSecret:
     """A new secret for this partner's system (the first one, or a rotation with an overlap)."""
-    link = links.get_link(access.tenant, servicer_id)
-    if link is None:
-        raise NotFound(LINK_NOT_FOUND)
-    if link.status == LinkStatus.REVOKED.value:
-        raise Conflict("a revoked link is read-only; link the instance again", code="link_revoked")
-    item = links.get_inbound_secret(access.tenant, servicer_id) or links.new_inbound_secret(
-        access.tenant, servicer_id, access.user_id
+    fresh, previous_expires_at = links.rotate_inbound_secret(
+        access.tenant, servicer_id, access.user_id, timedelta(seconds=body.overlap_seconds)
     )
-    now = utc_now()
-    slots, fresh = signing.rotate(
-        signing.slots_from_json(item.secrets), now, timedelta(seconds=body.overlap_seconds)
-    )
-    item.secrets = signing.slots_to_json(slots)
-    item.rotated_by = access.user_id
-    links.save_inbound_secret(item)
     return InboundSecret(
-        servicer_id=servicer_id,
-        secret=fresh,
-        previous_secret_expires_at=signing.previous_expires_at(slots, now),
+        servicer_id=servicer_id, secret=fresh, previous_secret_expires_at=previous_expires_at
     )
 
 

@@ -21,8 +21,7 @@ from handoff import keys
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
-from handoff.links.domain import LinkStatus
-from handoff.links.repository import LinkItem
+from handoff.links import public as links
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page, newest_first
 from handoff.store.table import Item, transaction
@@ -503,5 +502,4 @@ def save(
         for event in events:
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
         if active_link is not None:
-            pk, sk = keys.servicer_link(*active_link)
-            tx.condition_check(LinkItem, pk, sk, condition=LinkItem.status == LinkStatus.ACTIVE.value)
+            links.stage_still_active(tx, *active_link)

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handoff.accounts import service as accounts
+from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, is_allowed
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound, check_version
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
-from handoff.links import repository as links
+from handoff.links import public as links
 from handoff.links.domain import LinkStatus
-from handoff.locations import repository as locations
+from handoff.locations import public as locations
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import Side, Terms, TicketAction, TicketKind, TicketStatus
@@ -211,8 +211,8 @@ def stage_step(
     elif step in domain.RELEASING:
         item.assign(None, None)
     elif step is TicketAction.CLOSE:
-        link = links.get_link(item.tenant_id, assigned) if assigned else None
-        domain.check_close(bool(link and link.require_admin_approval), doer.may_approve)
+        link = links.grant(item.tenant_id, assigned) if assigned else None
+        domain.check_close(bool(link and link.flags.require_admin_approval), doer.may_approve)
     item.status = after.value
     partner = assigned if step in domain.RELEASING else item.servicer_id
     item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
@@ -227,12 +227,12 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
         raise Invalid("servicer_id", "name the partner instance to outsource to")
     if terms is None:
         raise Invalid("terms", "name the rates the partner's work bills at")
-    link = links.get_link(item.tenant_id, servicer_id)
-    if link is None or link.status != LinkStatus.ACTIVE.value:
+    link = links.grant(item.tenant_id, servicer_id)
+    if link is None or link.status is not LinkStatus.ACTIVE:
         raise Invalid("servicer_id", "not an actively linked partner instance")
-    if item.location_id and not link.grant().may_see_location(item.location_id):
+    if item.location_id and not link.may_see_location(item.location_id):
         raise Invalid("servicer_id", "this partner is restricted to approved locations; this is not one")
-    if link.restricted_locations and not item.location_id:
+    if link.flags.restricted_locations and not item.location_id:
         raise Invalid("servicer_id", "this partner is restricted to approved locations; give the ticket one")
 
 
@@ -383,7 +383,7 @@ def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: An
 
 def create(access: Access, body: TicketCreate) -> TicketOut:
     doer = doer_of(access)
-    if body.location_id and locations.get_location(access.tenant, body.location_id) is None:
+    if body.location_id and not locations.exists(access.tenant, body.location_id):
         raise Invalid("location_id", "no such location")
     item = repo.new_ticket(access.tenant, body.title, body.description, body.location_id, access.user_id)
     item.priority, item.due_date = body.priority, body.due_date.isoformat() if body.due_date else None
@@ -502,14 +502,14 @@ def update(access: Access, ticket_id: str, patch: TicketPatch, expected_version:
 def _check_location(item: repo.TicketItem, location_id: str | None) -> None:
     """A location that exists; while outsourced to a partner restricted to approved locations, one of
     those (and never none)."""
-    if location_id is not None and locations.get_location(item.tenant_id, location_id) is None:
+    if location_id is not None and not locations.exists(item.tenant_id, location_id):
         raise Invalid("location_id", "no such location")
     if item.servicer_id is None:
         return
-    link = links.get_link(item.tenant_id, item.servicer_id)
-    if link is None or not link.restricted_locations:
+    link = links.grant(item.tenant_id, item.servicer_id)
+    if link is None or not link.flags.restricted_locations:
         return
-    if location_id is None or not link.grant().may_see_location(location_id):
+    if location_id is None or not link.may_see_location(location_id):
         raise Invalid(
             "location_id", "the partner this ticket is outsourced to works only at its approved locations"
         )

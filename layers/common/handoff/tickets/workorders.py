@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from handoff.accounts import service as accounts
+from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, is_allowed
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound
 from handoff.ids import utc_now
-from handoff.portal import service as portal
+from handoff.portal import public as portal
 from handoff.store import reads
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
@@ -75,7 +75,7 @@ def work_out(item: repo.WorkRequiredItem) -> WorkRequiredOut:
 def board(access: Access, unit_id: str | None, limit: int, cursor: str | None) -> WorkRequiredPage:
     """The service board (oldest first), or one unit's work required: one Query each."""
     if unit_id is not None:
-        portal.get_unit(access, unit_id)  # 404 for a unit that is not there
+        portal.visible_unit(access, unit_id)  # 404 for a unit that is not there
         page = repo.unit_work(access.tenant, unit_id, limit, cursor)
     else:
         page = repo.work_board(access.tenant, limit, cursor)
@@ -85,7 +85,7 @@ def board(access: Access, unit_id: str | None, limit: int, cursor: str | None) -
 def unit_work_orders(access: Access, unit_id: str, limit: int, cursor: str | None) -> WorkOrderStatusPage:
     """A unit's work orders, newest first, as the customer may see them: status and lines, never the
     technicians' time or the shop's notes."""
-    portal.get_unit(access, unit_id)  # 404 for another customer's unit, exactly like a missing one
+    portal.visible_unit(access, unit_id)  # 404 for another customer's unit, exactly like a missing one
     page = repo.unit_work_orders(access.tenant, unit_id, limit, cursor)
     items = [
         WorkOrderStatus(

@@ -14,8 +14,7 @@ from handoff.auth.access import Access
 from handoff.config import webhook_settings
 from handoff.errors import Conflict, NotFound
 from handoff.ids import utc_now
-from handoff.links import repository as links
-from handoff.links.domain import LinkStatus
+from handoff.links import public as links
 from handoff.webhooks import domain
 from handoff.webhooks import repository as repo
 from handoff.webhooks.schemas import (
@@ -192,8 +191,7 @@ def fan_out(envelope: dict[str, Any]) -> int:
 def _linked(owner_id: str, partner_id: str) -> bool:
     """Work is shared with a partner only while its link is active: a suspended or revoked partner's
     subscriptions hear nothing more of the owner, whatever tickets still name it."""
-    link = links.get_link(owner_id, partner_id)
-    return link is not None and link.status == LinkStatus.ACTIVE.value
+    return links.is_active(owner_id, partner_id)
 
 
 def deliver(message: dict[str, Any]) -> None:

@@ -1,0 +1,37 @@
+"""What other contexts may ask of accounts: plain answers about tenants and members, read through the
+accounts repository (no schemas, no use cases: cheap to import for any function)."""
+
+from __future__ import annotations
+
+from handoff.accounts import domain
+from handoff.accounts import repository as repo
+from handoff.auth.policy import Role
+from handoff.identity.domain import Login
+
+
+def live_roles(tenant_id: str, user_id: str) -> frozenset[Role] | None:
+    """The roles of a live member (active, may log in, not retired) of the tenant, or None: what other
+    contexts ask before assigning work to someone."""
+    membership = repo.get_membership(tenant_id, user_id)
+    if membership is None or not membership.live:
+        return None
+    return membership.role_set
+
+
+def tax_rate_bp(tenant_id: str) -> int:
+    """The tenant's tax rate in basis points (0 when it has none)."""
+    tenant = repo.get_tenant(tenant_id)
+    return int(tenant.tax_rate_bp or 0) if tenant is not None else 0
+
+
+def tenant_exists(tenant_id: str) -> bool:
+    return repo.get_tenant(tenant_id) is not None
+
+
+def login_of(user_id: str) -> Login | None:
+    """What this identity's login should be: enabled while it is not retired and holds a live membership."""
+    user, memberships = repo.identity_with_places(user_id)
+    if user is None:
+        return None
+    live = sum(1 for m in memberships if m.live)
+    return Login(user_id=user.user_id, email=user.email, enabled=domain.login_enabled(user.retired, live))
