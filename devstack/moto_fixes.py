@@ -8,6 +8,9 @@
   memory grow with the table, quadratically over a session (a fuzzing run reached 22 GB). Ours checks every
   condition first and writes only when all hold, so there is nothing to roll back; should a write still fail,
   only the items it touched are put back.
+- moto's Step Functions runs an execution in a thread that builds its environment only once it gets going; a
+  `stop_execution` arriving first (an invitation accepted the moment it was sent) fails on the missing
+  environment, where AWS stops it. Ours waits for the environment, briefly.
 """
 
 from __future__ import annotations
@@ -120,3 +123,24 @@ def make_dynamodb_writes_atomic() -> None:
 
         atomic._handoff_atomic = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, atomic)
+
+
+def _stop_when_started(original: Any) -> Any:
+    @functools.wraps(original)
+    def stop(self: Any, stop_date: Any, error: str | None, cause: str | None) -> None:
+        for _ in range(200):  # at most 2 s: the execution thread sets its environment at once
+            if getattr(self, "env", None) is not None:
+                break
+            threading.Event().wait(0.01)
+        if getattr(self, "env", None) is not None:
+            original(self, stop_date=stop_date, error=error, cause=cause)
+
+    stop._handoff_started = True  # type: ignore[attr-defined]
+    return stop
+
+
+def make_step_functions_stop_early_executions() -> None:
+    from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
+
+    if not getattr(ExecutionWorker.stop, "_handoff_started", False):
+        ExecutionWorker.stop = _stop_when_started(ExecutionWorker.stop)  # type: ignore[method-assign]

@@ -38,6 +38,7 @@ TEST_SETTINGS = {
     "ESTIMATE_DECISION_SECONDS": "4",
     "ESTIMATE_REMINDER_SECONDS": "1",
     "ESTIMATE_DISPUTE_SECONDS": "1",
+    "INVITATION_DAY_SECONDS": "1",
 }
 
 
@@ -143,7 +144,29 @@ class Api:
         response = self.as_(admin).post(f"/tenants/{tenant_id}/members", body)
         assert response.status_code == 201, response.json
         user_id = response.json["user_id"]
-        return User(user_id, email, self.issuer.token(user_id, email))
+        user = User(user_id, email, self.issuer.token(user_id, email))
+        if response.json.get("invited_until"):  # an existing login: its user accepts (the helper's consent)
+            self.accept_invitation(user, tenant_id)
+        return user
+
+    def accept_invitation(self, user: User, tenant_id: str) -> None:
+        invitations = self.as_(user).get("/me").json["invitations"]
+        [invitation] = [i for i in invitations if i["tenant_id"] == tenant_id]
+        accepted = self.as_(user).post(f"/me/invitations/{invitation['invitation_id']}/accept", {})
+        assert accepted.status_code == 200, accepted.json
+
+    def link(self, owner: User, owner_id: str, servicer_id: str, **flags: Any) -> dict[str, Any]:
+        """A servicer link, invited and accepted by the servicer's system admin (owner@<servicer>.example)."""
+        invited = self.as_(owner).post(
+            f"/tenants/{owner_id}/servicer-links", {"servicer_id": servicer_id, **flags}
+        )
+        assert invited.status_code == 201, invited.json
+        servicer = self.user(f"owner@{servicer_id}.example")
+        answered = self.as_(servicer).post(
+            f"/tenants/{servicer_id}/servicer-invitations/{owner_id}/accept", {}
+        )
+        assert answered.status_code == 200, answered.json
+        return self.as_(owner).get(f"/tenants/{owner_id}/servicer-links/{servicer_id}").json  # type: ignore[no-any-return]
 
 
 @pytest.fixture

@@ -5,9 +5,11 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from handoff.accounts import repository, service
+from handoff.accounts import invitations, repository, service
 from handoff.accounts.schemas import (
     AccessResetOut,
+    Invitation,
+    InvitationAnswer,
     MemberCreate,
     MemberOut,
     MemberPage,
@@ -38,6 +40,19 @@ def create_tenant(body: Annotated[TenantCreate, Body()], access: Access) -> Tena
 @endpoint(app, "GET", "/me", action=Action.ME_READ, summary="Who am I and where can I work")
 def me(access: Access) -> MeOut:
     return service.me(access)
+
+
+@endpoint(
+    app,
+    "POST",
+    "/me/invitations/<invitation_id>/<action>",
+    action=Action.ME_INVITATION_ANSWER,
+    summary="Accept or decline an instance's invitation to become its member",
+)
+def answer_invitation(invitation_id: str, action: InvitationAnswer, access: Access) -> Invitation:
+    """Invitations are listed in `GET /me`. Accepting opens the instance to this login at once; an
+    answered or expired invitation (or another login's) is 404."""
+    return invitations.answer(access, invitation_id, action is InvitationAnswer.ACCEPT)
 
 
 @endpoint(

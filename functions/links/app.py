@@ -11,7 +11,17 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.links import repository as link_repository
 from handoff.links import service as links
-from handoff.links.schemas import LinkCreate, LinkedOwnerPage, LinkOut, LinkPage, LinkPatch
+from handoff.links.domain import LinkAction
+from handoff.links.schemas import (
+    InvitationAnswer,
+    InvitationOut,
+    InvitationPage,
+    LinkCreate,
+    LinkedOwnerPage,
+    LinkOut,
+    LinkPage,
+    LinkPatch,
+)
 from handoff.locations import repository as location_repository
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate, LocationOut, LocationPage, LocationPatch
@@ -174,6 +184,34 @@ def linked_owners(
     tenant_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> LinkedOwnerPage:
     return links.linked_owners(access, limit, cursor)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/servicer-invitations",
+    action=Action.SERVICER_INVITATION_LIST,
+    summary="The owners inviting this instance to work for them, not answered yet",
+)
+def list_invitations(
+    tenant_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> InvitationPage:
+    """Nothing of an inviting owner reaches this instance until its system admin accepts."""
+    return links.invitations(access, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    "/tenants/<tenant_id>/servicer-invitations/<owner_id>/<action>",
+    action=Action.SERVICER_INVITATION_ANSWER,
+    summary="Accept or decline an owner's invitation",
+)
+def answer_invitation(
+    tenant_id: str, owner_id: str, action: InvitationAnswer, access: Access
+) -> InvitationOut:
+    """Accepting makes the link active at once; an answered, withdrawn or expired invitation is 404."""
+    return links.answer(access, owner_id, LinkAction(action.value))
 
 
 lambda_handler = lambda_entry(app)

@@ -33,8 +33,47 @@ def test_one_login_can_belong_to_many_tenants(api, acme):
 
     assert again.status_code == 201
     assert again.json["user_id"] == tech.user_id
+    # An existing login is invited: rival is not one of its places until its user accepts.
+    me = api.as_(tech).get("/me").json
+    assert {p["tenant_id"] for p in me["places"]} == {"acme"}
+    [invitation] = me["invitations"]
+    assert (invitation["tenant_id"], invitation["tenant_name"], invitation["roles"]) == (
+        "rival",
+        "Rival",
+        ["dispatcher"],
+    )
+    assert api.as_(tech).get("/tenants/rival").status_code == 404
+    assert api.as_(tech).post(f"/me/invitations/{invitation['invitation_id']}/accept", {}).status_code == 200
     places = {p["tenant_id"]: p["roles"] for p in api.as_(tech).get("/me").json["places"]}
     assert places == {"acme": ["technician"], "rival": ["dispatcher"]}
+    assert api.as_(tech).get("/tenants/rival").status_code == 200
+
+
+def test_an_invited_login_may_decline_and_an_unanswered_invitation_expires(api, acme, runtime):
+    rival_owner = api.user("owner@rival.example")
+    api.tenant(rival_owner, "rival")
+    tech = api.member(acme, "acme", "tech@example.com", ["technician"])
+    rival = api.as_(rival_owner)
+    invite = {"email": "tech@example.com", "name": "Theo", "roles": ["dispatcher"]}
+    assert rival.post("/tenants/rival/members", invite).json["invited_until"]
+    [invitation] = api.as_(tech).get("/me").json["invitations"]
+    other = api.member(acme, "acme", "other@example.com", ["technician"])
+    path = f"/me/invitations/{invitation['invitation_id']}"
+    assert api.as_(other).post(f"{path}/accept", {}).status_code == 404  # not theirs: no such invitation
+    assert api.as_(tech).post(f"{path}/decline", {}).status_code == 200
+    assert api.as_(tech).get("/me").json["invitations"] == []
+    assert rival.get(f"/tenants/rival/members/{tech.user_id}").status_code == 404
+    # Invited again, left unanswered: gone after the tenant's lifetime (a test day lasts a second).
+    rival.patch("/tenants/rival", {"invitation_ttl_days": 1})
+    assert rival.post("/tenants/rival/members", invite).status_code == 201
+    import time
+
+    deadline = time.monotonic() + 20
+    while api.as_(tech).get("/me").json["invitations"]:
+        assert time.monotonic() < deadline, "the invitation never expired"
+        time.sleep(0.5)
+        runtime.pump()
+    assert rival.get(f"/tenants/rival/members/{tech.user_id}").status_code == 404
 
 
 def test_adding_an_existing_member_twice_is_a_conflict(api, acme):

@@ -23,7 +23,7 @@ def acme(api):
     for servicer in ("fixit", "brightco"):
         servicer_owner = api.user(f"owner@{servicer}.example")
         api.tenant(servicer_owner, servicer)
-        admin.post("/tenants/acme/servicer-links", {"servicer_id": servicer})
+        api.link(owner, "acme", servicer)
         crews[servicer] = api.member(servicer_owner, servicer, f"crew@{servicer}.example", ["technician"])
     ticket_id = admin.post("/tenants/acme/tickets", {"title": "Replace the pump"}).json["ticket_id"]
     admin.post(f"/tenants/acme/tickets/{ticket_id}/outsource", {"servicer_id": "fixit", "terms": RATE})

@@ -31,9 +31,8 @@ def world(api):
 
 
 def link(api, world, **flags):
-    response = api.as_(world["owner"]).post("/tenants/acme/servicer-links", {"servicer_id": "fixit", **flags})
-    assert response.status_code == 201, response.json
-    return response.json
+    """acme invites fixit; fixit's system admin accepts."""
+    return api.link(world["owner"], "acme", "fixit", **flags)
 
 
 def location_names(response):
@@ -44,7 +43,7 @@ def location_names(response):
 def test_a_link_defaults_every_flag_to_off(api, world):
     created = link(api, world)
 
-    assert created["status"] == "active"
+    assert created["status"] == "active" and created["invited_until"] is None
     assert not any(
         created[f]
         for f in (
@@ -54,8 +53,9 @@ def test_a_link_defaults_every_flag_to_off(api, world):
             "preferred_vendor",
         )
     )
-    assert [h["change"] for h in created["history"]] == ["linked"]
+    assert [h["change"] for h in created["history"]] == ["invited", "invitation_accepted"]
     assert created["history"][0]["by"] == world["owner"].user_id
+    assert created["history"][1]["by"] == world["fixit_owner"].user_id
 
 
 def test_only_the_owners_system_admin_links(api, world):
@@ -67,17 +67,29 @@ def test_only_the_owners_system_admin_links(api, world):
     assert api.as_(admin).get("/tenants/acme/servicer-links").status_code == 403
 
 
-def test_linking_itself_twice_or_nothing_is_refused(api, world):
+def test_linking_itself_or_twice_is_refused_and_an_unknown_id_answers_like_a_known_one(api, world):
     link(api, world)
     owner = api.as_(world["owner"])
 
     itself = owner.post("/tenants/acme/servicer-links", {"servicer_id": "acme"})
     twice = owner.post("/tenants/acme/servicer-links", {"servicer_id": "fixit"})
     nobody = owner.post("/tenants/acme/servicer-links", {"servicer_id": "no-such-instance"})
+    somebody = owner.post("/tenants/acme/servicer-links", {"servicer_id": "rival"})
 
-    assert (itself.status_code, twice.status_code, nobody.status_code) == (422, 409, 422)
+    assert (itself.status_code, twice.status_code) == (422, 409)
     assert itself.json["error"]["details"][0]["field"] == "body.servicer_id"
     assert twice.json["error"]["code"] == "already_linked"
+    # Whether an instance exists is not told: both are invitations, alike but for their id.
+    assert nobody.status_code == somebody.status_code == 201
+
+    def shape(body):
+        return {
+            k: v
+            for k, v in body.items()
+            if k not in ("servicer_id", "created_at", "updated_at", "history", "invited_until")
+        }
+
+    assert shape(nobody.json) == shape(somebody.json) and nobody.json["status"] == "invited"
 
 
 def test_a_contractor_sees_every_location_without_restriction(api, world):
@@ -189,10 +201,10 @@ def test_a_revoked_link_ends_access_and_keeps_its_history(api, world):
     assert tech.get("/tenants/acme/locations").status_code == 404
     assert tech.get("/tenants/acme").json == tech.get("/tenants/no-such").json
     history = owner.get("/tenants/acme/servicer-links/fixit").json["history"]
-    assert [h["change"] for h in history] == ["linked", "flags_changed", "revoked"]
+    assert [h["change"] for h in history] == ["invited", "invitation_accepted", "flags_changed", "revoked"]
     assert (
         history[0]["flags"]["preferred_vendor"] is True
-        and history[1]["flags"]["require_admin_approval"] is True
+        and history[2]["flags"]["require_admin_approval"] is True
     )
     assert owner.patch("/tenants/acme/servicer-links/fixit", {"status": "active"}).status_code == 409
     assert owner.request("DELETE", "/tenants/acme/servicer-links/fixit").status_code == 409
@@ -204,7 +216,13 @@ def test_linking_again_after_a_revocation_continues_the_history(api, world):
 
     again = link(api, world)
 
-    assert [h["change"] for h in again["history"]] == ["linked", "revoked", "linked"]
+    assert [h["change"] for h in again["history"]] == [
+        "invited",
+        "invitation_accepted",
+        "revoked",
+        "invited",
+        "invitation_accepted",
+    ]
     assert api.as_(world["tech"]).get("/tenants/acme/locations").status_code == 200
 
 
@@ -265,7 +283,8 @@ def test_every_link_change_is_audited(api, world, aws_env):
         .query(KeyConditionExpression=Key("PK").eq(keys.audit("acme", "x")[0]))["Items"]
     )
     assert [a["action"] for a in audit] == [
-        "servicer_link.linked",
+        "servicer_link.invited",
+        "servicer_link.invitation_accepted",
         "servicer_link.suspended",
         "servicer_link.revoked",
     ]
@@ -278,8 +297,77 @@ def test_link_changes_are_events_on_the_bus(api, world, bus_observer):
 
     events = [(e["source"], e["detail-type"], e["detail"]["entity"]["id"]) for e in bus_observer()]
 
-    assert [e for e in events if e[0] == "handoff.links"][-3:] == [
-        ("handoff.links", "ServicerLinked", "fixit"),
+    assert [e for e in events if e[0] == "handoff.links"][-4:] == [
+        ("handoff.links", "ServicerInvited", "fixit"),
+        ("handoff.links", "ServicerInvitationAccepted", "fixit"),
         ("handoff.links", "ServicerLinkSuspended", "fixit"),
         ("handoff.links", "ServicerLinkRevoked", "fixit"),
     ]
+
+
+def test_nothing_of_the_owner_reaches_an_invited_instance_until_its_system_admin_accepts(api, world, runtime):
+    owner = api.as_(world["owner"])
+    invited = owner.post("/tenants/acme/servicer-links", {"servicer_id": "fixit"})
+    assert invited.status_code == 201 and invited.json["status"] == "invited"
+    ticket = owner.post("/tenants/acme/tickets", {"title": "Pump"}).json["ticket_id"]
+    terms = {"hourly_rate_cents": 5000, "currency": "EUR"}
+    refused = owner.post(
+        f"/tenants/acme/tickets/{ticket}/outsource", {"servicer_id": "fixit", "terms": terms}
+    )
+    assert refused.status_code == 422  # not an actively linked partner: nothing lands in fixit's board
+    tech = api.as_(world["tech"])
+    assert tech.get("/tenants/acme/locations").status_code == 404
+    assert [p["tenant_id"] for p in tech.get("/me").json["places"]] == ["fixit"]
+    # fixit's technician cannot answer for it; its system admin sees and answers the invitation.
+    assert tech.get("/tenants/fixit/servicer-invitations").status_code == 403
+    assert tech.post("/tenants/fixit/servicer-invitations/acme/accept", {}).status_code == 403
+    fixit = api.as_(world["fixit_owner"])
+    [waiting] = fixit.get("/tenants/fixit/servicer-invitations").json["items"]
+    assert waiting["owner_id"] == "acme" and waiting["status"] == "invited" and waiting["invited_until"]
+    # Another instance cannot answer an invitation that is not its own.
+    assert (
+        api.as_(world["rival"]).post("/tenants/rival/servicer-invitations/acme/accept", {}).status_code == 404
+    )
+    accepted = fixit.post("/tenants/fixit/servicer-invitations/acme/accept", {})
+    assert accepted.status_code == 200 and accepted.json["status"] == "active"
+    assert fixit.get("/tenants/fixit/servicer-invitations").json["items"] == []
+    assert fixit.post("/tenants/fixit/servicer-invitations/acme/accept", {}).status_code == 404
+    assert tech.get("/tenants/acme/locations").status_code == 200
+    assert "acme" in [p["tenant_id"] for p in tech.get("/me").json["places"]]
+    runtime.pump()
+
+
+def test_a_declined_or_withdrawn_invitation_opens_nothing_and_may_be_sent_again(api, world):
+    owner = api.as_(world["owner"])
+    fixit = api.as_(world["fixit_owner"])
+    owner.post("/tenants/acme/servicer-links", {"servicer_id": "fixit"})
+    declined = fixit.post("/tenants/fixit/servicer-invitations/acme/decline", {})
+    assert declined.status_code == 200 and declined.json["status"] == "declined"
+    assert api.as_(world["tech"]).get("/tenants/acme/locations").status_code == 404
+    assert owner.get("/tenants/acme/servicer-links/fixit").json["status"] == "declined"
+    again = owner.post("/tenants/acme/servicer-links", {"servicer_id": "fixit"})
+    assert again.status_code == 201 and again.json["status"] == "invited"
+    withdrawn = owner.request("DELETE", "/tenants/acme/servicer-links/fixit")
+    assert withdrawn.status_code == 200 and withdrawn.json["status"] == "revoked"
+    assert fixit.post("/tenants/fixit/servicer-invitations/acme/accept", {}).status_code == 404
+
+
+def test_an_unanswered_invitation_expires_after_the_tenants_lifetime(api, world, runtime):
+    """The tenant's invitation lifetime is in days; the tests' day lasts a second (INVITATION_DAY_SECONDS)."""
+    owner = api.as_(world["owner"])
+    assert owner.patch("/tenants/acme", {"invitation_ttl_days": 2}).json["invitation_ttl_days"] == 2
+    owner.post("/tenants/acme/servicer-links", {"servicer_id": "fixit"})
+    runtime.pump()  # the committed ServicerInvited starts its timer
+    import time
+
+    deadline = time.monotonic() + 20
+    while owner.get("/tenants/acme/servicer-links/fixit").json["status"] == "invited":
+        assert time.monotonic() < deadline, "the invitation never expired"
+        time.sleep(0.5)
+        runtime.pump()
+    link_now = owner.get("/tenants/acme/servicer-links/fixit").json
+    assert link_now["status"] == "expired" and link_now["history"][-1]["change"] == "invitation_expired"
+    assert (
+        api.as_(world["fixit_owner"]).post("/tenants/fixit/servicer-invitations/acme/accept", {}).status_code
+        == 404
+    )

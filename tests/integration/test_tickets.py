@@ -18,7 +18,7 @@ def work(api):
     for servicer in ("fixit", "brightco"):
         servicer_owner = api.user(f"owner@{servicer}.example")
         api.tenant(servicer_owner, servicer)
-        assert admin.post("/tenants/acme/servicer-links", {"servicer_id": servicer}).status_code == 201
+        api.link(owner, "acme", servicer)
         crews[servicer] = api.member(servicer_owner, servicer, f"crew@{servicer}.example", ["technician"])
     dispatcher = api.member(owner, "acme", "dana@acme.example", ["dispatcher"])
     return {"owner": owner, "dispatcher": dispatcher, "crews": crews, "depot": depot, "yard": yard}

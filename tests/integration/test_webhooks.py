@@ -251,7 +251,7 @@ def test_a_partner_company_receives_the_work_shared_with_it_and_nothing_else(api
         for name, endpoint in receivers.items():
             partner_owner = api.user(f"owner@{name}.example")
             api.tenant(partner_owner, name)
-            api.as_(acme).post("/tenants/acme/servicer-links", {"servicer_id": name})
+            api.link(acme, "acme", name)
             secrets[name] = (
                 api.as_(partner_owner)
                 .post(f"/tenants/{name}/webhook-subscriptions", {"url": endpoint.url, "event_types": ["*"]})
@@ -265,9 +265,13 @@ def test_a_partner_company_receives_the_work_shared_with_it_and_nothing_else(api
         owner.post(f"/tenants/acme/tickets/{ticket_id}/notes", {"text": "Internal", "internal": True})
         runtime.pump()
 
+        invitation = ["ServicerInvited", "ServicerInvitationAccepted"]  # what each partner was asked
+
         def from_acme(name):
             payloads = [verify(secrets[name], r) for r in receivers[name].requests]
-            return [p for p in payloads if p["data"]["tenant_id"] == "acme"]  # not its own instance's events
+            mine = [p for p in payloads if p["data"]["tenant_id"] == "acme"]  # not its own instance's events
+            assert [p["type"] for p in mine if p["type"] in invitation] == invitation
+            return [p for p in mine if p["type"] not in invitation]
 
         delivered = from_acme("fixit")
         assert [p["type"] for p in delivered] == ["TicketOutsourced", "TicketNoteAdded"]

@@ -262,12 +262,12 @@ def build_world(api, runtime) -> World:
     for servicer in ("fixit", "brightco"):
         api.tenant(api.user(f"owner@{servicer}.example"), servicer)
     acme = api.as_(owner)
-    acme.post("/tenants/acme/servicer-links", {"servicer_id": "fixit", "restricted_locations": True})
+    api.link(owner, "acme", "fixit", restricted_locations=True)
     acme.request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{ids[SAMPLE_LOCATION]}")
     ids[SAMPLE_TICKET] = _outsourced_ticket(api, acme, ids[SAMPLE_LOCATION])
     # another partner of acme's, and a ticket outsourced to it: fixit's crew must not reach it
     api.tenant(api.user("owner@otherco.example"), "otherco")
-    acme.post("/tenants/acme/servicer-links", {"servicer_id": "otherco"})
+    api.link(owner, "acme", "otherco")
     ids["other-partner-ticket"] = acme.post("/tenants/acme/tickets", {"title": "Not fixit's"}).json[
         "ticket_id"
     ]
@@ -276,6 +276,18 @@ def build_world(api, runtime) -> World:
         f"/tenants/acme/tickets/{ids['other-partner-ticket']}/outsource",
         {"servicer_id": "otherco", "terms": terms},
     )
+    # Consent: inviterco invites acme (acme's system admin may answer); acme invites pendingco and a login
+    # of another instance, neither of which has answered ("invited, not accepted").
+    api.tenant(api.user("owner@inviterco.example"), "inviterco")
+    inviterco = api.as_(api.user("owner@inviterco.example"))
+    assert inviterco.post("/tenants/inviterco/servicer-links", {"servicer_id": "acme"}).status_code == 201
+    api.tenant(api.user("owner@pendingco.example"), "pendingco")
+    assert acme.post("/tenants/acme/servicer-links", {"servicer_id": "pendingco"}).status_code == 201
+    invitee = api.user("invitee@elsewhere.example")
+    invited = acme.post(
+        "/tenants/acme/members", {"email": invitee.email, "name": "Invitee", "roles": ["dispatcher"]}
+    )
+    assert invited.status_code == 201 and invited.json["invited_until"], invited.json
     rivals = []
     for tenant_id in ("rival", "acme-corp"):
         rival = api.user(f"owner@{tenant_id}.example")

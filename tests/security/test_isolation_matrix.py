@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -26,6 +27,7 @@ from devstack import template
 from devstack.samples import (
     SAMPLE_CUSTOMER,
     SAMPLE_ESTIMATE,
+    SAMPLE_INVITATION,
     SAMPLE_LOCATION,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_TICKET,
@@ -40,11 +42,16 @@ from handoff.auth.policy import POLICY, Role, Scope, ServicerAccess, is_allowed,
 
 MISSING_ID = "01JZZZZZZZZZZZZZZZZZZZZZZZ"
 SERVICER = "servicer-via-link"
-ROLES = ["anonymous", *[r.value for r in Role], SERVICER]
+# "Invited, not accepted": a member of an instance acme invited as its servicer, and a login acme invited as
+# its member; until they accept, acme is to them what any tenant they are not in is: 404.
+INVITED_SERVICER = "invited-servicer"
+INVITED_MEMBER = "invited-member"
+INVITED = {INVITED_SERVICER, INVITED_MEMBER}
+ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id)\}"
+    r"|item_id|entry_id|invitation_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -61,6 +68,10 @@ def _actor(api, world, role):
         return None
     if role == Role.SYSTEM_ADMIN.value:
         return world.owner
+    if role == INVITED_SERVICER:
+        return api.user("owner@pendingco.example")
+    if role == INVITED_MEMBER:
+        return api.user("invitee@elsewhere.example")
     if role == SERVICER:
         fixit_owner = api.user("owner@fixit.example")
         api.as_(world.owner).patch("/tenants/acme/servicer-links/fixit", {"can_manage_locations": True})
@@ -80,7 +91,9 @@ def _actor(api, world, role):
             .json
         )
         return SimpleNamespace(
-            user_id=account["user_id"], token=api.issuer.token(account["user_id"], account["email"])
+            user_id=account["user_id"],
+            email=account["email"],
+            token=api.issuer.token(account["user_id"], account["email"]),
         )
     return api.member(world.owner, "acme", f"{role.replace('_', '-')}@acme.example", [role])
 
@@ -94,10 +107,24 @@ def _allowed(role, route, actor, path_params) -> bool:
     action = route_action(route.method, route.path, path_params)
     if POLICY[action].scope is Scope.IDENTITY:
         return True
+    if role in INVITED:
+        return False  # a tenant route: nothing of acme is theirs yet
     if role == SERVICER:
         return is_allowed_for_servicer(action, can_manage_locations=True)
     acting_on_self = path_params.get("user_id") == actor.user_id
     return is_allowed(action, frozenset({Role(role)}), acting_on_self=acting_on_self)
+
+
+def _invited_elsewhere(api, world, actor) -> dict[str, str]:
+    """Answering an invitation needs one to the caller: inviterco asks the caller to join it."""
+    inviterco = api.as_(api.user("owner@inviterco.example"))
+    invited = inviterco.post(
+        "/tenants/inviterco/members", {"email": actor.email, "name": "Invited", "roles": ["technician"]}
+    )
+    if invited.status_code != 201 or not invited.json.get("invited_until"):
+        return {}
+    mine = api.client.get("/me", headers={"Authorization": f"Bearer {actor.token}"}).json["invitations"]
+    return {SAMPLE_INVITATION: next(i["invitation_id"] for i in mine if i["tenant_id"] == "inviterco")}
 
 
 def _clocked_on(api, world, actor) -> None:
@@ -108,7 +135,10 @@ def _clocked_on(api, world, actor) -> None:
 
 
 # Routes whose "own" cell needs the caller in a state first: what sets it up, through the API.
-PRECONDITIONS = {("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/clock-off"): _clocked_on}
+PRECONDITIONS = {
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/clock-off"): _clocked_on,
+    ("POST", "/me/invitations/{invitation_id}/{action}"): _invited_elsewhere,
+}
 
 
 def _fresh_body(route, role, event):
@@ -159,8 +189,8 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
     signed = POLICY[ROUTE_ACTIONS[(route.method, route.path)]].scope is Scope.SIGNED
     if actor is None or signed:  # a signed route takes a partner system's signature, never a user's token
         expected = {401}
-    elif role == SERVICER and _hidden_from_servicers(route, params):  # not refused: not there at all
-        expected = {404}
+    elif (role == SERVICER and _hidden_from_servicers(route, params)) or (role in INVITED and has_tenant):
+        expected = {404}  # not refused: not there at all (hidden from servicers; invited, not accepted)
     elif relation == "own":
         expected = set(range(200, 300)) if allowed else {403}
     elif relation.startswith("tenant:"):
@@ -207,9 +237,10 @@ def test_isolation_matrix(api, aws_env, runtime, role):
         # Refusals first, so an allowed write on acme's own object cannot change what they see.
         for relation in [r for r in _relations(route, role) if r != "own"] + ["own"]:
             setup = PRECONDITIONS.get((route.method, route.path))
+            cell_world = world
             if relation == "own" and setup is not None and actor is not None:
-                setup(api, world, actor)
-            result = _cell(api, aws_env, route, role, actor, relation, world, leaks)
+                cell_world = replace(world, ids={**world.ids, **(setup(api, world, actor) or {})})
+            result = _cell(api, aws_env, route, role, actor, relation, cell_world, leaks)
             bodies[(route.method, route.path, relation)] = result["body"]
         if actor is not None and "{tenant_id}" in route.path:
             foreign = {bodies[(route.method, route.path, f"tenant:{t}")] for t in ("rival", "acme-corp")}

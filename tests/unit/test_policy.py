@@ -29,6 +29,7 @@ EXPECTED_TENANT_GRANTS = {
     Action.LOCATION_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     Action.LOCATION_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     **{a: {Role.SYSTEM_ADMIN} for a in Action if a.value.startswith("servicer-link")},
+    **{a: {Role.SYSTEM_ADMIN} for a in Action if a.value.startswith("servicer-invitation")},
     Action.LINKED_OWNERS_LIST: set(STAFF_ROLES),
     Action.CUSTOMER_LIST: set(STAFF_ROLES | CLIENT_ROLES),
     Action.CUSTOMER_READ: set(STAFF_ROLES | CLIENT_ROLES),

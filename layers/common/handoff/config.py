@@ -66,6 +66,10 @@ class WorkflowSettings(BaseModel):
     estimate_decision_seconds: int = Field(ge=2, alias="ESTIMATE_DECISION_SECONDS")
     estimate_reminder_seconds: int = Field(ge=1, alias="ESTIMATE_REMINDER_SECONDS")
     estimate_dispute_seconds: int = Field(ge=1, alias="ESTIMATE_DISPUTE_SECONDS")
+    invitation_expiry_state_machine_arn: str = Field(
+        min_length=1, alias="INVITATION_EXPIRY_STATE_MACHINE_ARN"
+    )
+    invitation_day_seconds: int = Field(ge=1, alias="INVITATION_DAY_SECONDS")
 
 
 class SettingsError(RuntimeError):

@@ -108,6 +108,11 @@ def linked_owners_partition(servicer_id: str) -> str:
     return f"{tenant_prefix(servicer_id)}OWNERS"
 
 
+def servicer_invitations_partition(servicer_id: str) -> str:
+    """The invitations an instance was sent and has not answered (GSI2): led by the invited tenant."""
+    return f"{tenant_prefix(servicer_id)}INVITATIONS"
+
+
 def linked_owner(owner_id: str) -> str:
     return f"{LINK_PREFIX}{owner_id}"
 
@@ -319,6 +324,7 @@ class CursorQuery(StrEnum):
     WORK_REQUIRED = "work-required"
     UNIT_WORK_REQUIRED = "unit-work-required"
     UNIT_WORK_ORDERS = "unit-work-orders"
+    SERVICER_INVITATIONS = "servicer-invitations"
     ASSIGNED = "assigned"
 
 

@@ -73,6 +73,27 @@ def _estimate_dispute_deadline(envelope: dict[str, Any], settings: WorkflowSetti
     )
 
 
+def _invitation_execution(invitation_id: str) -> str:
+    return f"invitation-{invitation_id}"
+
+
+def _invitation_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
+    """A servicer-link or membership invitation waits for its answer for the inviting tenant's lifetime."""
+    data = envelope["data"]
+    kind = "servicer" if envelope.get("source") == "handoff.links" else "member"
+    return Start(
+        settings.invitation_expiry_state_machine_arn,
+        _invitation_execution(data["invitation_id"]),
+        {
+            "kind": kind,
+            "tenant_id": envelope["tenant_id"],
+            "entity_id": envelope["entity"]["id"],
+            "invitation_id": data["invitation_id"],
+            "deadline_seconds": int(data["ttl_days"]) * settings.invitation_day_seconds,
+        },
+    )
+
+
 # Event type -> the workflow it starts. The template's rule for functions/workflows names the same types
 # (tests/unit/test_workflows.py holds the two together).
 STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
@@ -80,7 +101,19 @@ STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
     "EstimateSubmitted": _estimate_decision_deadline,
     "EstimateResubmitted": _estimate_decision_deadline,
     "EstimateDisputed": _estimate_dispute_deadline,
+    "ServicerInvited": _invitation_deadline,
+    "MemberInvited": _invitation_deadline,
 }
+# An answer (or a withdrawal) ends the invitation's wait.
+INVITATION_ANSWERS = frozenset(
+    {
+        "ServicerInvitationAccepted",
+        "ServicerInvitationDeclined",
+        "ServicerInvitationWithdrawn",
+        "MemberInvitationAccepted",
+        "MemberInvitationDeclined",
+    }
+)
 
 
 def _waits_ended_by(envelope: dict[str, Any]) -> list[str]:
@@ -102,6 +135,7 @@ def _waits_ended_by(envelope: dict[str, Any]) -> list[str]:
 
 STOPS = frozenset(
     {"EstimateApproved", "EstimateDisputed", "EstimateDeclined", "EstimateResubmitted", "EstimateRevised"}
+    | INVITATION_ANSWERS
 )
 
 
@@ -112,10 +146,17 @@ def start_for(envelope: dict[str, Any]) -> Start | None:
 
 
 def stops_for(envelope: dict[str, Any]) -> list[str]:
-    """The execution ARNs the event ends (estimate executions live in one state machine)."""
-    machine = workflow_settings().estimate_deadline_state_machine_arn
+    """The execution ARNs the event ends: an estimate's waits, or an invitation's."""
+    settings = workflow_settings()
+    if envelope.get("type") in INVITATION_ANSWERS:
+        machine, names = (
+            settings.invitation_expiry_state_machine_arn,
+            [_invitation_execution(envelope["data"]["invitation_id"])],
+        )
+    else:
+        machine, names = settings.estimate_deadline_state_machine_arn, _waits_ended_by(envelope)
     prefix = machine.replace(":stateMachine:", ":execution:")
-    return [f"{prefix}:{name}" for name in _waits_ended_by(envelope)]
+    return [f"{prefix}:{name}" for name in names]
 
 
 def stop(execution_arn: str, cause: str) -> None:

@@ -19,9 +19,12 @@ class MemberState:
     name: str = ""
 
 
-def membership_is_live(*, active: bool, can_login: bool, merged_into: str | None) -> bool:
-    """The one rule for a membership that lets its login in: active, allowed to log in, not merged away."""
-    return active and can_login and not merged_into
+def membership_is_live(
+    *, active: bool, can_login: bool, merged_into: str | None, invited: bool = False
+) -> bool:
+    """The one rule for a membership that lets its login in: active, allowed to log in, not merged away, and
+    accepted by its user (an existing login added to a tenant is only invited until it accepts)."""
+    return active and can_login and not merged_into and not invited
 
 
 def login_enabled(retired: bool, live_memberships: int) -> bool:

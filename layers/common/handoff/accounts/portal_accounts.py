@@ -8,6 +8,7 @@ from typing import Any
 
 from handoff.accounts import repository as accounts
 from handoff.accounts.domain import check_roles
+from handoff.accounts.service import invite
 from handoff.auth.access import Access
 from handoff.auth.policy import CLIENT_ROLES, STAFF_ROLES, Role
 from handoff.errors import Conflict, Invalid, NotFound
@@ -47,6 +48,7 @@ def _account_out(item: accounts.MembershipItem) -> PortalAccountOut:
         customer_ids=sorted(item.customer_ids or ()),
         active=item.active,
         can_login=item.can_login,
+        invited_until=item.invited_until,
         version=item.version or 1,
         created_at=item.created_at,
         updated_at=item.updated_at,
@@ -98,6 +100,12 @@ def create_account(access: Access, body: PortalAccountCreate) -> PortalAccountOu
         user = new_user = accounts.new_user(body.email, body.name)
     item = accounts.new_membership(access.tenant, user, [role], name=body.name)
     item.customer_ids = set(wanted)
+    if new_user is None:  # an existing login is asked first: until its user accepts, nothing reaches it
+        days = invite(item, accounts.get_tenant(access.tenant))
+        facts = {"invitation_id": item.invitation_id, "ttl_days": days}
+        event = _event(access, "MemberInvited", ("portal_account", user.user_id), 1, role=role.value, **facts)
+        accounts.add_member(item, new_user=None, event=event)
+        return _account_out(item)
     event = _event(
         access,
         "PortalAccountCreated",

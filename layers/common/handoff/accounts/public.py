@@ -24,6 +24,12 @@ def tax_rate_bp(tenant_id: str) -> int:
     return int(tenant.tax_rate_bp or 0) if tenant is not None else 0
 
 
+def invitation_ttl_days(tenant_id: str) -> int:
+    """How many days the invitations this tenant sends stay open."""
+    tenant = repo.get_tenant(tenant_id)
+    return int(tenant.invitation_ttl_days or 14) if tenant is not None else 14
+
+
 def tenant_exists(tenant_id: str) -> bool:
     return repo.get_tenant(tenant_id) is not None
 

@@ -36,6 +36,7 @@ class TenantItem(Item, discriminator="tenant"):
     phone = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default="UTC")
     tax_rate_bp = NumberAttribute(default=0)
+    invitation_ttl_days = NumberAttribute(default=14)
     # Live system admins (active, may log in): kept in the same transaction as every membership change that
     # adds or removes one, with a condition, so two admins demoting each other cannot leave none.
     system_admins = NumberAttribute(default=0)
@@ -81,6 +82,14 @@ class MembershipItem(Item, discriminator="membership"):
     updated_at = UTCDateTimeAttribute()
     version = VersionAttribute()
     facets = JSONAttribute(null=True)  # the keys of its personnel-search entries (see facet_keys)
+    # An existing login added here is invited until its user accepts (a new login's invitation e-mail is
+    # its consent): which invitation, and until when.
+    invitation_id = UnicodeAttribute(null=True)
+    invited_until = UTCDateTimeAttribute(null=True)
+
+    @property
+    def invited(self) -> bool:
+        return self.invited_until is not None
 
     @property
     def role_set(self) -> frozenset[Role]:
@@ -113,7 +122,9 @@ class MembershipItem(Item, discriminator="membership"):
 
     @property
     def live(self) -> bool:
-        return membership_is_live(active=self.active, can_login=self.can_login, merged_into=self.merged_into)
+        return membership_is_live(
+            active=self.active, can_login=self.can_login, merged_into=self.merged_into, invited=self.invited
+        )
 
 
 class MemberFacetItem(Item, discriminator="member_facet"):
@@ -402,6 +413,16 @@ def save_member(
                 ),
                 condition=_not_exists(),
             )
+
+
+def remove_invited(membership: MembershipItem, event: Envelope) -> None:
+    """A declined or expired invitation: the membership and its search entries go, with the event, if the
+    membership is still that invitation (its version)."""
+    with transaction("the invitation changed meanwhile; reload and retry") as tx:
+        for pk, sk in membership.facets or []:
+            tx.delete(MemberFacetItem(pk, sk))
+        tx.delete(membership, condition=MembershipItem.version == membership.version)
+        tx.save(outbox_item(event), condition=_not_exists())
 
 
 def record_access_reset(membership: MembershipItem, *, actor: str, event: Envelope) -> None:

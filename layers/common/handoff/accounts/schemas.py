@@ -4,6 +4,7 @@ fields (ids, tenant, status, versions, timestamps) can never be bound from input
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -46,6 +47,9 @@ Roles = Annotated[list[Role], Field(min_length=1, max_length=len(Role))]
 
 
 TaxRate = Annotated[int, Field(ge=0, le=10_000, description="Basis points: 1900 is 19 %; may be zero")]
+InvitationDays = Annotated[
+    int, Field(ge=1, le=90, description="How many days an invitation this tenant sends stays open")
+]
 
 
 class TenantCreate(WriteModel):
@@ -64,6 +68,7 @@ class TenantPatch(PatchModel):
     phone: Phone | None = None
     timezone: TimeZone | None = None
     tax_rate_bp: TaxRate | None = None
+    invitation_ttl_days: InvitationDays | None = None
 
 
 class TenantOut(BaseModel):
@@ -73,6 +78,7 @@ class TenantOut(BaseModel):
     phone: str | None
     timezone: str
     tax_rate_bp: int = Field(description="Tax on estimates and invoices, in basis points (1900 = 19 %)")
+    invitation_ttl_days: int = Field(description="How many days the invitations this tenant sends stay open")
     status: str
     version: int
     created_at: datetime
@@ -103,6 +109,9 @@ class MemberOut(BaseModel):
     active: bool
     can_login: bool
     merged_into: str | None
+    invited_until: datetime | None = Field(
+        default=None, description="An existing login added here: invited until then, unless it accepts"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
@@ -156,9 +165,26 @@ class Place(BaseModel):
     companies: list[Company] = Field(default=[], description="The same companies, with their names")
 
 
+class InvitationAnswer(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+class Invitation(BaseModel):
+    """An instance asking this login to become its member: nothing of it is open to the login until it
+    accepts (`POST /me/invitations/{invitation_id}/accept`)."""
+
+    tenant_id: str
+    tenant_name: str | None = None
+    roles: list[Role]
+    invitation_id: str
+    invited_until: datetime | None
+
+
 class MeOut(BaseModel):
     user_id: str
     email: str
     name: str
     status: str
     places: list[Place]
+    invitations: list[Invitation] = Field(default=[], description="Memberships offered, not yet accepted")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from handoff import keys
 from handoff.accounts import domain
 from handoff.accounts import repository as repo
 from handoff.accounts.schemas import (
     AccessResetOut,
     Company,
+    Invitation,
     MemberCreate,
     MemberOut,
     MemberPage,
@@ -24,6 +27,7 @@ from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, NotFound, Unauthorized, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
+from handoff.ids import new_id, utc_now
 from handoff.links import public as links
 from handoff.links.domain import LinkStatus
 from handoff.portal import public as portal
@@ -93,7 +97,17 @@ def me(access: Access) -> MeOut:
             customer_ids=sorted(m.customer_ids or ()),
         )
         for m in memberships
-        if not m.merged_into
+        if not m.merged_into and not m.invited
+    ]
+    invited = [
+        Invitation(
+            tenant_id=m.tenant_id,
+            roles=sorted(m.role_set),
+            invited_until=m.invited_until,
+            invitation_id=m.invitation_id or "",
+        )
+        for m in memberships
+        if m.invited and not m.merged_into
     ]
     for membership in repo.live_staff(memberships):  # owners reached through this instance's links
         for link in links.linked_owners(membership.tenant_id):
@@ -108,7 +122,7 @@ def me(access: Access) -> MeOut:
                     link_status=link.status.value,
                 )
             )
-    _name_places(places)
+    _name_places(places, invited)
     email = profile.email if profile else access.principal.email
     return MeOut(
         user_id=access.user_id,
@@ -116,15 +130,20 @@ def me(access: Access) -> MeOut:
         name=profile.name if profile else email.split("@")[0],
         status=profile.status if profile else "active",
         places=places,
+        invitations=invited,
     )
 
 
-def _name_places(places: list[Place]) -> None:
-    """The names a switcher shows: every instance and client company, in one BatchGetItem."""
+def _name_places(places: list[Place], invited: list[Invitation]) -> None:
+    """The names a switcher shows: every instance and client company, in one BatchGetItem (and the names of
+    the instances inviting the caller: who asks is what an invitation tells)."""
     reads.prefetch(
-        [keys.tenant(p.tenant_id) for p in places]
+        [keys.tenant(t) for t in [*(p.tenant_id for p in places), *(i.tenant_id for i in invited)]]
         + [keys.customer(p.tenant_id, c) for p in places for c in p.customer_ids]
     )
+    for invitation in invited:
+        tenant = repo.get_tenant(invitation.tenant_id)
+        invitation.tenant_name = tenant.name if tenant else None
     for place in places:
         tenant = repo.get_tenant(place.tenant_id)
         place.tenant_name = tenant.name if tenant else None
@@ -267,6 +286,13 @@ def get_member(access: Access, user_id: str) -> MemberOut:
     return member_out(_membership(access.tenant, user_id))
 
 
+def invite(membership: repo.MembershipItem, tenant: repo.TenantItem | None) -> int:
+    """Marks a new membership of an existing login as invited, for the tenant's invitation lifetime."""
+    days = int(tenant.invitation_ttl_days or 14) if tenant is not None else 14
+    membership.invitation_id, membership.invited_until = new_id(), utc_now() + timedelta(days=days)
+    return days
+
+
 def add_member(access: Access, body: MemberCreate) -> MemberOut:
     roles = domain.check_roles(body.roles)
     domain.check_grant(access.roles, frozenset(), roles)
@@ -283,10 +309,24 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
     membership = repo.new_membership(
         access.tenant, user, roles, name=body.name, active=body.active, can_login=body.can_login
     )
+    tenant = repo.get_tenant(access.tenant)
+    if new_user is None:  # an existing login is asked first: until its user accepts, nothing reaches it
+        days = invite(membership, tenant)
+        event = _event(
+            access,
+            "MemberInvited",
+            access.tenant,
+            ("member", user.user_id),
+            1,
+            **_membership_facts(membership),
+            invitation_id=membership.invitation_id,
+            ttl_days=days,
+        )
+        repo.add_member(membership, new_user=None, event=event)
+        return member_out(membership)
     event = _event(
         access, "MemberAdded", access.tenant, ("member", user.user_id), 1, **_membership_facts(membership)
     )
-    tenant = repo.get_tenant(access.tenant)
     delta = _admins_delta(tenant, False, _live_admin(roles, body.active, body.can_login))
     repo.add_member(membership, new_user=new_user, event=event, tenant=tenant, admins_delta=delta)
     return member_out(membership)

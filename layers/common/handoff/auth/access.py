@@ -21,7 +21,7 @@ from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound, Unauthorized
 from handoff.ids import is_tenant_id
 from handoff.links import public as links
-from handoff.links.domain import LinkStatus, ServicerGrant
+from handoff.links.domain import ACCEPTED, LinkStatus, ServicerGrant
 from handoff.store import reads
 
 TENANT_NOT_FOUND = "tenant not found"
@@ -82,7 +82,7 @@ def resolve(
         names = {**path, reads.CALLER: principal.user_id}
         reads.prefetch([keys.member(tenant_id, principal.user_id), *prefetch(names)])
     membership = repository.get_membership(tenant_id, principal.user_id)
-    if membership is None:
+    if membership is None or membership.invited:  # invited, not accepted: nothing of the tenant yet
         return _through_a_link(principal, action, tenant_id)
     if membership.merged_into:
         raise Unauthorized(
@@ -141,7 +141,7 @@ def _find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
             link is not None
             and membership is not None
             and membership.live
-            and link.status is not LinkStatus.REVOKED
+            and link.status in ACCEPTED  # invited, declined, expired or revoked: no way in
         ):
             grants.append(link)
     grants.sort(key=lambda g: g.status is not LinkStatus.ACTIVE)

@@ -42,6 +42,7 @@ class ServicerAccess(StrEnum):
 class Action(StrEnum):
     TENANT_CREATE = "tenant:create"
     ME_READ = "me:read"
+    ME_INVITATION_ANSWER = "me:answer-invitation"
     TENANT_READ = "tenant:read"
     TENANT_UPDATE = "tenant:update"
     MEMBER_LIST = "member:list"
@@ -99,6 +100,8 @@ class Action(StrEnum):
     TICKET_ACTIVITY_LIST = "ticket-activity:list"
     PARTNER_UPDATE = "partner-update:apply"
     SERVICER_INBOUND_SECRET = "servicer-link:rotate-inbound-secret"
+    SERVICER_INVITATION_LIST = "servicer-invitation:list"
+    SERVICER_INVITATION_ANSWER = "servicer-invitation:answer"
     ESTIMATE_LIST = "estimate:list"
     ESTIMATE_READ = "estimate:read"
     ESTIMATE_CREATE = "estimate:create"
@@ -131,6 +134,7 @@ _HIDDEN = ServicerAccess.HIDDEN
 POLICY: dict[Action, Rule] = {
     Action.TENANT_CREATE: Rule(Scope.IDENTITY),
     Action.ME_READ: Rule(Scope.IDENTITY),
+    Action.ME_INVITATION_ANSWER: Rule(Scope.IDENTITY),
     Action.TENANT_READ: Rule(Scope.TENANT, _EVERY_ROLE, servicer=ServicerAccess.ALLOWED),
     Action.TENANT_UPDATE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
     Action.MEMBER_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
@@ -167,6 +171,9 @@ POLICY: dict[Action, Rule] = {
             Action.SERVICER_GRANT_LOCATION,
             Action.SERVICER_REVOKE_LOCATION,
             Action.SERVICER_INBOUND_SECRET,
+            # The invited instance's side: only its system admin answers for it.
+            Action.SERVICER_INVITATION_LIST,
+            Action.SERVICER_INVITATION_ANSWER,
         )
     },
     Action.LINKED_OWNERS_LIST: Rule(Scope.TENANT, _STAFF),

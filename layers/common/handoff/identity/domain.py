@@ -7,7 +7,13 @@ from typing import Any
 
 # Events about one membership or portal account: the entity is the user.
 MEMBERSHIP_EVENTS = frozenset(
-    {"MemberAdded", "MemberChanged", "PortalAccountCreated", "PortalAccountChanged"}
+    {
+        "MemberAdded",
+        "MemberChanged",
+        "PortalAccountCreated",
+        "PortalAccountChanged",
+        "MemberInvitationAccepted",
+    }
 )
 MERGE_EVENT = "IdentitiesMerged"
 RESET_EVENT = "MemberAccessReset"

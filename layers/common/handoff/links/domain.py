@@ -9,39 +9,55 @@ from handoff.errors import Conflict, Invalid
 
 
 class LinkStatus(StrEnum):
+    INVITED = "invited"  # offered to the servicer; nothing of the owner reaches it until its admin accepts
     ACTIVE = "active"
     SUSPENDED = "suspended"
     REVOKED = "revoked"
+    DECLINED = "declined"
+    EXPIRED = "expired"
 
 
 class LinkAction(StrEnum):
+    ACCEPT = "accept"  # the servicer's system admin
+    DECLINE = "decline"  # the servicer's system admin
+    EXPIRE = "expire"  # the invitation's lifetime passed
     SUSPEND = "suspend"
     RESUME = "resume"
-    REVOKE = "revoke"
+    REVOKE = "revoke"  # an invitation: withdrawn
 
 
-# The one table of legal link transitions: (from, action) -> to. Revoked is final.
+# The one table of legal link transitions: (from, action) -> to. Revoked, declined and expired are final (the
+# owner may invite the instance again).
 TRANSITIONS: dict[tuple[LinkStatus, LinkAction], LinkStatus] = {
+    (LinkStatus.INVITED, LinkAction.ACCEPT): LinkStatus.ACTIVE,
+    (LinkStatus.INVITED, LinkAction.DECLINE): LinkStatus.DECLINED,
+    (LinkStatus.INVITED, LinkAction.EXPIRE): LinkStatus.EXPIRED,
+    (LinkStatus.INVITED, LinkAction.REVOKE): LinkStatus.REVOKED,
     (LinkStatus.ACTIVE, LinkAction.SUSPEND): LinkStatus.SUSPENDED,
     (LinkStatus.ACTIVE, LinkAction.REVOKE): LinkStatus.REVOKED,
     (LinkStatus.SUSPENDED, LinkAction.RESUME): LinkStatus.ACTIVE,
     (LinkStatus.SUSPENDED, LinkAction.REVOKE): LinkStatus.REVOKED,
 }
+CLOSED = frozenset({LinkStatus.REVOKED, LinkStatus.DECLINED, LinkStatus.EXPIRED})
+# What lets the servicer's members in (a suspended link: refused, but known to them).
+ACCEPTED = frozenset({LinkStatus.ACTIVE, LinkStatus.SUSPENDED})
+ANSWERS = frozenset({LinkAction.ACCEPT, LinkAction.DECLINE})
 
 
 def transition(current: LinkStatus, action: LinkAction) -> LinkStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
-        raise Conflict(
-            f"a {current.value} link cannot be {action.value}d", code="illegal_transition"
-        ) from None
+        past = {"accept": "accepted", "decline": "declined", "expire": "expired"}.get(
+            action.value, f"{action.value}d"
+        )
+        raise Conflict(f"a {current.value} link cannot be {past}", code="illegal_transition") from None
 
 
 def check_open(status: LinkStatus) -> None:
-    """A revoked link is history: readable, never changed again (link the instance anew instead)."""
-    if status is LinkStatus.REVOKED:
-        raise Conflict("a revoked link is read-only; link the instance again", code="link_revoked")
+    """A revoked, declined or expired link is history: readable, never changed again (invite anew)."""
+    if status in CLOSED:
+        raise Conflict(f"a {status.value} link is read-only; link the instance again", code="link_revoked")
 
 
 @dataclass(frozen=True)
@@ -66,14 +82,14 @@ class ServicerGrant:
         return not self.flags.restricted_locations or location_id in self.approved_locations
 
 
-def check_new_link(
-    owner_id: str, servicer_id: str, servicer_exists: bool, current: LinkStatus | None
-) -> None:
+def check_new_link(owner_id: str, servicer_id: str, current: LinkStatus | None) -> None:
+    """An invitation goes to any instance id: whether such an instance exists is not told (an unknown id's
+    invitation is never answered and expires)."""
     if servicer_id == owner_id:
         raise Invalid("servicer_id", "an instance cannot be linked to itself")
-    if not servicer_exists:
-        raise Invalid("servicer_id", "no instance with this id")
-    if current in (LinkStatus.ACTIVE, LinkStatus.SUSPENDED):
+    if current is LinkStatus.INVITED:
+        raise Conflict("this instance is already invited; wait for its answer", code="already_invited")
+    if current in ACCEPTED:
         raise Conflict(
             "this instance is already linked; change or resume the existing link", code="already_linked"
         )

@@ -19,7 +19,7 @@ from handoff.audit import AuditItem
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import utc_now
-from handoff.links.domain import LinkFlags, LinkStatus, ServicerGrant
+from handoff.links.domain import ACCEPTED, LinkFlags, LinkStatus, ServicerGrant
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page
 from handoff.store.table import Item, transaction
@@ -35,6 +35,8 @@ class LinkItem(Item, discriminator="servicer_link"):
     preferred_vendor = BooleanAttribute(default=False)
     approved_locations = UnicodeSetAttribute(null=True)
     history = JSONAttribute(default=list)  # append-only: who changed what, when, and the flags after it
+    invited_until = UTCDateTimeAttribute(null=True)  # while invited: when the invitation expires
+    invitation_id = UnicodeAttribute(null=True)  # the latest invitation (its expiry workflow is named by it)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
@@ -63,6 +65,18 @@ class LinkItem(Item, discriminator="servicer_link"):
             flags=self.flags,
             approved_locations=frozenset(self.approved_locations or ()),
         )
+
+    def place(self) -> None:
+        """Seen from the servicer's side (GSI2): among its invitations while invited, among its owners once
+        accepted (active or suspended), nowhere once closed."""
+        status = LinkStatus(self.status)
+        if status is LinkStatus.INVITED:
+            self.gsi2pk = keys.servicer_invitations_partition(self.servicer_id)
+        elif status in ACCEPTED:
+            self.gsi2pk = keys.linked_owners_partition(self.servicer_id)
+        else:
+            self.gsi2pk = None
+        self.gsi2sk = keys.linked_owner(self.owner_id) if self.gsi2pk else None
 
     def record(self, by: str, change: str, **extra: Any) -> None:
         entry: dict[str, Any] = {
@@ -100,14 +114,13 @@ def new_link(owner_id: str, servicer_id: str, flags: LinkFlags, created_by: str)
         sk,
         owner_id=owner_id,
         servicer_id=servicer_id,
-        status=LinkStatus.ACTIVE.value,
+        status=LinkStatus.INVITED.value,
         created_by=created_by,
         created_at=now,
         updated_at=now,
-        gsi2pk=keys.linked_owners_partition(servicer_id),
-        gsi2sk=keys.linked_owner(owner_id),
     )
     item.set_flags(flags)
+    item.place()
     return item
 
 
@@ -158,10 +171,22 @@ def list_links(owner_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
 
 
 def list_linked_owners(servicer_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
+    """The owners whose invitation this instance accepted (active or suspended links): one Query."""
     scope = keys.cursor_scope(keys.CursorQuery.LINKED_OWNERS, servicer_id)
     results = LinkItem.gsi2.query(
         keys.linked_owners_partition(servicer_id),
-        filter_condition=LinkItem.status != LinkStatus.REVOKED.value,
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, LinkItem)], next_cursor=page.next_cursor)
+
+
+def list_invitations(servicer_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
+    """The invitations this instance has not answered: one Query."""
+    scope = keys.cursor_scope(keys.CursorQuery.SERVICER_INVITATIONS, servicer_id)
+    results = LinkItem.gsi2.query(
+        keys.servicer_invitations_partition(servicer_id),
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
@@ -173,6 +198,7 @@ def save_link(item: LinkItem, *, event: Envelope, audit: AuditItem, also: tuple[
     """Link, audit entry, event (and what the change touches besides): one transaction; the link's version
     guards concurrent changes."""
     item.updated_at = utc_now()
+    item.place()
     with transaction() as tx:
         tx.save(item)
         for other in also:

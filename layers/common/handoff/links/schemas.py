@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -40,17 +41,44 @@ class LinkHistoryEntry(BaseModel):
 class LinkOut(BaseModel):
     owner_id: str
     servicer_id: str
-    status: str
+    status: str = Field(
+        description="invited (until the servicer's system admin answers), active, suspended, revoked, "
+        "declined or expired"
+    )
     can_manage_locations: bool
     restricted_locations: bool
     require_admin_approval: bool
     preferred_vendor: bool
+    invited_until: datetime | None = Field(description="While invited: when the invitation expires")
     approved_location_ids: list[str]
     history: list[LinkHistoryEntry]
     created_by: str
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+class InvitationAnswer(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+
+
+class InvitationOut(BaseModel):
+    """An owner's invitation to this instance, as its system admin sees it before answering."""
+
+    owner_id: str
+    status: str = Field(description="invited; after an answer: active or declined")
+    can_manage_locations: bool
+    restricted_locations: bool
+    require_admin_approval: bool
+    preferred_vendor: bool
+    invited_until: datetime | None = Field(description="When the invitation expires unanswered")
+    invited_at: datetime
+
+
+class InvitationPage(BaseModel):
+    items: list[InvitationOut]
+    next_cursor: str | None
 
 
 class LinkPage(BaseModel):

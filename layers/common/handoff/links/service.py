@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from handoff.accounts import public as accounts
 from handoff.audit import audit_entry
 from handoff.auth.access import Access
 from handoff.errors import NotFound
-from handoff.events.envelope import new_event, user_actor
+from handoff.events.envelope import Actor, new_event, user_actor
+from handoff.ids import new_id, utc_now
 from handoff.links import domain
 from handoff.links import repository as repo
 from handoff.links.domain import LinkAction, LinkFlags, LinkStatus
 from handoff.links.schemas import (
+    InvitationOut,
+    InvitationPage,
     LinkCreate,
     LinkedOwner,
     LinkedOwnerPage,
@@ -32,6 +36,7 @@ LINK_NOT_FOUND = "servicer link not found"
 def _out(item: repo.LinkItem) -> LinkOut:
     return LinkOut(
         **link_fields(item),
+        invited_until=item.invited_until,
         approved_location_ids=sorted(item.approved_locations or ()),
         history=item.history,
         created_by=item.created_by,
@@ -42,27 +47,37 @@ def _out(item: repo.LinkItem) -> LinkOut:
 
 
 def _save(
-    access: Access,
+    access: Access | None,
     item: repo.LinkItem,
     event_type: str,
     change: str,
     also: tuple[Item, ...] = (),
     **extra: Any,
 ) -> None:
-    """Records the change in the link's history, the tenant's audit log and the event bus, atomically."""
-    item.record(access.user_id, change, **extra)
+    """Records the change in the link's history, the owner's audit log and the event bus, atomically. An
+    invitation's events are the servicer's too (the invitation is the one thing of the owner that reaches
+    it before it accepts); a change made by the servicer's admin (an answer) is recorded as theirs."""
+    by = access.user_id if access else "system:invitation-expiry"
+    item.record(by, change, **extra)
     facts = {**link_fields(item), **extra}
+    actor = (
+        user_actor(access.user_id, access.tenant)
+        if access
+        else Actor(kind="system", id="invitation-expiry", tenant_id=item.owner_id)
+    )
+    invitation = event_type.startswith("ServicerInvit")
     event = new_event(
         source=SOURCE,
         type=event_type,
-        tenant_id=access.tenant,
+        tenant_id=item.owner_id,
         entity_type="servicer_link",
         entity_id=item.servicer_id,
         version=(item.version or 0) + 1,
-        actor=user_actor(access.user_id, access.tenant),
+        actor=actor,
         data=facts,
+        shared_with=[item.servicer_id] if invitation else [],
     )
-    audit = audit_entry(access.tenant, access.user_id, f"servicer_link.{change}", item.servicer_id, facts)
+    audit = audit_entry(item.owner_id, by, f"servicer_link.{change}", item.servicer_id, facts)
     repo.save_link(item, event=event, audit=audit, also=also)
 
 
@@ -84,18 +99,19 @@ def get(access: Access, servicer_id: str) -> LinkOut:
 
 
 def create(access: Access, body: LinkCreate) -> LinkOut:
+    """An invitation to the instance: whether it exists is not told (the same answer either way); nothing of
+    this owner reaches it until its system admin accepts."""
     existing = repo.get_link(access.tenant, body.servicer_id)
     domain.check_new_link(
-        access.tenant,
-        body.servicer_id,
-        servicer_exists=accounts.tenant_exists(body.servicer_id),
-        current=domain.LinkStatus(existing.status) if existing else None,
+        access.tenant, body.servicer_id, current=domain.LinkStatus(existing.status) if existing else None
     )
     flags = LinkFlags(**body.model_dump(exclude={"servicer_id"}))
     item = repo.new_link(access.tenant, body.servicer_id, flags, access.user_id)
-    if existing is not None:  # linking again after a revocation continues the same history
+    if existing is not None:  # inviting again after a revocation continues the same history
         item.history, item.version, item.created_at = existing.history, existing.version, existing.created_at
-    _save(access, item, "ServicerLinked", "linked")
+    days = accounts.invitation_ttl_days(access.tenant)
+    item.invited_until, item.invitation_id = utc_now() + timedelta(days=days), new_id()
+    _save(access, item, "ServicerInvited", "invited", ttl_days=days, invitation_id=item.invitation_id)
     return _out(item)
 
 
@@ -119,7 +135,18 @@ def update(access: Access, servicer_id: str, patch: LinkPatch) -> LinkOut:
 
 
 def revoke(access: Access, servicer_id: str) -> LinkOut:
+    """Revokes a link, or withdraws an invitation not yet answered."""
     item = _link(access, servicer_id)
+    if LinkStatus(item.status) is LinkStatus.INVITED:
+        item.status = domain.transition(LinkStatus.INVITED, LinkAction.REVOKE).value
+        _save(
+            access,
+            item,
+            "ServicerInvitationWithdrawn",
+            "invitation_withdrawn",
+            invitation_id=item.invitation_id,
+        )
+        return _out(item)
     item.status = domain.transition(LinkStatus(item.status), LinkAction.REVOKE).value
     secret = repo.get_inbound_secret(access.tenant, servicer_id)
     if secret is not None:  # the partner's system loses its credential with the link
@@ -158,3 +185,61 @@ def linked_owners(access: Access, limit: int, cursor: str | None) -> LinkedOwner
         LinkedOwner(**{k: v for k, v in link_fields(i).items() if k != "servicer_id"}) for i in page.items
     ]
     return LinkedOwnerPage(items=items, next_cursor=page.next_cursor)
+
+
+# ---- the invited instance's side -------------------------------------------------------------------------
+
+INVITATION_NOT_FOUND = "invitation not found"
+
+
+def invitations(access: Access, limit: int, cursor: str | None) -> InvitationPage:
+    """The owners inviting this instance, not answered yet (its system admin's list)."""
+    page = repo.list_invitations(access.tenant, limit, cursor)
+    return InvitationPage(items=[_invitation_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def answer(access: Access, owner_id: str, action: LinkAction) -> InvitationOut:
+    """The invited instance's system admin accepts (the link is active from now) or declines."""
+    item = repo.get_link(owner_id, access.tenant) if owner_id != access.tenant else None
+    if item is None or LinkStatus(item.status) is not LinkStatus.INVITED:
+        raise NotFound(INVITATION_NOT_FOUND)  # answered, withdrawn or expired: nothing waits any more
+    item.status = domain.transition(LinkStatus.INVITED, action).value
+    item.invited_until = None
+    accepted = action is LinkAction.ACCEPT
+    _save(
+        access,
+        item,
+        "ServicerInvitationAccepted" if accepted else "ServicerInvitationDeclined",
+        "invitation_accepted" if accepted else "invitation_declined",
+        invitation_id=item.invitation_id,
+    )
+    return _invitation_out(item)
+
+
+def expire(owner_id: str, servicer_id: str, invitation_id: str) -> bool:
+    """An invitation's lifetime passed: it expires only if that very invitation still waits (the owner may
+    change its flags meanwhile; an answer, a withdrawal or a new invitation makes the timer stale)."""
+    item = repo.get_link(owner_id, servicer_id)
+    if (
+        item is None
+        or item.invitation_id != invitation_id
+        or LinkStatus(item.status) is not LinkStatus.INVITED
+    ):
+        return False
+    item.status = domain.transition(LinkStatus.INVITED, LinkAction.EXPIRE).value
+    item.invited_until = None
+    _save(None, item, "ServicerInvitationExpired", "invitation_expired", invitation_id=invitation_id)
+    return True
+
+
+def _invitation_out(item: repo.LinkItem) -> InvitationOut:
+    return InvitationOut(
+        owner_id=item.owner_id,
+        status=item.status,
+        can_manage_locations=item.can_manage_locations,
+        restricted_locations=item.restricted_locations,
+        require_admin_approval=item.require_admin_approval,
+        preferred_vendor=item.preferred_vendor,
+        invited_until=item.invited_until,
+        invited_at=item.updated_at,
+    )

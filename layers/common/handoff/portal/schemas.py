@@ -130,6 +130,9 @@ class PortalAccountOut(BaseModel):
     customer_ids: list[str]
     active: bool
     can_login: bool
+    invited_until: datetime | None = Field(
+        default=None, description="An existing login: invited until then, unless it accepts"
+    )
     version: int
     created_at: datetime
     updated_at: datetime
