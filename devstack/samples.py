@@ -29,8 +29,8 @@ SAMPLE_WORK = "01JB8Z6W3X4Y5Z6A7B8C9D0W0K"  # work required (an approved labour 
 SAMPLE_WORK_ORDER = "01JB8Z6W3X4Y5Z6A7B8C9D0W0R"
 SAMPLE_TIME_ENTRY = "01JB8Z6W3X4Y5Z6A7B8C9D0T0E"  # a clocked entry on that work order, clocked off
 SAMPLE_INVITATION = "01JB8Z6W3X4Y5Z6A7B8C9D0N0V"  # a membership invitation to the caller
-# Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet), and
-# `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.
+# Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet),
+# and `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.
 
 
 def all_samples() -> dict[tuple[str, str], dict[str, Any]]:
