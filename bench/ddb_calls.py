@@ -27,6 +27,7 @@ from devstack.samples import (
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
     SAMPLE_ESTIMATE,
+    SAMPLE_INVITATION,
     SAMPLE_LOCATION,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
@@ -57,6 +58,7 @@ from handoff.estimates.domain import Action as EstimateStep_
 from handoff.estimates.schemas import DisputedItem, EstimateCreate, EstimateStep, LabourLineIn
 from handoff.ids import new_id
 from handoff.links import service as links
+from handoff.links.domain import LinkAction
 from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
@@ -117,8 +119,9 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         accounts.create_tenant(
             Access(founder, Action.TENANT_CREATE), TenantCreate(tenant_id=servicer, name=servicer)
         )
-    links.create(admin, LinkCreate(servicer_id="fixit", restricted_locations=True))
+    _linked(admin, "fixit")
     links.grant_location(admin, "fixit", ids[SAMPLE_LOCATION])
+    ids.update(_invitations(admin))
     ids[SAMPLE_CUSTOMER] = portal.create_customer(admin, CustomerCreate(name="Northwind")).customer_id
     ids[SAMPLE_OTHER_CUSTOMER] = portal.create_customer(admin, CustomerCreate(name="Southwind")).customer_id
     ids[SAMPLE_UNIT] = portal.create_unit(
@@ -140,6 +143,32 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))
     return ids
+
+
+def _founder_of(tenant_id: str) -> Access:
+    email = f"owner@{tenant_id}.example"
+    return Access(
+        Principal(ensure_user(email), email), Action.MEMBER_CREATE, tenant_id, frozenset({Role.SYSTEM_ADMIN})
+    )
+
+
+def _linked(admin: Access, servicer_id: str) -> None:
+    """acme invites the servicer (restricted to granted locations); its system admin accepts."""
+    links.create(admin, LinkCreate(servicer_id=servicer_id, restricted_locations=True))
+    links.answer(_founder_of(servicer_id), TENANT, LinkAction.ACCEPT)
+
+
+def _invitations(admin: Access) -> dict[str, str]:
+    """inviterco invites acme as its servicer, and acme's owner as its member: both wait for an answer."""
+    inviter = _founder_of("inviterco")
+    accounts.create_tenant(
+        Access(inviter.principal, Action.TENANT_CREATE), TenantCreate(tenant_id="inviterco", name="Inviter")
+    )
+    links.create(inviter, LinkCreate(servicer_id=TENANT))
+    body = MemberCreate(email=admin.principal.email, name="Owner", roles=[Role.TECHNICIAN])
+    accounts.add_member(inviter, body)
+    me = accounts.me(Access(admin.principal, Action.ME_READ))
+    return {SAMPLE_INVITATION: me.invitations[0].invitation_id}
 
 
 def _customer(ids: dict[str, str]) -> Access:
@@ -325,7 +354,7 @@ def main() -> None:
                 max_read = max(max_read, sum(calls.values()))
             _report(route, result["statusCode"], calls)
         print("as a member of a linked servicer instance (fixit, restricted to granted locations):")
-        links.create(admin_of(owner), LinkCreate(servicer_id="fixit", restricted_locations=True))
+        _linked(admin_of(owner), "fixit")
         links.grant_location(admin_of(owner), "fixit", ids[SAMPLE_LOCATION])
         tech = Principal(ensure_user("owner@fixit.example"), "owner@fixit.example")
         servicer_token = issuer.token(tech.user_id, tech.email)

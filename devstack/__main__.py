@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import socket
 import sys
 import threading
 from pathlib import Path
@@ -17,7 +18,20 @@ STATE_DIR = Path(os.environ.get("DEVSTACK_STATE_DIR", template.ROOT / ".devstack
 STATE_FILE = STATE_DIR / "state.json"
 
 
+def _check_free(port: int, what: str, variable: str) -> None:
+    """A port something else holds: say so and exit, before anything (a running stack's state) is touched."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            sys.exit(
+                f"port {port} is in use ({what}); stop what holds it, or choose another: {variable}=<port>"
+            )
+
+
 def serve(port: int, moto_port: int, seed: bool) -> None:
+    _check_free(port, "the API", "PORT")
+    _check_free(moto_port, "the embedded AWS", "MOTO_PORT")
     import requests
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import run_simple
@@ -37,7 +51,10 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
     os.environ.update(aws.LOCAL_CREDENTIALS)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     issuer = DevIssuer.in_directory(STATE_DIR)
-    provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS})
+    # A webhook may reach local receivers, never this stack itself (a subscription to the embedded AWS's
+    # reset URL would wipe every tenant).
+    own_ports = {"WEBHOOK_BLOCKED_PORTS": f"{moto_port},{port}"}
+    provisioned = aws.provision({**issuer.environment(), **aws.LOCAL_SETTINGS, **own_ports})
     aws.apply_environment(provisioned.environment)
     STATE_FILE.write_text(json.dumps({"endpoint": endpoint, "environment": provisioned.environment}))
     gateway = Gateway(document, str(issuer.jwks_path))

@@ -27,6 +27,7 @@ LOCAL_CREDENTIALS = {
 # Settings the local stack chooses instead of the template's production values.
 LOCAL_SETTINGS = {
     "WEBHOOK_ALLOW_LOOPBACK": "true",
+    "WEBHOOK_ALLOWED_PORTS": "",  # local receivers listen anywhere; `make run` blocks its own ports
 }
 
 

@@ -20,10 +20,12 @@ from devstack import template
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 STAGE = "local"
 
+# Swagger UI from its Python package, served by the stack itself: no CDN, so /docs works offline.
 SWAGGER_PAGE = """<!doctype html><html><head><title>Handoff API</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="ui"></div><script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<link rel="stylesheet" href="/docs/swagger-ui.css"></head>
+<body><div id="ui"></div><script src="/docs/swagger-ui-bundle.js"></script>
 <script>SwaggerUIBundle({url: "/openapi.json", dom_id: "#ui"});</script></body></html>"""
+SWAGGER_ASSETS = {"/docs/swagger-ui.css": "text/css", "/docs/swagger-ui-bundle.js": "text/javascript"}
 
 
 class LambdaContext:
@@ -136,6 +138,11 @@ class Gateway:
             return Response(json.dumps(self.openapi()), content_type="application/json")
         if request.method == "GET" and request.path in ("/", "/docs"):
             return Response(SWAGGER_PAGE, content_type="text/html")
+        if request.method == "GET" and request.path in SWAGGER_ASSETS:
+            from swagger_ui_bundle import swagger_ui_path
+
+            asset = (swagger_ui_path / request.path.rsplit("/", 1)[1]).read_bytes()
+            return Response(asset, content_type=SWAGGER_ASSETS[request.path])
         if request.method == "GET" and request.path == "/.well-known/jwks.json" and self.jwks_path:
             with open(self.jwks_path) as handle:
                 return Response(handle.read(), content_type="application/json")

@@ -25,6 +25,7 @@ from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
 from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
+from handoff.schema import InvitationReply
 
 app = new_app()
 
@@ -49,10 +50,12 @@ def me(access: Access) -> MeOut:
     action=Action.ME_INVITATION_ANSWER,
     summary="Accept or decline an instance's invitation to become its member",
 )
-def answer_invitation(invitation_id: str, action: InvitationAnswer, access: Access) -> Invitation:
+def answer_invitation(
+    invitation_id: str, action: InvitationAnswer, body: Annotated[InvitationReply, Body()], access: Access
+) -> Invitation:
     """Invitations are listed in `GET /me`. Accepting opens the instance to this login at once; an
     answered or expired invitation (or another login's) is 404."""
-    return invitations.answer(access, invitation_id, action is InvitationAnswer.ACCEPT)
+    return invitations.answer(access, invitation_id, action is InvitationAnswer.ACCEPT, body.note)
 
 
 @endpoint(

@@ -25,6 +25,7 @@ from handoff.links.schemas import (
 from handoff.locations import repository as location_repository
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate, LocationOut, LocationPage, LocationPatch
+from handoff.schema import InvitationReply
 
 app = new_app()
 
@@ -206,12 +207,17 @@ def list_invitations(
     "/tenants/<tenant_id>/servicer-invitations/<owner_id>/<action>",
     action=Action.SERVICER_INVITATION_ANSWER,
     summary="Accept or decline an owner's invitation",
+    prefetch=link_repository.invitation_keys,
 )
 def answer_invitation(
-    tenant_id: str, owner_id: str, action: InvitationAnswer, access: Access
+    tenant_id: str,
+    owner_id: str,
+    action: InvitationAnswer,
+    body: Annotated[InvitationReply, Body()],
+    access: Access,
 ) -> InvitationOut:
     """Accepting makes the link active at once; an answered, withdrawn or expired invitation is 404."""
-    return links.answer(access, owner_id, LinkAction(action.value))
+    return links.answer(access, owner_id, LinkAction(action.value), body.note)
 
 
 lambda_handler = lambda_entry(app)

@@ -49,6 +49,16 @@ class WebhookSettings(BaseModel):
         alias="WEBHOOK_RETRY_SCHEDULE", description="Seconds to wait before each retry, e.g. 5,300,1800"
     )
     allow_loopback: bool = Field(False, alias="WEBHOOK_ALLOW_LOOPBACK")
+    allowed_ports: Annotated[list[int], BeforeValidator(_csv_ints)] = Field(
+        default=[443, 8443],
+        alias="WEBHOOK_ALLOWED_PORTS",
+        description="The ports an endpoint may use (empty: any, for local development)",
+    )
+    blocked_ports: Annotated[list[int], BeforeValidator(_csv_ints)] = Field(
+        default=[],
+        alias="WEBHOOK_BLOCKED_PORTS",
+        description="Ports never allowed (locally: the embedded AWS and the API itself)",
+    )
     timeout_seconds: float = Field(15, alias="WEBHOOK_TIMEOUT_SECONDS")
     secret_overlap_seconds: int = Field(86400, alias="WEBHOOK_SECRET_OVERLAP_SECONDS")
 

@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from handoff.ids import TENANT_ID_PATTERN
 
 TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
+ReplyNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
 class WriteModel(BaseModel):
@@ -30,3 +31,9 @@ class PatchModel(WriteModel):
             if getattr(self, name) is None:
                 raise PydanticCustomError("not_clearable", "{field} cannot be null", {"field": name})
         return self
+
+
+class InvitationReply(WriteModel):
+    """The answer to an invitation; a note is shown to the inviting tenant (why it was declined)."""
+
+    note: ReplyNote | None = None

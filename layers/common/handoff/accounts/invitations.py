@@ -14,7 +14,9 @@ SOURCE = "handoff.accounts"
 INVITATION_NOT_FOUND = "invitation not found"
 
 
-def _event(membership: repo.MembershipItem, type: str, actor: Actor, invitation_id: str) -> Envelope:
+def _event(
+    membership: repo.MembershipItem, type: str, actor: Actor, invitation_id: str, note: str | None = None
+) -> Envelope:
     return new_event(
         source=SOURCE,
         type=type,
@@ -23,7 +25,12 @@ def _event(membership: repo.MembershipItem, type: str, actor: Actor, invitation_
         entity_id=membership.user_id,
         version=repo.next_version(membership),
         actor=actor,
-        data={"user_id": membership.user_id, "roles": list(membership.roles), "invitation_id": invitation_id},
+        data={
+            "user_id": membership.user_id,
+            "roles": list(membership.roles),
+            "invitation_id": invitation_id,
+            "note": note,
+        },
     )
 
 
@@ -36,11 +43,11 @@ def _waiting(user_id: str, invitation_id: str) -> repo.MembershipItem:
     raise NotFound(INVITATION_NOT_FOUND)  # answered, expired, someone else's, or never sent: all alike
 
 
-def answer(access: Access, invitation_id: str, accepting: bool) -> Invitation:
-    return (accept if accepting else decline)(access, invitation_id)
+def answer(access: Access, invitation_id: str, accepting: bool, note: str | None = None) -> Invitation:
+    return (accept if accepting else decline)(access, invitation_id, note)
 
 
-def accept(access: Access, invitation_id: str) -> Invitation:
+def accept(access: Access, invitation_id: str, note: str | None = None) -> Invitation:
     """The invited login's user accepts: the membership is live from now (and counts as a system admin)."""
     membership = _waiting(access.user_id, invitation_id)
     tenant_id = membership.tenant_id
@@ -50,18 +57,19 @@ def accept(access: Access, invitation_id: str) -> Invitation:
     tenant = repo.get_tenant(tenant_id)
     admin = Role.SYSTEM_ADMIN in membership.role_set and membership.live
     event = _event(
-        membership, "MemberInvitationAccepted", user_actor(access.user_id, tenant_id), invitation_id
+        membership, "MemberInvitationAccepted", user_actor(access.user_id, tenant_id), invitation_id, note
     )
     repo.save_member(membership, actor=access.user_id, event=event, tenant=tenant, admins_delta=int(admin))
     return answered.model_copy(update={"invited_until": None})
 
 
-def decline(access: Access, invitation_id: str) -> Invitation:
+def decline(access: Access, invitation_id: str, note: str | None = None) -> Invitation:
     membership = _waiting(access.user_id, invitation_id)
     answered = _out(membership)
     actor = user_actor(access.user_id, membership.tenant_id)
     repo.remove_invited(
-        membership, _event(membership, "MemberInvitationDeclined", actor, membership.invitation_id or "")
+        membership,
+        _event(membership, "MemberInvitationDeclined", actor, membership.invitation_id or "", note),
     )
     return answered
 

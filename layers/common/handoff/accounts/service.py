@@ -252,16 +252,19 @@ def _merge_admin_changes(
     """Per tenant, how the merge moves its count of live system admins (retired ones leave, the survivor's
     merged membership may become one)."""
     before = {
-        m.tenant_id: _live_admin(m.role_set, m.active, m.can_login)
+        m.tenant_id: _live_admin(m.role_set, m.active, m.can_login) and not m.invited
         for m in survivor_places
         if not m.merged_into
     }
     deltas: dict[str, int] = {}
     for membership in retired:
-        if _live_admin(membership.role_set, membership.active, membership.can_login):
+        if (
+            _live_admin(membership.role_set, membership.active, membership.can_login)
+            and not membership.invited
+        ):
             deltas[membership.tenant_id] = deltas.get(membership.tenant_id, 0) - 1
     for tenant_id, merged in changed.items():
-        after = _live_admin(merged.role_set, merged.active, merged.can_login)
+        after = _live_admin(merged.role_set, merged.active, merged.can_login) and not merged.invited
         deltas[tenant_id] = deltas.get(tenant_id, 0) + int(after) - int(before.get(tenant_id, False))
     moving = {t: d for t, d in deltas.items() if d}
     changes = []
@@ -354,10 +357,11 @@ def update_member(
         name=patch.name,
     )
     tenant = repo.get_tenant(access.tenant)
+    counted = not membership.invited  # an invitation counts once accepted
     delta = _admins_delta(
         tenant,
-        _live_admin(membership.role_set, membership.active, membership.can_login),
-        _live_admin(after.roles, after.active, after.can_login),
+        counted and _live_admin(membership.role_set, membership.active, membership.can_login),
+        counted and _live_admin(after.roles, after.active, after.can_login),
     )
     membership.roles = sorted(r.value for r in after.roles)
     membership.active = after.active

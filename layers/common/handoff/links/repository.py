@@ -141,6 +141,11 @@ def save_inbound_secret(item: InboundSecretItem) -> None:
         tx.save(item)
 
 
+def invitation_keys(path: dict[str, str]) -> list[reads.Key]:
+    """An answer reads the owner's link to the answering instance with the access check."""
+    return [keys.servicer_link(path["owner_id"], path["tenant_id"])]
+
+
 def link_keys(path: dict[str, str]) -> list[reads.Key]:
     """What a route on one link reads, fetched together with the access check."""
     return [keys.servicer_link(path["tenant_id"], path["servicer_id"])]

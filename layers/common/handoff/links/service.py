@@ -198,7 +198,7 @@ def invitations(access: Access, limit: int, cursor: str | None) -> InvitationPag
     return InvitationPage(items=[_invitation_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
-def answer(access: Access, owner_id: str, action: LinkAction) -> InvitationOut:
+def answer(access: Access, owner_id: str, action: LinkAction, note: str | None = None) -> InvitationOut:
     """The invited instance's system admin accepts (the link is active from now) or declines."""
     item = repo.get_link(owner_id, access.tenant) if owner_id != access.tenant else None
     if item is None or LinkStatus(item.status) is not LinkStatus.INVITED:
@@ -212,6 +212,7 @@ def answer(access: Access, owner_id: str, action: LinkAction) -> InvitationOut:
         "ServicerInvitationAccepted" if accepted else "ServicerInvitationDeclined",
         "invitation_accepted" if accepted else "invitation_declined",
         invitation_id=item.invitation_id,
+        note=note,
     )
     return _invitation_out(item)
 

@@ -13,7 +13,7 @@ from handoff.auth.access import Access
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from handoff.ids import ULID_PATTERN, is_tenant_id, utc_now
 from handoff.links import public as links
-from handoff.links.domain import LinkStatus
+from handoff.links.domain import ACCEPTED, LinkStatus
 from handoff.store import reads
 from handoff.tickets import domain, service
 from handoff.tickets import repository as repo
@@ -89,7 +89,7 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
     if update.partner_id != signed.servicer_id:
         raise Unauthorized("webhook-signature does not match", code="invalid_signature")
     link = links.grant(signed.owner_id, signed.servicer_id)
-    if link is None or link.status is LinkStatus.REVOKED:
+    if link is None or link.status not in ACCEPTED:  # invited, declined, expired or revoked: not linked
         raise NotFound(service.TICKET_NOT_FOUND)
     if link.status is not LinkStatus.ACTIVE:
         raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")

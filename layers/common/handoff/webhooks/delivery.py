@@ -1,22 +1,18 @@
-"""Sends one signed webhook over HTTP: no redirects, a hard timeout, and never to a private address."""
+"""Sends one signed webhook over HTTP: no redirects, a hard timeout, and never to a refused address — the
+name is resolved once, every address checked, and the connection made to the checked address (the Host
+header and TLS SNI keep the name), so a DNS answer that changes between check and connect reaches nothing."""
 
 from __future__ import annotations
 
+import http.client
 import socket
+import ssl
+from collections.abc import Collection
 from dataclasses import dataclass
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
-from urllib.request import HTTPRedirectHandler, Request, build_opener
 
-from handoff.webhooks.domain import address_allowed
-
-
-class _NoRedirects(HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-_OPENER = build_opener(_NoRedirects)
+from handoff.errors import Invalid
+from handoff.webhooks.domain import address_allowed, check_port, effective_port
 
 
 @dataclass(frozen=True)
@@ -25,27 +21,73 @@ class Attempt:
     error: str | None
 
 
-def _resolves_to_allowed_addresses(url: str, allow_loopback: bool) -> bool:
-    parts = urlsplit(url)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to `address`, with certificate and SNI checked against the URL's host name."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
+        self._address = address
+
+    def connect(self) -> None:
+        sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)  # type: ignore[attr-defined]
+
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Plain HTTP to `address` (local development's loopback receivers only)."""
+
+    def __init__(self, host: str, address: str, port: int, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self._address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+
+
+def resolve_checked(host: str, port: int, allow_loopback: bool) -> str | None:
+    """The address to connect to: the first the name resolves to, provided every address it resolves to is
+    allowed (one refused answer refuses the name)."""
     try:
-        infos = socket.getaddrinfo(
-            parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
-        )
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except OSError:
-        return False
-    return bool(infos) and all(
-        address_allowed(str(info[4][0]), allow_loopback=allow_loopback) for info in infos
-    )
+        return None
+    addresses = [str(info[4][0]) for info in infos]
+    if not addresses or not all(address_allowed(a, allow_loopback=allow_loopback) for a in addresses):
+        return None
+    return addresses[0]
 
 
-def post(url: str, body: str, headers: dict[str, str], *, timeout: float, allow_loopback: bool) -> Attempt:
-    if not _resolves_to_allowed_addresses(url, allow_loopback):
-        return Attempt(None, "the endpoint does not resolve to an allowed public address")
-    request = Request(url, data=body.encode(), headers=headers, method="POST")  # noqa: S310 - checked above
+def post(
+    url: str,
+    body: str,
+    headers: dict[str, str],
+    *,
+    timeout: float,
+    allow_loopback: bool,
+    allowed_ports: Collection[int] = (),
+    blocked_ports: Collection[int] = (),
+) -> Attempt:
+    parts = urlsplit(url)
+    port = effective_port(url)
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return Attempt(int(response.status), None)
-    except HTTPError as error:
-        return Attempt(error.code, None)
-    except (URLError, TimeoutError, OSError) as error:
-        return Attempt(None, str(getattr(error, "reason", error))[:200])
+        check_port(port, allowed=allowed_ports, blocked=blocked_ports)
+    except Invalid:
+        return Attempt(None, "the endpoint's port is not allowed")
+    host = parts.hostname or ""
+    address = resolve_checked(host, port, allow_loopback)
+    if address is None:
+        return Attempt(None, "the endpoint does not resolve to an allowed public address")
+    pinned = _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
+    connection = pinned(host, address, port, timeout)
+    target = parts.path or "/"
+    if parts.query:
+        target = f"{target}?{parts.query}"
+    try:
+        connection.request("POST", target, body=body.encode(), headers=headers)
+        response = connection.getresponse()
+        response.read(64 * 1024)  # drain a little; the answer's body is not kept
+        return Attempt(int(response.status), None)  # a redirect is an answer, never followed
+    except (OSError, http.client.HTTPException) as error:
+        return Attempt(None, str(error)[:200] or type(error).__name__)
+    finally:
+        connection.close()

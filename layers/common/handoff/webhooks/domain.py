@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
+from collections.abc import Collection
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -12,9 +14,59 @@ from handoff.errors import Invalid
 MAX_PAYLOAD_BYTES = 20_000
 
 
-def check_endpoint_url(url: str, *, allow_loopback: bool) -> str:
-    """https only, and never a private, loopback or link-local address (unless a local dev setting allows
-    loopback over http)."""
+# Addresses that embed or translate another address (NAT64, 6to4, Teredo, IPv4-mapped and -compatible) or are
+# reserved for protocols and benchmarks: refused even where the library calls them global.
+EMBEDDING_OR_RESERVED = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2002::/16",
+        "2001::/32",
+        "::ffff:0:0/96",
+        "::/96",
+        "100.64.0.0/10",
+        "192.0.0.0/24",
+        "198.18.0.0/15",
+    )
+)
+_NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
+SECURE_PORTS = (443, 8443)
+
+
+def effective_port(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def check_port(port: int, *, allowed: Collection[int], blocked: Collection[int]) -> None:
+    if allowed and port not in allowed:
+        raise Invalid("url", "must use port " + " or ".join(str(p) for p in sorted(allowed)))
+    if port in blocked:
+        raise Invalid("url", "must not point to this stack's own services")
+
+
+def _numeric_but_not_dotted_ipv4(host: str) -> bool:
+    """`127.1`, `2130706433`, `0x7f000001`, `0177.0.0.1`: forms resolvers read as an address, refused;
+    only a plain dotted IPv4 address (checked like any address) or a name is taken."""
+    labels = host.split(".")
+    if not all(_NUMERIC_LABEL.match(label) for label in labels):
+        return False
+    try:
+        return str(ipaddress.IPv4Address(host)) != host
+    except ValueError:
+        return True
+
+
+def check_endpoint_url(
+    url: str,
+    *,
+    allow_loopback: bool,
+    allowed_ports: Collection[int] = SECURE_PORTS,
+    blocked_ports: Collection[int] = (),
+) -> str:
+    """https only, on an allowed port, and never a private, loopback, link-local or embedding address, a
+    numeric host form, or a name ending in a dot (unless a local dev setting allows loopback over http)."""
     if any(ord(char) < 0x21 or ord(char) == 0x7F for char in url):
         raise Invalid("url", "must not contain spaces or control characters (CR, LF, tab)")
     try:
@@ -30,23 +82,33 @@ def check_endpoint_url(url: str, *, allow_loopback: bool) -> str:
         raise Invalid("url", "must use https")
     if parts.username or parts.password:
         raise Invalid("url", "must not carry credentials")
+    check_port(effective_port(url), allowed=allowed_ports, blocked=blocked_ports)
     if loopback_dev:
         return url
+    if host.endswith("."):
+        raise Invalid("url", "must name its host without a trailing dot")
     if host == "localhost" or host.endswith(".localhost") or host.endswith(".internal"):
         raise Invalid("url", "must not point to a private, loopback or link-local address")
+    if _numeric_but_not_dotted_ipv4(host):
+        raise Invalid("url", "must name its host, or give a plain dotted IPv4 address")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
         return url
-    if not address.is_global:
+    if not address_allowed(str(address), allow_loopback=False):
         raise Invalid("url", "must not point to a private, loopback or link-local address")
     return url
 
 
 def address_allowed(address: str, *, allow_loopback: bool) -> bool:
-    """Checked again at delivery time, on the address the name resolves to (no DNS tricks)."""
+    """Checked again at delivery time, on the address the name resolves to, which is the address delivery
+    then connects to (no second lookup a rebinding DNS could answer differently)."""
     ip = ipaddress.ip_address(address)
-    return ip.is_global or (allow_loopback and ip.is_loopback)
+    if allow_loopback and ip.is_loopback:
+        return True
+    if any(ip.version == net.version and ip in net for net in EMBEDDING_OR_RESERVED):
+        return False
+    return ip.is_global
 
 
 def payload(envelope: dict[str, Any]) -> str:

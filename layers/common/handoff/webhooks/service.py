@@ -60,8 +60,18 @@ def _subscription(access: Access, subscription_id: str) -> repo.SubscriptionItem
 # ---- subscriptions -----------------------------------------------------------------------------------------
 
 
+def _checked_url(url: str) -> str:
+    settings = webhook_settings()
+    return domain.check_endpoint_url(
+        url,
+        allow_loopback=settings.allow_loopback,
+        allowed_ports=settings.allowed_ports,
+        blocked_ports=settings.blocked_ports,
+    )
+
+
 def create(access: Access, body: SubscriptionCreate) -> SubscriptionCreated:
-    url = domain.check_endpoint_url(body.url, allow_loopback=webhook_settings().allow_loopback)
+    url = _checked_url(body.url)
     secret = signing.SecretSlot(signing.new_secret(), None)
     item = repo.new_subscription(
         access.tenant, url, body.event_types, body.description, access.user_id, secret
@@ -85,7 +95,7 @@ def list_(access: Access, limit: int, cursor: str | None) -> SubscriptionPage:
 def update(access: Access, subscription_id: str, patch: SubscriptionPatch) -> SubscriptionOut:
     item = _subscription(access, subscription_id)
     if patch.url is not None:
-        item.url = domain.check_endpoint_url(patch.url, allow_loopback=webhook_settings().allow_loopback)
+        item.url = _checked_url(patch.url)
     if patch.event_types is not None:
         item.event_types = patch.event_types
     if "description" in patch.model_fields_set:
@@ -228,6 +238,8 @@ def deliver(message: dict[str, Any]) -> None:
         headers,
         timeout=config.timeout_seconds,
         allow_loopback=config.allow_loopback,
+        allowed_ports=config.allowed_ports,
+        blocked_ports=config.blocked_ports,
     )
     item.attempts += 1
     item.last_status_code, item.last_error = attempt.status_code, attempt.error
