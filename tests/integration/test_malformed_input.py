@@ -61,3 +61,13 @@ def test_nothing_is_written_by_a_rejected_request(api, owner):
 
     listing = api.as_(owner).get("/tenants/acme/members").json["items"]
     assert [m["email"] for m in listing] == ["owner@acme.example"]
+
+
+def test_pattern_errors_read_as_words(api):
+    owner = api.user("owner@words.example")
+    response = api.as_(owner).post("/tenants", {"tenant_id": "Bad_Id", "name": "Bad"})
+    assert response.status_code == 422
+    [detail] = response.json["error"]["details"]
+    assert detail["field"] == "body.tenant_id"
+    assert detail["reason"].startswith("must be lowercase letters, digits and hyphens")
+    assert "^" not in response.json["error"]["message"] + detail["reason"]

@@ -254,3 +254,14 @@ def test_the_owners_own_time_is_not_shared_with_the_partner(api, work, bus_obser
     logged = [e["detail"] for e in bus_observer() if e["detail-type"] == "TicketTimeLogged"]
 
     assert [(e["data"]["minutes"], e["shared_with"]) for e in logged] == [(60, ["fixit"]), (15, [])]
+
+
+def test_a_ticket_is_not_opened_or_moved_to_an_archived_location(api, work):
+    admin = api.as_(work["owner"])
+    depot = work["depot"]
+    assert admin.patch(f"/tenants/acme/locations/{depot}", {"archived": True}).status_code == 200
+    opened = admin.post("/tenants/acme/tickets", {"title": "Gate", "location_id": depot})
+    assert opened.status_code == 422 and "archived" in opened.json["error"]["details"][0]["reason"]
+    ticket = admin.post("/tenants/acme/tickets", {"title": "Gate"}).json["ticket_id"]
+    moved = admin.patch(f"/tenants/acme/tickets/{ticket}", {"location_id": depot})
+    assert moved.status_code == 422 and moved.json["error"]["details"][0]["field"] == "body.location_id"

@@ -84,6 +84,17 @@ def test_a_change_is_delivered_once_and_signed(api, acme, runtime, receiver):
     assert (delivery["status"], delivery["attempts"], delivery["last_status_code"]) == ("succeeded", 1, 200)
 
 
+def test_a_subscription_names_event_types_that_exist(api, acme, receiver):
+    response = api.as_(acme).post(
+        "/tenants/acme/webhook-subscriptions",
+        {"url": receiver.url, "event_types": ["MemberAdded", "MemberAddedd"]},
+    )
+    assert response.status_code == 422
+    [detail] = response.json["error"]["details"]
+    assert detail["field"] == "body.event_types.1" and "MemberAddedd" in detail["reason"]
+    assert subscribe(api, acme, receiver.url, ["*"])["event_types"] == ["*"]
+
+
 def test_the_secret_is_shown_once(api, acme, receiver):
     subscription = subscribe(api, acme, receiver.url)
 

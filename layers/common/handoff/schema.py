@@ -10,6 +10,7 @@ from pydantic_core import PydanticCustomError
 from handoff.ids import TENANT_ID_PATTERN
 
 TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
 ReplyNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 

@@ -12,9 +12,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from handoff.auth.policy import Role
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
-from handoff.schema import PatchModel, WriteModel
-
-EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$"
+from handoff.schema import EMAIL_PATTERN, PatchModel, WriteModel
 
 
 def _known_timezone(value: str) -> str:

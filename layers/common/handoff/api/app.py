@@ -23,7 +23,7 @@ from pydantic import TypeAdapter
 from handoff import keys
 from handoff import signing as webhook_signing
 from handoff.api import idempotency
-from handoff.api.errors import error_proxy_result, error_response, error_responses
+from handoff.api.errors import error_proxy_result, error_response, error_responses, reason_of
 from handoff.auth import access as access_resolver
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
@@ -134,7 +134,7 @@ def new_app() -> APIGatewayRestResolver:
         details = [
             {
                 "field": ".".join(str(part) for part in e["loc"]),
-                "reason": str(e.get("msg", "invalid value")),
+                "reason": reason_of(e),
                 "type": e.get("type"),
             }
             for e in error.errors()

@@ -9,6 +9,8 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from pydantic import BaseModel, Field
 
 from handoff.errors import ServiceUnavailable
+from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
+from handoff.schema import EMAIL_PATTERN
 
 
 class ErrorDetail(BaseModel):
@@ -41,6 +43,28 @@ ERROR_STATUSES: dict[int, str] = {
     500: "Unexpected server error",
     503: "A dependency did not answer in time; nothing changed, retry after the Retry-After seconds",
 }
+
+
+# What each input pattern means, in words: a client shows the reason, not a regular expression.
+PATTERN_WORDS = {
+    TENANT_ID_PATTERN: "lowercase letters, digits and hyphens (1 to 40, no hyphen first or last)",
+    ULID_PATTERN: "an id of 26 digits and capital letters, as this API hands them out",
+    EMAIL_PATTERN: "an e-mail address (name@domain.tld)",
+    r"^[A-Z]{3}$": "a currency code of three capital letters (ISO 4217, e.g. EUR)",
+    r"^[A-Z]{2}$": "a country code of two capital letters (ISO 3166, e.g. DE)",
+    r"^[0-9+() .-]+$": "a phone number: digits, spaces and + ( ) . -",
+    r"^(\*|[A-Z][A-Za-z]{2,63})$": "an event type such as MemberAdded, or *",
+    f"^(me|{ULID_PATTERN.strip('^$')})$": "me, or a member's id",
+}
+
+
+def reason_of(error: dict[str, Any]) -> str:
+    """A validation error's reason, in words where the library would print a regular expression."""
+    if error.get("type") == "string_pattern_mismatch":
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        if pattern in PATTERN_WORDS:
+            return f"must be {PATTERN_WORDS[pattern]}"
+    return str(error.get("msg", "invalid value"))
 
 
 def error_responses() -> dict[int, Any]:

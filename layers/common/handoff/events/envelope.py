@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from handoff.events.catalog import EVENT_TYPES
 from handoff.ids import new_id, utc_now
 
 ENVELOPE_VERSION = "1"
@@ -59,6 +60,8 @@ def new_event(
     data: dict[str, Any] | None = None,
     shared_with: list[str] | None = None,
 ) -> Envelope:
+    if type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type!r}: list it in handoff.events.catalog and docs/events.md")
     return Envelope(
         id=new_id(),
         source=source,

@@ -383,8 +383,8 @@ def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: An
 
 def create(access: Access, body: TicketCreate) -> TicketOut:
     doer = doer_of(access)
-    if body.location_id and not locations.exists(access.tenant, body.location_id):
-        raise Invalid("location_id", "no such location")
+    if body.location_id:
+        _check_live_location(access.tenant, body.location_id)
     item = repo.new_ticket(access.tenant, body.title, body.description, body.location_id, access.user_id)
     item.priority, item.due_date = body.priority, body.due_date.isoformat() if body.due_date else None
     item.record("create", doer.by, doer.company_id, None, assignment=None)
@@ -499,11 +499,19 @@ def update(access: Access, ticket_id: str, patch: TicketPatch, expected_version:
     return ticket_out(item, doer)
 
 
+def _check_live_location(tenant_id: str, location_id: str) -> None:
+    live = locations.is_live(tenant_id, location_id)
+    if live is None:
+        raise Invalid("location_id", "no such location")
+    if not live:
+        raise Invalid("location_id", "this location is archived; restore it or choose another")
+
+
 def _check_location(item: repo.TicketItem, location_id: str | None) -> None:
     """A location that exists; while outsourced to a partner restricted to approved locations, one of
     those (and never none)."""
-    if location_id is not None and not locations.exists(item.tenant_id, location_id):
-        raise Invalid("location_id", "no such location")
+    if location_id is not None:
+        _check_live_location(item.tenant_id, location_id)
     if item.servicer_id is None:
         return
     link = links.grant(item.tenant_id, item.servicer_id)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from handoff.events.catalog import is_known
 from handoff.schema import PatchModel, WriteModel
 
-EventType = Annotated[str, StringConstraints(pattern=r"^(\*|[A-Z][A-Za-z]{2,63})$")]
+
+def _known(event_type: str) -> str:
+    if not is_known(event_type):
+        raise ValueError(f"'{event_type}' is not an event type Handoff sends (see docs/events.md), nor *")
+    return event_type
+
+
+EventType = Annotated[str, StringConstraints(pattern=r"^(\*|[A-Z][A-Za-z]{2,63})$"), AfterValidator(_known)]
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2048)]
 EventTypes = Annotated[
     list[EventType], Field(min_length=1, max_length=50, description='Event types, or ["*"]')
