@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from handoff.auth.policy import Role
-from handoff.errors import Conflict, Invalid
+from handoff.errors import Conflict, Forbidden, Invalid
 from handoff.tickets import domain
 from handoff.tickets.domain import Side, Span, Terms, TicketAction, TicketKind, TicketStatus
 
@@ -44,9 +44,14 @@ def test_a_ticket_never_takes_the_unit_ready_step():
         domain.take(TicketStatus.IN_PROGRESS, TicketAction.UNIT_READY, Side.OWNER)
 
 
-def test_the_partner_side_cannot_mark_a_unit_ready():
-    with pytest.raises(Conflict):
+def test_a_side_that_never_takes_a_step_is_refused_before_any_state_is_told():
+    with pytest.raises(Forbidden):
         domain.take(TicketStatus.IN_PROGRESS, TicketAction.UNIT_READY, Side.PARTNER, TicketKind.WORK_ORDER)
+    for status in TicketStatus:  # closing is the owner's, in whatever state the ticket is
+        with pytest.raises(Forbidden):
+            domain.take(status, TicketAction.CLOSE, Side.PARTNER)
+    with pytest.raises(Conflict):  # the owner may close, just not now
+        domain.take(TicketStatus.OPEN, TicketAction.CLOSE, Side.OWNER)
 
 
 def test_a_partner_system_reports_statuses_of_tickets_only():

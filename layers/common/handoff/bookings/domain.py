@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from handoff.errors import Conflict, Invalid
+from handoff.errors import Conflict, Forbidden, Invalid
 
 
 class Status(StrEnum):
@@ -75,13 +75,13 @@ class Booking:
 
 def take(booking: Booking, step: Step, side: Side, *, slot: datetime | None, now: datetime) -> Booking:
     """The booking after `side` takes `step`, or the reason it may not (409 illegal step, 422 bad slot)."""
+    if side not in SIDES[step]:  # who may never take a step hears so before anything of the booking's state
+        raise Forbidden(f"the {side.value} does not {step.value} bookings")
     after = TRANSITIONS.get((booking.status, step))
     if after is None:
         raise Conflict(
             f"a {booking.status.value} booking cannot take the step '{step.value}'", code="illegal_transition"
         )
-    if side not in SIDES[step]:
-        raise Conflict(f"the {side.value} cannot {step.value} a booking", code="illegal_transition")
     if booking.steps_taken >= MAX_STEPS and step not in SETTLING:
         raise Conflict(
             "this booking has been negotiated long enough: accept, confirm or decline it",
