@@ -8,7 +8,6 @@ from typing import Any
 
 from handoff.accounts import repository as accounts
 from handoff.accounts.domain import check_roles
-from handoff.accounts.service import invite
 from handoff.auth.access import Access
 from handoff.auth.policy import CLIENT_ROLES, STAFF_ROLES, Role
 from handoff.errors import Conflict, Invalid, NotFound
@@ -101,7 +100,7 @@ def create_account(access: Access, body: PortalAccountCreate) -> PortalAccountOu
     item = accounts.new_membership(access.tenant, user, [role], name=body.name)
     item.customer_ids = set(wanted)
     if new_user is None:  # an existing login is asked first: until its user accepts, nothing reaches it
-        days = invite(item, accounts.get_tenant(access.tenant))
+        days = accounts.mark_invited(item, accounts.get_tenant(access.tenant))
         facts = {"invitation_id": item.invitation_id, "ttl_days": days}
         event = _event(access, "MemberInvited", ("portal_account", user.user_id), 1, role=role.value, **facts)
         accounts.add_member(item, new_user=None, event=event)

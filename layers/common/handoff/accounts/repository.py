@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from pynamodb.attributes import (
@@ -413,6 +414,13 @@ def save_member(
                 ),
                 condition=_not_exists(),
             )
+
+
+def mark_invited(membership: MembershipItem, tenant: TenantItem | None) -> int:
+    """A new membership of an existing login, invited for the tenant's invitation lifetime (its days)."""
+    days = int(tenant.invitation_ttl_days or 14) if tenant is not None else 14
+    membership.invitation_id, membership.invited_until = new_id(), utc_now() + timedelta(days=days)
+    return days
 
 
 def remove_invited(membership: MembershipItem, event: Envelope) -> None:

@@ -12,7 +12,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from handoff.auth.policy import Role
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
-from handoff.schema import EMAIL_PATTERN, PatchModel, WriteModel
+from handoff.schema import Email, PatchModel, WriteModel
 
 
 def _known_timezone(value: str) -> str:
@@ -25,17 +25,8 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-def _lower(value: str) -> str:
-    return value.casefold()
-
-
 TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
 UserId = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
-Email = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=EMAIL_PATTERN),
-    AfterValidator(_lower),
-]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+() .-]+$")

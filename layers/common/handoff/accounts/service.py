@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from handoff import keys
 from handoff.accounts import domain
 from handoff.accounts import repository as repo
@@ -27,7 +25,6 @@ from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, NotFound, Unauthorized, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
-from handoff.ids import new_id, utc_now
 from handoff.links import public as links
 from handoff.links.domain import LinkStatus
 from handoff.portal import public as portal
@@ -289,13 +286,6 @@ def get_member(access: Access, user_id: str) -> MemberOut:
     return member_out(_membership(access.tenant, user_id))
 
 
-def invite(membership: repo.MembershipItem, tenant: repo.TenantItem | None) -> int:
-    """Marks a new membership of an existing login as invited, for the tenant's invitation lifetime."""
-    days = int(tenant.invitation_ttl_days or 14) if tenant is not None else 14
-    membership.invitation_id, membership.invited_until = new_id(), utc_now() + timedelta(days=days)
-    return days
-
-
 def add_member(access: Access, body: MemberCreate) -> MemberOut:
     roles = domain.check_roles(body.roles)
     domain.check_grant(access.roles, frozenset(), roles)
@@ -314,7 +304,7 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
     )
     tenant = repo.get_tenant(access.tenant)
     if new_user is None:  # an existing login is asked first: until its user accepts, nothing reaches it
-        days = invite(membership, tenant)
+        days = repo.mark_invited(membership, tenant)
         event = _event(
             access,
             "MemberInvited",

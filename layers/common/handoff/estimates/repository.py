@@ -4,6 +4,7 @@ only code that knows their keys; the work required its approvals produce is the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.attributes import (
@@ -22,7 +23,6 @@ from handoff.ids import new_id, utc_now
 from handoff.store import reads
 from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
-from handoff.tickets import intake
 
 MAX_HISTORY = 200  # a dispute goes back and forth; the item stays far below DynamoDB's 400 KB
 
@@ -239,15 +239,16 @@ def save(
     *,
     created: bool = False,
     version: VersionItem | None = None,
-    work: list[Item] | None = None,
-    superseded: list[Item] | None = None,
+    also: Callable[[TransactWrite], None] | None = None,
 ) -> None:
     """The estimate (versioned: a concurrent change makes this a 409), its unit's entry, a frozen version,
-    new work required (each key written once) and what it supersedes, and the events: one transaction."""
+    the events and what `also` stages (the work required an approval hands to the tickets context, and what
+    a new version supersedes): one transaction."""
     with transaction() as tx:
         write(tx, item, created=created)
         if version is not None:
             tx.save(version, condition=_not_exists())
-        intake.stage(tx, work or [], superseded or [])
+        if also is not None:  # what another context's public function stages into this transaction
+            also(tx)
         for event in events:
             tx.save(outbox_item(event), condition=_not_exists())

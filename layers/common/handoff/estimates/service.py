@@ -400,7 +400,8 @@ def _apply(
                 work_ids=intake.work_ids(work),
             )
         )
-    repo.save(item, [event, *extra], version=frozen, work=work, superseded=superseded)
+    staged = (lambda tx: intake.stage(tx, work, superseded)) if work or superseded else None
+    repo.save(item, [event, *extra], version=frozen, also=staged)
 
 
 # ---- deadlines (from the Step Functions workflow, through the bus) ---------------------------------------

@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from handoff.accounts.schemas import Email
 from handoff.ids import ULID_PATTERN
-from handoff.schema import PatchModel, WriteModel
+from handoff.schema import Email, PatchModel, WriteModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
