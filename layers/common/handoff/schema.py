@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import PydanticCustomError
 
 from handoff.ids import TENANT_ID_PATTERN
@@ -34,6 +42,24 @@ class PatchModel(WriteModel):
     (fields listed in `clearable`), and is refused for the rest."""
 
     clearable: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        """The contract is what the server does: at least one field, and `null` only where it clears."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        schema["minProperties"] = 1
+        for name, prop in schema.get("properties", {}).items():
+            if name in cls.clearable or "anyOf" not in prop:
+                continue
+            kept = [option for option in prop["anyOf"] if option.get("type") != "null"]
+            if len(kept) == 1:
+                del prop["anyOf"]
+                prop.update(kept[0])
+            else:
+                prop["anyOf"] = kept
+            if prop.get("default", "absent") is None:
+                del prop["default"]
+        return schema
 
     @model_validator(mode="after")
     def _not_empty(self) -> PatchModel:
