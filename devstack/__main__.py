@@ -29,6 +29,17 @@ def _check_free(port: int, what: str, variable: str) -> None:
             )
 
 
+def _timed_handler() -> type:
+    """Connections that stop sending (a body shorter than its Content-Length) are closed after a while
+    instead of holding their thread forever, as API Gateway would time them out."""
+    from werkzeug.serving import WSGIRequestHandler
+
+    class TimedHandler(WSGIRequestHandler):
+        timeout = float(os.environ.get("DEVSTACK_READ_TIMEOUT_SECONDS", "10"))
+
+    return TimedHandler
+
+
 def serve(port: int, moto_port: int, seed: bool) -> None:
     _check_free(port, "the API", "PORT")
     _check_free(moto_port, "the embedded AWS", "MOTO_PORT")
@@ -73,7 +84,9 @@ def serve(port: int, moto_port: int, seed: bool) -> None:
             print(line)
     print("Get a token: make token EMAIL=someone@example.com", flush=True)
     try:
-        run_simple("127.0.0.1", port, gateway, threaded=True, use_reloader=False)
+        run_simple(
+            "127.0.0.1", port, gateway, threaded=True, use_reloader=False, request_handler=_timed_handler()
+        )
     finally:
         stop.set()
         moto.stop()

@@ -29,6 +29,7 @@ def stack(tmp_path_factory):
     log_path = Path(tmp_path_factory.mktemp("stack")) / "stack.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["DEVSTACK_STATE_DIR"] = str(log_path.parent / "state")
+    env["DEVSTACK_READ_TIMEOUT_SECONDS"] = "2"
     log = log_path.open("w")
     process = subprocess.Popen(
         [
@@ -196,3 +197,19 @@ def test_a_partner_system_posts_a_signed_update_over_http(stack):
     assert replayed.status_code == 409
     read = requests.get(f"{base}/tenants/acme/tickets/{ticket['ticket_id']}", headers=owner).json()
     assert read["status"] == "accepted"
+
+
+def test_a_body_shorter_than_its_content_length_does_not_hold_a_thread(stack):
+    base, _, _, _ = stack
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as stalled:
+        stalled.sendall(
+            b"POST /tenants HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 100\r\n\r\n{"a": 1'
+        )
+        # Meanwhile the stack serves others; the stalled connection is closed after the read timeout.
+        assert requests.get(f"{base}/openapi.json", timeout=5).status_code == 200
+        started = time.monotonic()
+        while stalled.recv(4096):
+            pass
+        assert time.monotonic() - started < 8

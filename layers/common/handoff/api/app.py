@@ -386,7 +386,17 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         started = time.perf_counter()
         request_id = (event.get("requestContext") or {}).get("requestId")
-        logger.set_correlation_id(request_id)
+        # Per thread: the local stack serves requests concurrently in one process (Lambda never does), and
+        # each log line must carry its own request's id.
+        logger.thread_safe_append_keys(correlation_id=request_id)
+        try:
+            return _handle(event, context, request_id, started)
+        finally:
+            logger.thread_safe_remove_keys(["correlation_id"])
+
+    def _handle(
+        event: dict[str, Any], context: LambdaContext, request_id: str | None, started: float
+    ) -> dict[str, Any]:
         user_id: str | None = None
         with reads.request_scope():
             problem = precheck(event)
