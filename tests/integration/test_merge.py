@@ -126,3 +126,24 @@ def test_merging_away_your_own_login_is_refused(api, acme):
     )
 
     assert response.status_code == 409
+
+
+def test_an_invitation_is_nobodys_to_merge(api):
+    """An existing login only invited into a tenant is not its member: its admin can neither retire it nor
+    merge another identity's accesses into it."""
+    owner = api.user("owner@acme.example")
+    api.tenant(owner, "acme")
+    admin = api.as_(owner)
+    victim = api.user("victim@elsewhere.example")
+    assert admin.post(
+        "/tenants/acme/members", {"email": victim.email, "name": "V", "roles": ["technician"]}
+    ).json["invited_until"]
+    throwaway = api.member(owner, "acme", "throwaway@new.example", ["technician"])
+    retire = admin.post(
+        f"/tenants/acme/members/{throwaway.user_id}/merge", {"duplicate_user_ids": [victim.user_id]}
+    )
+    into = admin.post(
+        f"/tenants/acme/members/{victim.user_id}/merge", {"duplicate_user_ids": [throwaway.user_id]}
+    )
+    assert retire.status_code == into.status_code == 404
+    assert api.as_(victim).get("/me").status_code == 200

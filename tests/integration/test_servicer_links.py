@@ -371,3 +371,13 @@ def test_an_unanswered_invitation_expires_after_the_tenants_lifetime(api, world,
         api.as_(world["fixit_owner"]).post("/tenants/fixit/servicer-invitations/acme/accept", {}).status_code
         == 404
     )
+
+
+def test_an_invitation_to_an_id_nobody_held_is_not_for_whoever_registers_it_later(api, world):
+    owner = api.as_(world["owner"])
+    assert owner.post("/tenants/acme/servicer-links", {"servicer_id": "latecomer"}).status_code == 201
+    squatter = api.user("owner@latecomer.example")
+    api.tenant(squatter, "latecomer")
+    squatting = api.as_(squatter)
+    assert squatting.post("/tenants/latecomer/servicer-invitations/acme/accept", {}).status_code == 404
+    assert owner.get("/tenants/acme/servicer-links/latecomer").json["status"] == "invited"

@@ -340,3 +340,48 @@ def test_work_order_calls_stay_flat(api, shop, techs, calls):
     calls.clear()
     assert api.as_(techs[0]).get("/tenants/shop/work-required").status_code == 200
     assert sum(calls.values()) == 2 and calls["Query"] == 1
+
+
+def test_clocked_time_is_corrected_in_utc_only_while_worked_and_never_logged_by_hand(api, shop, techs):
+    import time as clock
+    from datetime import timezone
+
+    work = approved_work(api, shop)
+    order = clock_on(api, techs[0], work[0]["work_id"]).json
+    base = f"/tenants/shop/tickets/{order['ticket_id']}"
+    tech, dispatcher = api.as_(techs[0]), api.as_(shop["dispatcher"])
+    assert tech.post(f"{base}/clock-off", {}).status_code == 200
+    clock.sleep(1.1)
+    assert clock_on(api, techs[0], work[0]["work_id"]).status_code == 200
+    assert tech.post(f"{base}/clock-off", {}).status_code == 200
+    entries = [a for a in dispatcher.get(f"{base}/activity").json["items"] if a["kind"] == "clock"]
+    first, second = sorted(entries, key=lambda e: e["started_at"])
+    # The same overlapping span, written with another offset, is the same overlap.
+    minus5 = timezone(timedelta(hours=-5))
+    start = (datetime.fromisoformat(first["started_at"]) - timedelta(minutes=10)).astimezone(minus5)
+    stop = datetime.fromisoformat(second["stopped_at"]).astimezone(minus5)
+    span = {"started_at": start.isoformat(), "stopped_at": stop.isoformat(), "reason": "x"}
+    refused = dispatcher.patch(f"{base}/time-entries/{second['entry_id']}", span)
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "time_overlap"
+    # A work order's time is clocked, not logged.
+    today = datetime.now(UTC).date().isoformat()
+    logged = tech.post(f"{base}/time-entries", {"minutes": 600, "work_date": today})
+    assert logged.status_code == 409 and logged.json["error"]["code"] == "clocked_time_only"
+    # Ready to submit: what the shop invoices stands; reopen it to correct.
+    assert tech.post(f"{base}/unit-ready", {}).status_code == 200
+    earlier = (datetime.fromisoformat(first["started_at"]) - timedelta(hours=1)).isoformat()
+    late = dispatcher.patch(
+        f"{base}/time-entries/{first['entry_id']}", {"started_at": earlier, "reason": "x"}
+    )
+    assert late.status_code == 409 and late.json["error"]["code"] == "read_only"
+
+
+def test_a_dispatcher_clocks_off_a_technician_deactivated_while_on_the_job(api, shop, techs):
+    work = approved_work(api, shop)
+    order = clock_on(api, techs[0], work[0]["work_id"]).json
+    owner = api.as_(shop["owner"])
+    assert owner.patch(f"/tenants/shop/members/{techs[0].user_id}", {"active": False}).status_code == 200
+    off = api.as_(shop["dispatcher"]).post(
+        f"/tenants/shop/tickets/{order['ticket_id']}/clock-off", {"technician_id": techs[0].user_id}
+    )
+    assert off.status_code == 200 and off.json["clocked_on"] == []

@@ -202,3 +202,22 @@ def test_delivery_sends_host_and_path_of_the_url_to_the_pinned_address():
     server.server_close()
     assert attempt.status_code == 204
     assert seen == {"host": f"localhost:{port}", "path": "/hooks?x=1", "body": "{}"}
+
+
+@pytest.mark.parametrize("url", ["https://example.com/ä", "https://ä..com/", "https://bücher.example/x"])
+def test_a_url_is_ascii(url):
+    with pytest.raises(Invalid) as refused:
+        domain.check_endpoint_url(url, allow_loopback=False)
+    assert "ASCII" in refused.value.details[0]["reason"]
+
+
+@pytest.mark.parametrize("address", ["::ffff:0:7f00:1", "5f00::1", "3fff::1", "224.0.0.1", "ff02::1"])
+def test_translated_reserved_and_multicast_addresses_are_refused(address):
+    assert not domain.address_allowed(address, allow_loopback=False)
+
+
+def test_a_host_no_resolver_takes_is_a_failed_attempt_not_a_crash():
+    from handoff.webhooks import delivery
+
+    attempt = delivery.post("https://ä..com/x", "{}", {}, timeout=1, allow_loopback=False)
+    assert attempt.status_code is None and attempt.error

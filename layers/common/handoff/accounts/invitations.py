@@ -9,6 +9,7 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Role
 from handoff.errors import NotFound
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
+from handoff.ids import utc_now
 
 SOURCE = "handoff.accounts"
 INVITATION_NOT_FOUND = "invitation not found"
@@ -39,6 +40,8 @@ def _waiting(user_id: str, invitation_id: str) -> repo.MembershipItem:
     _, memberships = repo.identity_with_places(user_id)
     for membership in memberships:
         if membership.invited and membership.invitation_id == invitation_id:
+            if membership.invited_until is not None and membership.invited_until <= utc_now():
+                break  # past its lifetime, whether or not its timer fired yet
             return membership
     raise NotFound(INVITATION_NOT_FOUND)  # answered, expired, someone else's, or never sent: all alike
 

@@ -3,6 +3,8 @@ accounts repository (no schemas, no use cases: cheap to import for any function)
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from handoff.accounts import domain
 from handoff.accounts import repository as repo
 from handoff.auth.policy import Role
@@ -30,6 +32,11 @@ def invitation_ttl_days(tenant_id: str) -> int:
     return int(tenant.invitation_ttl_days or 14) if tenant is not None else 14
 
 
+def tenant_created_at(tenant_id: str) -> datetime | None:
+    tenant = repo.get_tenant(tenant_id)
+    return tenant.created_at if tenant is not None else None
+
+
 def tenant_exists(tenant_id: str) -> bool:
     return repo.get_tenant(tenant_id) is not None
 
@@ -39,5 +46,6 @@ def login_of(user_id: str) -> Login | None:
     user, memberships = repo.identity_with_places(user_id)
     if user is None:
         return None
-    live = sum(1 for m in memberships if m.live)
+    # A pending invitation keeps the login usable: its user signs in to accept it.
+    live = sum(1 for m in memberships if m.live or (m.invited and not m.merged_into))
     return Login(user_id=user.user_id, email=user.email, enabled=domain.login_enabled(user.retired, live))

@@ -282,6 +282,14 @@ def _membership(tenant_id: str, user_id: str) -> repo.MembershipItem:
     return membership
 
 
+def _accepted(tenant_id: str, user_id: str) -> repo.MembershipItem:
+    """A membership its user accepted: an invited one is nobody's to merge (it answers 404 here)."""
+    membership = _membership(tenant_id, user_id)
+    if membership.invited:
+        raise NotFound(MEMBER_NOT_FOUND)
+    return membership
+
+
 def get_member(access: Access, user_id: str) -> MemberOut:
     return member_out(_membership(access.tenant, user_id))
 
@@ -398,12 +406,12 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
     duplicate_ids = body.duplicate_user_ids
     if access.user_id in duplicate_ids:
         raise Conflict("you cannot retire the identity you are logged in with")
-    survivor_membership = _membership(tenant_id, survivor_id)
+    survivor_membership = _accepted(tenant_id, survivor_id)
     survivor, survivor_places = repo.identity_with_places(survivor_id)
     if survivor is None or survivor.retired or survivor_membership.merged_into:
         raise Conflict("the chosen identity is retired; choose the identity that survives")
     for duplicate_id in duplicate_ids:
-        _membership(tenant_id, duplicate_id)  # every duplicate must be a member here, or it is not found
+        _accepted(tenant_id, duplicate_id)  # every duplicate must be a member here, or it is not found
     _, actor_places = repo.identity_with_places(access.user_id)
     administered = {m.tenant_id for m in actor_places if Role.SYSTEM_ADMIN in m.role_set and m.live}
     duplicates: list[repo.UserItem] = []
@@ -414,7 +422,8 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
         if user is None or user.retired:
             raise Conflict(f"identity {duplicate_id} is already retired")
         duplicates.append(user)
-        live = [m for m in places if not m.merged_into]
+        # An invitation is not yet the duplicate's access: it does not move (nor counts as its place).
+        live = [m for m in places if not m.merged_into and not m.invited]
         duplicate_memberships.extend(live)
         duplicate_tenants[duplicate_id] = {m.tenant_id for m in live}
     domain.check_merge(

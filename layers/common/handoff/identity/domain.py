@@ -12,7 +12,10 @@ MEMBERSHIP_EVENTS = frozenset(
         "MemberChanged",
         "PortalAccountCreated",
         "PortalAccountChanged",
+        "MemberInvited",
         "MemberInvitationAccepted",
+        "MemberInvitationDeclined",
+        "MemberInvitationExpired",
     }
 )
 MERGE_EVENT = "IdentitiesMerged"

@@ -35,6 +35,7 @@ class LinkItem(Item, discriminator="servicer_link"):
     preferred_vendor = BooleanAttribute(default=False)
     approved_locations = UnicodeSetAttribute(null=True)
     history = JSONAttribute(default=list)  # append-only: who changed what, when, and the flags after it
+    invited_at = UTCDateTimeAttribute(null=True)  # when the latest invitation was sent
     invited_until = UTCDateTimeAttribute(null=True)  # while invited: when the invitation expires
     invitation_id = UnicodeAttribute(null=True)  # the latest invitation (its expiry workflow is named by it)
     created_by = UnicodeAttribute()

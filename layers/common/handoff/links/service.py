@@ -110,7 +110,8 @@ def create(access: Access, body: LinkCreate) -> LinkOut:
     if existing is not None:  # inviting again after a revocation continues the same history
         item.history, item.version, item.created_at = existing.history, existing.version, existing.created_at
     days = accounts.invitation_ttl_days(access.tenant)
-    item.invited_until, item.invitation_id = utc_now() + timedelta(days=days), new_id()
+    item.invited_at = utc_now()
+    item.invited_until, item.invitation_id = item.invited_at + timedelta(days=days), new_id()
     _save(access, item, "ServicerInvited", "invited", ttl_days=days, invitation_id=item.invitation_id)
     return _out(item)
 
@@ -203,6 +204,12 @@ def answer(access: Access, owner_id: str, action: LinkAction, note: str | None =
     item = repo.get_link(owner_id, access.tenant) if owner_id != access.tenant else None
     if item is None or LinkStatus(item.status) is not LinkStatus.INVITED:
         raise NotFound(INVITATION_NOT_FOUND)  # answered, withdrawn or expired: nothing waits any more
+    if item.invited_until is not None and item.invited_until <= utc_now():
+        raise NotFound(INVITATION_NOT_FOUND)  # past its lifetime, whether or not its timer fired yet
+    created = accounts.tenant_created_at(access.tenant)
+    if created is None or item.invited_at is None or created > item.invited_at:
+        # An invitation sent to an id nobody held was not meant for whoever registered it later.
+        raise NotFound(INVITATION_NOT_FOUND)
     item.status = domain.transition(LinkStatus.INVITED, action).value
     item.invited_until = None
     accepted = action is LinkAction.ACCEPT

@@ -246,6 +246,19 @@ class Span:
     stop: datetime | None
 
 
+CORRECTABLE = frozenset({TicketStatus.IN_PROGRESS, TicketStatus.ON_HOLD})
+
+
+def check_correctable(status: TicketStatus) -> None:
+    """Clocked time is corrected while the work order is worked; once ready to submit (what the shop
+    invoices) or cancelled it stands as it is: reopen it to correct it."""
+    if status not in CORRECTABLE:
+        raise Conflict(
+            f"the time of a work order that is {status.value} is no longer corrected; reopen it first",
+            code="read_only",
+        )
+
+
 def check_correction(start: datetime, stop: datetime, now: datetime) -> None:
     if stop <= start:
         raise Invalid("stopped_at", "must be after started_at")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from handoff.ids import ULID_PATTERN
 from handoff.schema import PatchModel, TenantId, WriteModel
@@ -86,9 +86,17 @@ class ClockOff(WriteModel):
     )
 
 
+def _in_utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+# Any offset is taken and kept in UTC: entries are ordered (and checked for overlap) on one clock.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_in_utc)]
+
+
 class TimeEntryCorrection(WriteModel):
-    started_at: AwareDatetime | None = None
-    stopped_at: AwareDatetime | None = None
+    started_at: UtcDatetime | None = None
+    stopped_at: UtcDatetime | None = None
     reason: NoteText = Field(description="Why the clocked time was wrong (kept in the entry's audit trail)")
 
     @model_validator(mode="after")

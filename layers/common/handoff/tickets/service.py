@@ -237,6 +237,11 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
 
 
 def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Change:
+    if item.is_work_order:
+        raise Conflict(
+            "a work order's time is clocked (clock on and off, or a dispatcher's correction), not logged",
+            code="clocked_time_only",
+        )
     domain.check_loggable(TicketStatus(item.status))
     domain.check_work_date(entry.work_date, utc_now())
     # The company doing the work (the partner, or the owner in house) logs what its totals bill; the owner's

@@ -108,13 +108,16 @@ def unit_work_orders(access: Access, unit_id: str, limit: int, cursor: str | Non
 # ---- who is clocked ---------------------------------------------------------------------------------------
 
 
-def _technician(access: Access, doer: Doer, technician_id: str | None) -> str:
-    """The caller, or (for a dispatcher) the technician named: a live member who clocks on to work."""
+def _technician(access: Access, doer: Doer, technician_id: str | None, *, clocking_on: bool = True) -> str:
+    """The caller, or (for a dispatcher) the technician named: a live member who clocks on to work. Clocking
+    off asks no more than being on the job: a technician deactivated meanwhile can still be clocked off."""
     technician = technician_id or access.user_id
     if technician == access.user_id:
         return technician  # the policy let the caller clock
     if not doer.may_dispatch:
         raise Forbidden("only dispatchers and admins clock other technicians on and off")
+    if not clocking_on:
+        return technician
     roles = accounts.live_roles(access.tenant, technician)
     if roles is None or not is_allowed(Action.WORK_CLOCK, roles):
         raise Invalid("technician_id", "not a live member of this tenant who clocks on to work orders")
@@ -243,7 +246,7 @@ def _open_order_of_unit(tenant_id: str, order_id: str, work: repo.WorkRequiredIt
 
 def clock_off(access: Access, ticket_id: str, body: ClockOff) -> TicketOut:
     doer = doer_of(access)
-    technician = _technician(access, doer, body.technician_id)
+    technician = _technician(access, doer, body.technician_id, clocking_on=False)
     return reads.retry_on_conflict(lambda: _clock_off(access, doer, ticket_id, technician))
 
 
@@ -269,6 +272,7 @@ def _correct(
     access: Access, doer: Doer, ticket_id: str, entry_id: str, body: TimeEntryCorrection
 ) -> ActivityOut:
     order = visible(access.tenant, ticket_id, doer)
+    domain.check_correctable(TicketStatus(order.status))
     entry = repo.get_entry(access.tenant, ticket_id, entry_id)
     if entry is None or entry.kind != "clock":
         raise NotFound("time entry not found")

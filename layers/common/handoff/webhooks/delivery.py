@@ -49,7 +49,7 @@ def resolve_checked(host: str, port: int, allow_loopback: bool) -> str | None:
     allowed (one refused answer refuses the name)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError:
+    except (OSError, UnicodeError, ValueError):  # unresolvable, or not a name a resolver takes
         return None
     addresses = [str(info[4][0]) for info in infos]
     if not addresses or not all(address_allowed(a, allow_loopback=allow_loopback) for a in addresses):
@@ -87,7 +87,7 @@ def post(
         response = connection.getresponse()
         response.read(64 * 1024)  # drain a little; the answer's body is not kept
         return Attempt(int(response.status), None)  # a redirect is an answer, never followed
-    except (OSError, http.client.HTTPException) as error:
+    except (OSError, http.client.HTTPException, UnicodeError, ValueError) as error:
         return Attempt(None, str(error)[:200] or type(error).__name__)
     finally:
         connection.close()

@@ -24,7 +24,10 @@ EMBEDDING_OR_RESERVED = tuple(
         "2002::/16",
         "2001::/32",
         "::ffff:0:0/96",
+        "::ffff:0:0:0/96",
         "::/96",
+        "5f00::/16",
+        "3fff::/20",
         "100.64.0.0/10",
         "192.0.0.0/24",
         "198.18.0.0/15",
@@ -69,6 +72,10 @@ def check_endpoint_url(
     numeric host form, or a name ending in a dot (unless a local dev setting allows loopback over http)."""
     if any(ord(char) < 0x21 or ord(char) == 0x7F for char in url):
         raise Invalid("url", "must not contain spaces or control characters (CR, LF, tab)")
+    if not url.isascii():
+        raise Invalid(
+            "url", "must be ASCII: give the host in its IDNA form (xn--…) and percent-encode the path"
+        )
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
@@ -106,7 +113,7 @@ def address_allowed(address: str, *, allow_loopback: bool) -> bool:
     ip = ipaddress.ip_address(address)
     if allow_loopback and ip.is_loopback:
         return True
-    if any(ip.version == net.version and ip in net for net in EMBEDDING_OR_RESERVED):
+    if ip.is_multicast or any(ip.version == net.version and ip in net for net in EMBEDDING_OR_RESERVED):
         return False
     return ip.is_global
 

@@ -184,7 +184,7 @@ def fan_out(envelope: dict[str, Any]) -> int:
     """
     queued = 0
     for tenant_id in domain.audiences(envelope):
-        if tenant_id != envelope["tenant_id"] and not _linked(envelope["tenant_id"], tenant_id):
+        if tenant_id != envelope["tenant_id"] and not _reaches(envelope, tenant_id):
             continue
         for subscription in repo.subscriptions_for_fanout(tenant_id):
             if not domain.subscribed(list(subscription.event_types), envelope["type"]):
@@ -196,6 +196,15 @@ def fan_out(envelope: dict[str, Any]) -> int:
                 _enqueue(tenant_id, subscription.subscription_id, delivery.delivery_id, delay=0)
                 queued += 1
     return queued
+
+
+def _reaches(envelope: dict[str, Any], partner_id: str) -> bool:
+    """An invitation's own events reach the invited instance whatever the link's state (the invitation is
+    the one thing of the owner that does); everything else only while the link is active."""
+    about_its_invitation = envelope.get("source") == "handoff.links" and str(
+        envelope.get("type", "")
+    ).startswith("ServicerInvit")
+    return about_its_invitation or _linked(envelope["tenant_id"], partner_id)
 
 
 def _linked(owner_id: str, partner_id: str) -> bool:
