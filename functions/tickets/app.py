@@ -259,7 +259,7 @@ def correct_time_entry(
     f"{TICKET}/<action>",
     action=Action.TICKET_ACT,
     summary="outsource, withdraw, accept, decline, start, pause, resume, complete, close, reopen, cancel, "
-    "or unit-ready (a work order)",
+    "approve or reject (a gated partner's completed work), or unit-ready (a work order)",
     prefetch=repository.ticket_keys,
 )
 def act_on_ticket(

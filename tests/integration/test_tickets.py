@@ -157,21 +157,44 @@ def test_each_side_takes_only_its_own_steps(api, work):
     assert step(api, dispatcher, ticket_id, "fly").status_code == 422
 
 
-def test_work_of_a_partner_that_needs_approval_is_closed_by_an_owner_admin(api, work):
+def test_work_of_a_partner_that_needs_approval_waits_for_an_owner_admin(api, work, runtime, bus_observer):
+    """The approval gate: a gated partner's completion is pending approval; an owner admin approves (closed)
+    or rejects with a reason (in progress again); meanwhile a reminder and an escalation come from the
+    approval's Step Functions timer, and an answer stops it."""
     api.as_(work["owner"]).patch("/tenants/acme/servicer-links/fixit", {"require_admin_approval": True})
     crew, dispatcher = work["crews"]["fixit"], work["dispatcher"]
     ticket_id = open_ticket(api, dispatcher)
     outsource(api, work, ticket_id)
-    for action in ("accept", "start", "complete"):
+    for action in ("accept", "start"):
         assert step(api, crew, ticket_id, action).status_code == 200
+    done = step(api, crew, ticket_id, "complete")
+    assert done.status_code == 200 and done.json["status"] == "pending_approval"
+    assert step(api, dispatcher, ticket_id, "approve").status_code == 403  # admins only
+    assert step(api, crew, ticket_id, "approve").status_code == 403  # never the partner
+    assert step(api, dispatcher, ticket_id, "close").status_code == 409
+    no_reason = step(api, work["owner"], ticket_id, "reject")
+    assert no_reason.status_code == 422 and no_reason.json["error"]["details"][0]["field"] == "body.note"
+    rejected = step(api, work["owner"], ticket_id, "reject", note="The seal still leaks")
+    assert rejected.status_code == 200 and rejected.json["status"] == "in_progress"
+    assert step(api, crew, ticket_id, "complete").json["status"] == "pending_approval"
+    # Left waiting: the reminder, then the escalation to the owner's admins (a test's deadlines: 1 s, 2 s).
+    import time
 
-    by_dispatcher = step(api, dispatcher, ticket_id, "close")
-    by_admin = step(api, work["owner"], ticket_id, "close")
-
-    assert (
-        by_dispatcher.status_code == 409 and by_dispatcher.json["error"]["code"] == "admin_approval_required"
-    )
-    assert by_admin.status_code == 200 and by_admin.json["status"] == "closed"
+    deadline = time.monotonic() + 20
+    seen: list[str] = []
+    while "TicketApprovalEscalated" not in seen:
+        assert time.monotonic() < deadline, f"no escalation came: {seen}"
+        time.sleep(0.5)
+        runtime.pump()
+        seen += [
+            e["detail-type"]
+            for e in bus_observer()
+            if e["source"] == "handoff.tickets" and e["detail"]["entity"]["id"] == ticket_id
+        ]
+    assert seen.count("TicketApprovalReminderDue") == 1 and seen.count("TicketApprovalEscalated") == 1
+    approved = step(api, work["owner"], ticket_id, "approve")
+    assert approved.status_code == 200 and approved.json["status"] == "closed"
+    runtime.pump()
 
 
 def test_a_restricted_partner_gets_work_only_at_its_approved_locations(api, work):

@@ -152,3 +152,18 @@ def test_labour_at_the_accepted_rate_rounds_half_up():
     assert domain.labour_cents(90, Terms(6000, "EUR")) == 9000
     assert domain.labour_cents(1, Terms(50, "EUR")) == 1  # 0.83 cents
     assert domain.labour_cents(90, None) == 0
+
+
+def test_a_gated_partners_completion_waits_for_an_owner_admin():
+    done = domain.take(TicketStatus.IN_PROGRESS, TicketAction.COMPLETE, Side.PARTNER)
+    assert domain.gated(done, TicketAction.COMPLETE, Side.PARTNER, True) is TicketStatus.PENDING_APPROVAL
+    assert domain.gated(done, TicketAction.COMPLETE, Side.PARTNER, False) is TicketStatus.COMPLETED
+    assert domain.gated(done, TicketAction.COMPLETE, Side.OWNER, True) is TicketStatus.COMPLETED  # in house
+    approved = domain.take(TicketStatus.PENDING_APPROVAL, TicketAction.APPROVE, Side.OWNER)
+    rejected = domain.take(TicketStatus.PENDING_APPROVAL, TicketAction.REJECT, Side.OWNER)
+    assert (approved, rejected) == (TicketStatus.CLOSED, TicketStatus.IN_PROGRESS)
+    assert TicketAction.REJECT in domain.NEEDS_NOTE
+    with pytest.raises(Forbidden):
+        domain.take(TicketStatus.PENDING_APPROVAL, TicketAction.APPROVE, Side.PARTNER)
+    with pytest.raises(Conflict):
+        domain.take(TicketStatus.COMPLETED, TicketAction.APPROVE, Side.OWNER)

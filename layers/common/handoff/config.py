@@ -80,6 +80,9 @@ class WorkflowSettings(BaseModel):
         min_length=1, alias="INVITATION_EXPIRY_STATE_MACHINE_ARN"
     )
     invitation_day_seconds: int = Field(ge=1, alias="INVITATION_DAY_SECONDS")
+    ticket_approval_state_machine_arn: str = Field(min_length=1, alias="TICKET_APPROVAL_STATE_MACHINE_ARN")
+    ticket_approval_reminder_seconds: int = Field(ge=1, alias="TICKET_APPROVAL_REMINDER_SECONDS")
+    ticket_approval_deadline_seconds: int = Field(ge=2, alias="TICKET_APPROVAL_DEADLINE_SECONDS")
 
 
 class SettingsError(RuntimeError):

@@ -94,6 +94,27 @@ def _invitation_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -
     )
 
 
+def _approval_execution(ticket_id: str, version: int) -> str:
+    return f"ticket-{ticket_id}-v{version}-approval"
+
+
+def _approval_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
+    """A partner's completed work waits for an owner admin: a reminder, then an escalation."""
+    ticket_id, version = envelope["entity"]["id"], int(envelope["version"])
+    reminder = min(settings.ticket_approval_reminder_seconds, settings.ticket_approval_deadline_seconds - 1)
+    return Start(
+        settings.ticket_approval_state_machine_arn,
+        _approval_execution(ticket_id, version),
+        {
+            "tenant_id": envelope["tenant_id"],
+            "ticket_id": ticket_id,
+            "version": version,
+            "reminder_seconds": reminder,
+            "rest_seconds": settings.ticket_approval_deadline_seconds - reminder,
+        },
+    )
+
+
 # Event type -> the workflow it starts. The template's rule for functions/workflows names the same types
 # (tests/unit/test_workflows.py holds the two together).
 STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
@@ -103,7 +124,10 @@ STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
     "EstimateDisputed": _estimate_dispute_deadline,
     "ServicerInvited": _invitation_deadline,
     "MemberInvited": _invitation_deadline,
+    "TicketApprovalRequested": _approval_deadline,
 }
+# An owner admin's answer ends the approval's wait (it names the version that asked).
+APPROVAL_ANSWERS = frozenset({"TicketApproved", "TicketRejected"})
 # An answer (or a withdrawal) ends the invitation's wait.
 INVITATION_ANSWERS = frozenset(
     {
@@ -136,6 +160,7 @@ def _waits_ended_by(envelope: dict[str, Any]) -> list[str]:
 STOPS = frozenset(
     {"EstimateApproved", "EstimateDisputed", "EstimateDeclined", "EstimateResubmitted", "EstimateRevised"}
     | INVITATION_ANSWERS
+    | APPROVAL_ANSWERS
 )
 
 
@@ -146,13 +171,16 @@ def start_for(envelope: dict[str, Any]) -> Start | None:
 
 
 def stops_for(envelope: dict[str, Any]) -> list[str]:
-    """The execution ARNs the event ends: an estimate's waits, or an invitation's."""
+    """The execution ARNs the event ends: an estimate's waits, an invitation's, or an approval's."""
     settings = workflow_settings()
     if envelope.get("type") in INVITATION_ANSWERS:
         machine, names = (
             settings.invitation_expiry_state_machine_arn,
             [_invitation_execution(envelope["data"]["invitation_id"])],
         )
+    elif envelope.get("type") in APPROVAL_ANSWERS:
+        machine = settings.ticket_approval_state_machine_arn
+        names = [_approval_execution(envelope["entity"]["id"], int(envelope["data"]["approval_version"]))]
     else:
         machine, names = settings.estimate_deadline_state_machine_arn, _waits_ended_by(envelope)
     prefix = machine.replace(":stateMachine:", ":execution:")

@@ -21,6 +21,7 @@ class TicketStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     ON_HOLD = "on_hold"
     COMPLETED = "completed"  # the work is done; the owner closes it
+    PENDING_APPROVAL = "pending_approval"  # a gated partner's completed work, waiting for an owner admin
     READY_TO_SUBMIT = "ready_to_submit"  # a work order whose unit is ready: the shop finalizes (invoices) it
     CLOSED = "closed"
     CANCELLED = "cancelled"
@@ -51,6 +52,8 @@ class TicketAction(StrEnum):
     REOPEN = "reopen"
     CANCEL = "cancel"
     UNIT_READY = "unit-ready"  # a work order's technician marks the unit ready: it waits to be submitted
+    APPROVE = "approve"  # an owner admin approves a gated partner's completed work: closed
+    REJECT = "reject"  # an owner admin sends it back, with a reason: in progress again
 
 
 _OWNER = frozenset({Side.OWNER})
@@ -88,7 +91,11 @@ TRANSITIONS: dict[
         _WORK_ORDERS,
     ),
     (TicketStatus.READY_TO_SUBMIT, TicketAction.REOPEN): (TicketStatus.IN_PROGRESS, _OWNER, _WORK_ORDERS),
+    (TicketStatus.PENDING_APPROVAL, TicketAction.APPROVE): (TicketStatus.CLOSED, _OWNER, _TICKETS),
+    (TicketStatus.PENDING_APPROVAL, TicketAction.REJECT): (TicketStatus.IN_PROGRESS, _OWNER, _TICKETS),
 }
+# Steps only an owner admin takes (the policy's ticket:approve).
+APPROVING = frozenset({TicketAction.APPROVE, TicketAction.REJECT})
 
 # Which sides take a step in some status: a side outside it is refused (403) whatever the ticket's state.
 SIDES_OF_STEP: dict[TicketAction, frozenset[Side]] = {
@@ -116,10 +123,17 @@ ACTIVE = frozenset(
         TicketStatus.IN_PROGRESS,
         TicketStatus.ON_HOLD,
         TicketStatus.COMPLETED,
+        TicketStatus.PENDING_APPROVAL,
     }
 )
 NEEDS_NOTE = frozenset(
-    {TicketAction.DECLINE, TicketAction.WITHDRAW, TicketAction.CANCEL, TicketAction.REOPEN}
+    {
+        TicketAction.DECLINE,
+        TicketAction.WITHDRAW,
+        TicketAction.CANCEL,
+        TicketAction.REOPEN,
+        TicketAction.REJECT,
+    }
 )
 # Time and costs are logged while work happens, and until the owner closes the ticket.
 EARLIEST_TIME_ZONE_AHEAD = timedelta(hours=14)
@@ -152,6 +166,13 @@ def step_to(status: TicketStatus, target: TicketStatus, side: Side) -> TicketAct
         f"the {side.value} cannot move a ticket from {status.value} to {target.value}",
         code="illegal_transition",
     )
+
+
+def gated(after: TicketStatus, step: TicketAction, side: Side, requires_admin_approval: bool) -> TicketStatus:
+    """A partner linked with `require_admin_approval`: its completion waits for an owner admin's approval."""
+    if step is TicketAction.COMPLETE and side is Side.PARTNER and requires_admin_approval:
+        return TicketStatus.PENDING_APPROVAL
+    return after
 
 
 def check_close(requires_admin_approval: bool, closer_may_approve: bool) -> None:

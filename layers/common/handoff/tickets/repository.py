@@ -56,6 +56,7 @@ class TicketItem(Item, discriminator="ticket"):
     estimate_version = NumberAttribute(null=True)
     lines = JSONAttribute(null=True)
     clocked_on = JSONAttribute(default=dict)
+    approval_version = NumberAttribute(null=True)  # the version whose completion waits for approval
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

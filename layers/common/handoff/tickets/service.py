@@ -48,6 +48,8 @@ EVENT_OF_STEP = {
     TicketAction.REOPEN: "TicketReopened",
     TicketAction.CANCEL: "TicketCancelled",
     TicketAction.UNIT_READY: "UnitReady",
+    TicketAction.APPROVE: "TicketApproved",
+    TicketAction.REJECT: "TicketRejected",
 }
 
 
@@ -201,7 +203,14 @@ def stage_step(
     assigned = item.servicer_id
     if doer.side is Side.OWNER and step in domain.DISPATCHING and not doer.may_dispatch:
         raise Forbidden(f"your roles in this tenant do not allow you to {step.value} tickets")
+    if doer.side is Side.OWNER and step in domain.APPROVING and not doer.may_approve:
+        raise Forbidden(f"only the owner's admins {step.value} a partner's work")
     after = domain.take(TicketStatus(item.status), step, doer.side, TicketKind(item.kind))
+    if step is TicketAction.COMPLETE and assigned:
+        link = links.grant(item.tenant_id, assigned)
+        after = domain.gated(after, step, doer.side, bool(link and link.flags.require_admin_approval))
+    asked_at = int(item.version or 0) + 1 if after is TicketStatus.PENDING_APPROVAL else None
+    answered = int(item.approval_version or 0) if step in domain.APPROVING else None
     if step in domain.NEEDS_NOTE and not note:
         raise Invalid("note", f"give a reason to {step.value}")
     if step is TicketAction.OUTSOURCE:
@@ -216,8 +225,13 @@ def stage_step(
     item.status = after.value
     partner = assigned if step in domain.RELEASING else item.servicer_id
     item.record(step.value, doer.by, doer.company_id, note, assignment=partner)
-    facts = {"step": step.value, "note": note}
-    change = change_of(item, EVENT_OF_STEP[step], doer, "step", partner, facts, step=step.value, text=note)
+    facts: dict[str, Any] = {"step": step.value, "note": note}
+    event_type = EVENT_OF_STEP[step]
+    if asked_at is not None:  # the completion waits for an owner admin: its deadline runs from this event
+        item.approval_version, event_type = asked_at, "TicketApprovalRequested"
+    if answered is not None:
+        facts["approval_version"] = answered  # the wait this answer ends
+    change = change_of(item, event_type, doer, "step", partner, facts, step=step.value, text=note)
     change.needs_link = servicer_id if step is TicketAction.OUTSOURCE else None
     return change
 
@@ -573,3 +587,27 @@ def activity_out(item: repo.ActivityItem) -> ActivityOut:
         corrections=item.corrections,
         created_at=item.created_at,
     )
+
+
+# ---- the approval's deadlines (from the Step Functions workflow, through the bus) ------------------------
+
+
+def approval_deadline(kind: str, tenant_id: str, ticket_id: str, version: int) -> str:
+    """A reminder or the escalation of one completion's approval: only if that very completion still waits
+    (an approval or a rejection made the timer stale). The owner's admins hear of it (webhooks, events)."""
+    item = repo.get_ticket(tenant_id, ticket_id)
+    if item is None or item.status != TicketStatus.PENDING_APPROVAL.value or item.approval_version != version:
+        return "stale"
+    event_type = "TicketApprovalReminderDue" if kind == "reminder" else "TicketApprovalEscalated"
+    system = Doer(
+        Side.OWNER,
+        "system:ticket-approval",
+        tenant_id,
+        Actor(kind="system", id="ticket-approval", tenant_id=tenant_id),
+    )
+    change = change_of(
+        item, event_type, system, "step", None, {"approval_version": version}, step=f"approval-{kind}"
+    )
+    item.record(f"approval-{kind}", system.by, tenant_id, None, assignment=None)
+    commit(item, system, [change])
+    return kind
