@@ -75,7 +75,7 @@ build: $(BIN)/.installed $(SAM_VENV)/.installed ## sam build for arm64 (what dep
 	$(BIN)/python -m devstack.build --architecture arm64 > .aws-sam-build.log 2>&1 || (cat .aws-sam-build.log; exit 1)
 
 pytest: $(BIN)/.installed $(SAM_VENV)/.installed $(ASL_VALIDATOR) ## The test suite alone, in parallel
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist worksteal  # the long matrix and fuzz tests last: idle workers take them over
 
 security: $(BIN)/.installed ## The security harness alone (isolation matrix, fuzzing, limits, races, idempotency)
 	@rm -f .security-summary
