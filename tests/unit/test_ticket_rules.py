@@ -167,3 +167,13 @@ def test_a_gated_partners_completion_waits_for_an_owner_admin():
         domain.take(TicketStatus.PENDING_APPROVAL, TicketAction.APPROVE, Side.PARTNER)
     with pytest.raises(Conflict):
         domain.take(TicketStatus.COMPLETED, TicketAction.APPROVE, Side.OWNER)
+
+
+def test_the_overlap_check_takes_neighbours_in_any_order():
+    """The index's answer and the clock's remembered spans come together unordered: the latest start wins."""
+    start, stop = NOW - timedelta(hours=3), NOW - timedelta(hours=2)
+    spans = [_span("old", 6, 5), _span("moved-here-a-moment-ago", 2.5, 1.5), _span("older", 5, 4)]
+    with pytest.raises(Conflict) as refused:
+        domain.check_no_overlap("me", start, stop, spans)
+    assert "moved-here-a-moment-ago" in refused.value.message
+    domain.check_no_overlap("me", start, stop, [_span("older", 5, 4), _span("old", 6, 5)])

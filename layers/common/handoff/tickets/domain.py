@@ -290,15 +290,18 @@ def check_correction(start: datetime, stop: datetime, now: datetime) -> None:
 
 
 def check_no_overlap(entry_id: str, start: datetime, stop: datetime, neighbours: Iterable[Span]) -> None:
-    """`neighbours`: the technician's entries that start before `stop`, latest first. Entries never overlap,
-    so they end in the order they start: only the latest one (other than this entry) can reach past
+    """`neighbours`: the technician's other entries around this time, in any order. Entries never overlap,
+    so they end in the order they start: of those starting before `stop`, only the latest can reach past
     `start`."""
-    for other in neighbours:
-        if other.entry_id == entry_id:
-            continue
-        if other.stop is None or other.stop > start:
-            raise Conflict(f"the technician's entry {other.entry_id} overlaps this time", code="time_overlap")
-        return
+    earlier = sorted(
+        (s for s in neighbours if s.entry_id != entry_id and s.start < stop),
+        key=lambda s: s.start,
+        reverse=True,
+    )
+    if earlier and (earlier[0].stop is None or earlier[0].stop > start):
+        raise Conflict(
+            f"the technician's entry {earlier[0].entry_id} overlaps this time", code="time_overlap"
+        )
 
 
 def variance_minutes(estimated_hours: str, clocked_seconds: int) -> tuple[int, int, int]:

@@ -28,6 +28,7 @@ from handoff.store.table import Item, transaction
 from handoff.tickets.domain import ACTIVE, Terms, TicketKind, TicketStatus
 
 HISTORY_ON_ITEM = 20
+RECENT_SPANS = 20
 
 
 class TicketItem(Item, discriminator="ticket"):
@@ -184,7 +185,22 @@ class ClockItem(Item, discriminator="technician_clock"):
     entry_id = UnicodeAttribute(null=True)
     ro_number = NumberAttribute(null=True)
     last_stopped_at = UTCDateTimeAttribute(null=True)
+    # The spans of the technician's latest stopped or corrected entries, as they are now: the time index
+    # (a GSI) may still show an entry changed a moment ago where it was; this list, read with the clock
+    # itself, never does.
+    recent = JSONAttribute(default=list)
     version = VersionAttribute()
+
+    def remember(self, entry_id: str, start: datetime, stop: datetime) -> None:
+        kept = [r for r in self.recent or [] if r["entry_id"] != entry_id]
+        span = {"entry_id": entry_id, "start": start.isoformat(), "stop": stop.isoformat()}
+        self.recent = [*kept, span][-RECENT_SPANS:]
+
+    def recent_spans(self) -> list[tuple[str, datetime, datetime]]:
+        return [
+            (r["entry_id"], datetime.fromisoformat(r["start"]), datetime.fromisoformat(r["stop"]))
+            for r in self.recent or []
+        ]
 
 
 class InboundMessageItem(Item, discriminator="inbound_message"):

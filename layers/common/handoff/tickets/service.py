@@ -318,6 +318,7 @@ def stage_clock_off(
         entry.stopped_at, entry.seconds, entry.minutes = stop, seconds, domain.minutes_of(seconds)
         add_clocked(order, running[user]["work_id"], seconds)
         clock.ticket_id, clock.entry_id, clock.ro_number, clock.last_stopped_at = None, None, None, stop
+        clock.remember(entry.entry_id, entry.started_at, stop)
         order.record("clock-off", doer.by, doer.company_id, None, assignment=None)
         facts = {
             "technician_id": user,

@@ -282,17 +282,19 @@ def _correct(
     start = body.started_at or entry.started_at
     stop = body.stopped_at or entry.stopped_at
     domain.check_correction(start, stop, utc_now())
-    neighbours = [
-        domain.Span(e.entry_id, e.started_at, e.stopped_at)
+    spans = {
+        e.entry_id: domain.Span(e.entry_id, e.started_at, e.stopped_at)
         for e in repo.entries_before(access.tenant, entry.technician_id, stop)
         if e.started_at is not None
-    ]
+    }
     clock = repo.get_clock(access.tenant, entry.technician_id)
+    # What the clock remembers is current, where the index may lag a change made a moment ago.
+    spans.update({i: domain.Span(i, begin, end) for i, begin, end in clock.recent_spans()})
     if clock.entry_id and clock.entry_id != entry.entry_id:
         running = repo.get_entry(access.tenant, clock.ticket_id or "", clock.entry_id)
-        if running is not None and running.started_at is not None and running.started_at < stop:
-            neighbours.insert(0, domain.Span(running.entry_id, running.started_at, None))
-    domain.check_no_overlap(entry.entry_id, start, stop, neighbours)
+        if running is not None and running.started_at is not None:
+            spans[running.entry_id] = domain.Span(running.entry_id, running.started_at, None)
+    domain.check_no_overlap(entry.entry_id, start, stop, spans.values())
     seconds = domain.seconds_between(start, stop)
     delta = seconds - int(entry.seconds or 0)
     audit = {
@@ -305,6 +307,7 @@ def _correct(
     entry.started_at, entry.stopped_at = start, stop
     entry.seconds, entry.minutes = seconds, domain.minutes_of(seconds)
     entry.corrections = [*(entry.corrections or []), audit]
+    clock.remember(entry.entry_id, start, stop)
     entry.place_clocked()
     assert entry.work_id
     add_clocked(order, entry.work_id, delta)
