@@ -15,6 +15,7 @@ from handoff.accounts.schemas import (
     MemberPage,
     MemberPatch,
     MeOut,
+    MePatch,
     MergeOut,
     MergeRequest,
     TenantCreate,
@@ -41,6 +42,11 @@ def create_tenant(body: Annotated[TenantCreate, Body()], access: Access) -> Tena
 @endpoint(app, "GET", "/me", action=Action.ME_READ, summary="Who am I and where can I work")
 def me(access: Access) -> MeOut:
     return service.me(access)
+
+
+@endpoint(app, "PATCH", "/me", action=Action.ME_UPDATE, summary="Update your own profile (name, phone)")
+def update_me(body: Annotated[MePatch, Body()], access: Access, if_match: IfMatch = None) -> MeOut:
+    return service.update_me(access, body, parse_if_match(if_match))
 
 
 @endpoint(

@@ -253,3 +253,19 @@ def test_the_page_size_is_capped(api, acme):
 
     assert response.status_code == 422
     assert response.json["error"]["details"][0]["field"] == "query.limit"
+
+
+def test_every_login_reads_and_updates_its_own_profile(api, acme):
+    tech = api.member(acme, "acme", "tech@example.com", ["technician"])
+    me = api.as_(tech).get("/me").json
+    updated = api.as_(tech).patch(
+        "/me", {"name": "Theo Tech", "phone": "+49 30 123"}, headers={"If-Match": f'"{me["version"]}"'}
+    )
+    assert updated.status_code == 200, updated.json
+    assert (updated.json["name"], updated.json["phone"]) == ("Theo Tech", "+49 30 123")
+    stale = api.as_(tech).patch("/me", {"name": "Late"}, headers={"If-Match": f'"{me["version"]}"'})
+    assert stale.status_code == 409
+    assert api.as_(tech).patch("/me", {"name": None}).status_code == 422  # a name is not cleared
+    assert api.as_(tech).patch("/me", {"phone": None}).json["phone"] is None
+    assert api.as_(tech).patch("/me", {"email": "x@y.example"}).status_code == 422  # the login's own
+    assert api.as_(None).patch("/me", {"name": "Nobody"}).status_code == 401

@@ -52,6 +52,7 @@ class UserItem(Item, discriminator="user"):
     user_id = UnicodeAttribute()
     email = UnicodeAttribute()
     name = UnicodeAttribute()
+    phone = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="active")
     merged_into = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
@@ -359,6 +360,13 @@ def create_tenant(
             tx.save(_email_item(founder), condition=_not_exists())
         else:
             tx.condition_check(UserItem, founder.pk, founder.sk, condition=UserItem.status == "active")
+
+
+def save_profile(user: UserItem) -> None:
+    """The caller's own profile (versioned: a concurrent change makes this a 409)."""
+    user.updated_at = utc_now()
+    with transaction("your profile changed meanwhile; reload and retry") as tx:
+        tx.save(user)
 
 
 def register_user(user: UserItem) -> None:

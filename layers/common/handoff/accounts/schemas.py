@@ -170,10 +170,21 @@ class Invitation(BaseModel):
     invited_until: datetime | None
 
 
+class MePatch(PatchModel):
+    """The caller's own profile: the name others see where no membership names it otherwise, and a phone."""
+
+    clearable = frozenset({"phone"})
+
+    name: Name | None = None
+    phone: Phone | None = None
+
+
 class MeOut(BaseModel):
     user_id: str
     email: str
     name: str
+    phone: str | None = None
     status: str
+    version: int = Field(default=0, description="The profile's version (If-Match on PATCH /me)")
     places: list[Place]
     invitations: list[Invitation] = Field(default=[], description="Memberships offered, not yet accepted")

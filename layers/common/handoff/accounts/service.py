@@ -14,6 +14,7 @@ from handoff.accounts.schemas import (
     MemberPage,
     MemberPatch,
     MeOut,
+    MePatch,
     MergeOut,
     MergeRequest,
     Place,
@@ -126,9 +127,26 @@ def me(access: Access) -> MeOut:
         email=email,
         name=profile.name if profile else email.split("@")[0],
         status=profile.status if profile else "active",
+        phone=profile.phone if profile else None,
+        version=int(profile.version or 0) if profile else 0,
         places=places,
         invitations=invited,
     )
+
+
+def update_me(access: Access, patch: MePatch, expected_version: int | None) -> MeOut:
+    """Every login reads and updates its own profile, whatever its roles anywhere."""
+    user = _live_identity(access)
+    if user is None:
+        raise Unauthorized("this token names no Handoff user", code="unknown_user")
+    check_version(expected_version, user.version)
+    fields = patch.model_fields_set
+    if "name" in fields and patch.name is not None:
+        user.name = patch.name
+    if "phone" in fields:
+        user.phone = patch.phone
+    repo.save_profile(user)
+    return me(access)
 
 
 def _name_places(places: list[Place], invited: list[Invitation]) -> None:

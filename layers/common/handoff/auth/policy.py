@@ -43,6 +43,7 @@ class Action(StrEnum):
     TENANT_CREATE = "tenant:create"
     ME_READ = "me:read"
     ME_INVITATION_ANSWER = "me:answer-invitation"
+    ME_UPDATE = "me:update"
     TENANT_READ = "tenant:read"
     TENANT_UPDATE = "tenant:update"
     MEMBER_LIST = "member:list"
@@ -135,6 +136,7 @@ POLICY: dict[Action, Rule] = {
     Action.TENANT_CREATE: Rule(Scope.IDENTITY),
     Action.ME_READ: Rule(Scope.IDENTITY),
     Action.ME_INVITATION_ANSWER: Rule(Scope.IDENTITY),
+    Action.ME_UPDATE: Rule(Scope.IDENTITY),
     Action.TENANT_READ: Rule(Scope.TENANT, _EVERY_ROLE, servicer=ServicerAccess.ALLOWED),
     Action.TENANT_UPDATE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
     Action.MEMBER_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
