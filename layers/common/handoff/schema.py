@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -75,3 +76,14 @@ class InvitationReply(WriteModel):
     """The answer to an invitation; a note is shown to the inviting tenant (why it was declined)."""
 
     note: ReplyNote | None = None
+
+
+class PartOut(BaseModel):
+    """A part under a labour line, at its price: in an estimate, and on the work it became."""
+
+    part_id: str
+    part_number: str
+    description: str
+    quantity: Decimal
+    unit_price: int
+    total: int

@@ -37,13 +37,18 @@ def _booking_suggestion_deadline(envelope: dict[str, Any], settings: WorkflowSet
     )
 
 
+def _reminder_then_rest(reminder: int, deadline: int) -> dict[str, int]:
+    """A deadline's two waits: until the reminder (always before the deadline), then the rest."""
+    first = min(reminder, deadline - 1)
+    return {"reminder_seconds": first, "rest_seconds": deadline - first}
+
+
 def _estimate_execution(estimate_id: str, version: int, kind: str) -> str:
     return f"estimate-{estimate_id}-v{version}-{kind}"
 
 
 def _estimate_decision_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
     estimate_id, version = envelope["entity"]["id"], int(envelope["data"]["submitted_version"])
-    reminder = min(settings.estimate_reminder_seconds, settings.estimate_decision_seconds - 1)
     return Start(
         settings.estimate_deadline_state_machine_arn,
         _estimate_execution(estimate_id, version, "decision"),
@@ -52,8 +57,7 @@ def _estimate_decision_deadline(envelope: dict[str, Any], settings: WorkflowSett
             "tenant_id": envelope["tenant_id"],
             "estimate_id": estimate_id,
             "version": version,
-            "reminder_seconds": reminder,
-            "rest_seconds": settings.estimate_decision_seconds - reminder,
+            **_reminder_then_rest(settings.estimate_reminder_seconds, settings.estimate_decision_seconds),
         },
     )
 
@@ -101,7 +105,6 @@ def _approval_execution(ticket_id: str, version: int) -> str:
 def _approval_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
     """A partner's completed work waits for an owner admin: a reminder, then an escalation."""
     ticket_id, version = envelope["entity"]["id"], int(envelope["version"])
-    reminder = min(settings.ticket_approval_reminder_seconds, settings.ticket_approval_deadline_seconds - 1)
     return Start(
         settings.ticket_approval_state_machine_arn,
         _approval_execution(ticket_id, version),
@@ -109,8 +112,9 @@ def _approval_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> 
             "tenant_id": envelope["tenant_id"],
             "ticket_id": ticket_id,
             "version": version,
-            "reminder_seconds": reminder,
-            "rest_seconds": settings.ticket_approval_deadline_seconds - reminder,
+            **_reminder_then_rest(
+                settings.ticket_approval_reminder_seconds, settings.ticket_approval_deadline_seconds
+            ),
         },
     )
 

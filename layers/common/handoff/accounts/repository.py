@@ -324,9 +324,7 @@ def search_members(
         last_evaluated_key=decode_cursor(cursor, scope),
     )
     found = first_page(entries, MemberFacetItem, scope)
-    wanted = [keys.member(tenant_id, e.user_id) for e in found.items]
-    reads.prefetch(wanted)
-    members = [m for m in (reads.get(MembershipItem, k) for k in wanted) if m is not None]
+    members = reads.get_many(MembershipItem, (keys.member(tenant_id, e.user_id) for e in found.items))
     return Page(items=members, next_cursor=found.next_cursor)
 
 

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_
 
 from handoff.estimates.domain import MAX_LABOUR_LINES, MAX_PARTS_PER_LINE
 from handoff.ids import ULID_PATTERN
-from handoff.schema import PatchModel, WriteModel
+from handoff.schema import PartOut, PatchModel, WriteModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -112,15 +112,6 @@ class EstimateStep(WriteModel):
         description="approve: only these labour lines (default: all)",
     )
     items: list[DisputedItem] = Field(default=[], max_length=30, description="dispute: what and why")
-
-
-class PartOut(BaseModel):
-    part_id: str
-    part_number: str
-    description: str
-    quantity: Decimal
-    unit_price: int
-    total: int
 
 
 class LabourLineOut(BaseModel):

@@ -21,7 +21,7 @@ from handoff.events.outbox import outbox_item
 from handoff.ids import utc_now
 from handoff.links.domain import ACCEPTED, LinkFlags, LinkStatus, ServicerGrant
 from handoff.store import reads
-from handoff.store.pages import Page, decode_cursor, first_page
+from handoff.store.pages import Page, decode_cursor, first_page, newest_first
 from handoff.store.table import Item, transaction
 
 
@@ -179,25 +179,19 @@ def list_links(owner_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
 def list_linked_owners(servicer_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
     """The owners whose invitation this instance accepted (active or suspended links): one Query."""
     scope = keys.cursor_scope(keys.CursorQuery.LINKED_OWNERS, servicer_id)
-    results = LinkItem.gsi2.query(
-        keys.linked_owners_partition(servicer_id),
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
+    partition = keys.linked_owners_partition(servicer_id)
+    return newest_first(
+        LinkItem, LinkItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope, newest=False
     )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, LinkItem)], next_cursor=page.next_cursor)
 
 
 def list_invitations(servicer_id: str, limit: int, cursor: str | None) -> Page[LinkItem]:
     """The invitations this instance has not answered: one Query."""
     scope = keys.cursor_scope(keys.CursorQuery.SERVICER_INVITATIONS, servicer_id)
-    results = LinkItem.gsi2.query(
-        keys.servicer_invitations_partition(servicer_id),
-        page_size=limit,
-        last_evaluated_key=decode_cursor(cursor, scope),
+    partition = keys.servicer_invitations_partition(servicer_id)
+    return newest_first(
+        LinkItem, LinkItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope, newest=False
     )
-    page = first_page(results, Item, scope)
-    return Page(items=[i for i in page.items if isinstance(i, LinkItem)], next_cursor=page.next_cursor)
 
 
 def save_link(item: LinkItem, *, event: Envelope, audit: AuditItem, also: tuple[Item, ...] = ()) -> None:

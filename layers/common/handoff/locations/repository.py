@@ -62,10 +62,7 @@ def get_location(tenant_id: str, location_id: str) -> LocationItem | None:
 
 def get_locations(tenant_id: str, location_ids: list[str]) -> list[LocationItem]:
     """One BatchGetItem (ids in, existing locations out, in the order asked)."""
-    wanted = [keys.location(tenant_id, i) for i in location_ids]
-    reads.prefetch(wanted)
-    found = [reads.get(LocationItem, key) for key in wanted]
-    return [item for item in found if item is not None]
+    return reads.get_many(LocationItem, (keys.location(tenant_id, i) for i in location_ids))
 
 
 def list_locations(

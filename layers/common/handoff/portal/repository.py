@@ -117,9 +117,7 @@ def get_customer(tenant_id: str, customer_id: str) -> CustomerItem | None:
 
 def get_customers(tenant_id: str, customer_ids: Sequence[str]) -> list[CustomerItem]:
     """One BatchGetItem; the existing ones, in the order asked."""
-    wanted = [keys.customer(tenant_id, i) for i in customer_ids]
-    reads.prefetch(wanted)
-    return [item for key in wanted if (item := reads.get(CustomerItem, key)) is not None]
+    return reads.get_many(CustomerItem, (keys.customer(tenant_id, i) for i in customer_ids))
 
 
 def get_unit(tenant_id: str, unit_id: str) -> UnitItem | None:

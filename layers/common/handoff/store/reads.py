@@ -58,6 +58,13 @@ def get[M: Item](model: type[M], key: Key) -> M | None:
     return item if isinstance(item, model) else None
 
 
+def get_many[M: Item](model: type[M], keys: Iterable[Key]) -> list[M]:
+    """The items at these keys that exist and are `model`s, in the order asked: one BatchGetItem."""
+    wanted = list(keys)
+    prefetch(wanted)
+    return [item for item in (get(model, key) for key in wanted) if item is not None]
+
+
 def forget() -> None:
     """Drops what this request read, so the next reads see the table as it is now."""
     cache = _cache.get()

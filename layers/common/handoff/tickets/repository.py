@@ -349,9 +349,7 @@ def get_work(tenant_id: str, work_id: str) -> WorkRequiredItem | None:
 
 def get_works(tenant_id: str, work_ids: list[str]) -> list[WorkRequiredItem]:
     """Several work-required items by id: one BatchGetItem."""
-    wanted = [keys.work_required(tenant_id, w) for w in work_ids]
-    reads.prefetch(wanted)
-    return [w for w in (reads.get(WorkRequiredItem, k) for k in wanted) if w is not None]
+    return reads.get_many(WorkRequiredItem, (keys.work_required(tenant_id, w) for w in work_ids))
 
 
 def last_repair_order(tenant_id: str) -> int:
@@ -370,9 +368,7 @@ def get_entry(tenant_id: str, ticket_id: str, entry_id: str) -> ActivityItem | N
 
 
 def get_entries(tenant_id: str, ticket_id: str, entry_ids: list[str]) -> list[ActivityItem]:
-    wanted = [keys.ticket_activity(tenant_id, ticket_id, e) for e in entry_ids]
-    reads.prefetch(wanted)
-    return [e for e in (reads.get(ActivityItem, k) for k in wanted) if e is not None]
+    return reads.get_many(ActivityItem, (keys.ticket_activity(tenant_id, ticket_id, e) for e in entry_ids))
 
 
 def entries_before(tenant_id: str, user_id: str, stop: datetime) -> list[ActivityItem]:

@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from handoff.ids import ULID_PATTERN
-from handoff.schema import PatchModel, TenantId, WriteModel
+from handoff.schema import PartOut, PatchModel, TenantId, WriteModel
 from handoff.tickets.domain import TicketStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -134,17 +134,6 @@ class TermsOut(BaseModel):
     currency: str
 
 
-class WorkPartOut(BaseModel):
-    """A part of an approved labour line, at the approved price."""
-
-    part_id: str
-    part_number: str
-    description: str
-    quantity: Decimal
-    unit_price: int
-    total: int
-
-
 class WorkOrderLineOut(BaseModel):
     work_id: str
     estimate_id: str
@@ -153,7 +142,7 @@ class WorkOrderLineOut(BaseModel):
     description: str
     labour_code: str | None
     hours: Decimal = Field(description="The approved estimate's hours")
-    parts: list[WorkPartOut]
+    parts: list[PartOut]
     estimated_minutes: int
     clocked_minutes: int = Field(description="Clocked by technicians (staff only)")
     variance_minutes: int = Field(description="Clocked minus estimated: over (positive) or under")
@@ -276,7 +265,7 @@ class WorkRequiredOut(BaseModel):
     description: str
     hours: Decimal
     labour_code: str | None
-    parts: list[WorkPartOut]
+    parts: list[PartOut]
     status: str = Field(description="open, or in_progress on a work order")
     work_order_id: str | None
     created_at: datetime
