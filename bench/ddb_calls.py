@@ -69,7 +69,7 @@ from handoff.signing import signed_headers
 from handoff.store import reads
 from handoff.store.pages import Page
 from handoff.store.table import client
-from handoff.tickets import inbound, workorders
+from handoff.tickets import inbound, outsourcing, workorders
 from handoff.tickets import service as tickets
 from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (
@@ -139,7 +139,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
         admin, BookingCreate(unit_id=ids[SAMPLE_UNIT], slot=slot, description="x")
     ).booking_id
     ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
-    ids[SAMPLE_TICKET] = tickets.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
+    ids[SAMPLE_TICKET] = outsourcing.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))
     return ids
@@ -221,7 +221,7 @@ def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Cou
     location = ids[SAMPLE_LOCATION]
     ticket = tickets.create(admin, TicketCreate(title="Pump", location_id=location)).ticket_id
     terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
-    tickets.act(admin, ticket, TicketAction.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
+    outsourcing.act(admin, ticket, TicketAction.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
     secret = inbound.rotate_secret(admin, "fixit", RotateInboundSecret()).secret
     for status in (TicketStatus.ACCEPTED, TicketStatus.IN_PROGRESS):
         signer = inbound.SignedBy(TENANT, "fixit", new_id())

@@ -98,6 +98,11 @@ def routes() -> list[Route]:
     return found
 
 
+def _with_defaults(text: str, parameters: dict[str, Any]) -> str:
+    """A !Sub of parameters, with their defaults."""
+    return re.sub(r"\$\{([^}]+)\}", lambda m: str(parameters[m.group(1)].get("Default", "")), text)
+
+
 def cors() -> dict[str, str]:
     """The API's Cors settings, unquoted ('https://app.example' -> https://app.example); the origin is the
     parameter's default."""
@@ -108,6 +113,8 @@ def cors() -> dict[str, str]:
         for name, value in settings.items():
             if isinstance(value, dict) and "Ref" in value:
                 value = str(parameters[value["Ref"]].get("Default", ""))
+            elif isinstance(value, dict) and "Fn::Sub" in value:
+                value = _with_defaults(str(value["Fn::Sub"]), parameters)
             values[name] = str(value).strip("'")
         return values
     return {}

@@ -12,16 +12,27 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.ids import ULID_PATTERN
 from handoff.portal.public import unit_keys
-from handoff.tickets import inbound, repository, service, workorders
-from handoff.tickets.domain import TicketAction, TicketStatus
+from handoff.tickets import attachments, costs, inbound, outsourcing, repository, service, workorders
+from handoff.tickets.domain import OfferAction, OfferStatus, TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ActivityPage,
     AssignIn,
+    AttachmentAnnounced,
+    AttachmentCreate,
+    AttachmentOut,
+    AttachmentPage,
     ClockOff,
     ClockOn,
+    CostCreate,
+    CostOut,
+    CostPage,
     InboundSecret,
     NoteCreate,
+    OfferAnswer,
+    OfferCreate,
+    OfferOut,
+    OfferPage,
     PartnerUpdate,
     PartnerUpdateOut,
     RotateInboundSecret,
@@ -159,7 +170,7 @@ def update_ticket(
 def assign_ticket(
     tenant_id: str, ticket_id: str, body: Annotated[AssignIn, Body()], access: Access
 ) -> TicketOut:
-    return service.assign(access, ticket_id, body)
+    return outsourcing.assign(access, ticket_id, body)
 
 
 @endpoint(
@@ -255,6 +266,174 @@ def correct_time_entry(
 
 @endpoint(
     app,
+    "GET",
+    "/tenants/<tenant_id>/offers",
+    action=Action.OFFER_LIST,
+    summary="The offer board: offers in one status, newest first",
+)
+def list_offers(
+    tenant_id: str,
+    access: Access,
+    status: Annotated[OfferStatus, Query(description="pending unless named")] = OfferStatus.PENDING,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> OfferPage:
+    """The owner's staff: every offer it made in that status. A partner's members: the offers this owner
+    made to their company."""
+    return outsourcing.board(access, status, limit, cursor)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{TICKET}/offers",
+    action=Action.OFFER_LIST,
+    summary="A ticket's offers and their rounds, newest first",
+    prefetch=repository.ticket_keys,
+)
+def list_ticket_offers(
+    tenant_id: str, ticket_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> OfferPage:
+    """A partner sees the offers made to it, never another partner's."""
+    return outsourcing.list_for_ticket(access, ticket_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/offers",
+    action=Action.OFFER_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Offer an open ticket to a linked partner at terms (it waits for the answer within a window)",
+    prefetch=repository.ticket_keys,
+)
+def make_offer(
+    tenant_id: str, ticket_id: str, body: Annotated[OfferCreate, Body()], access: Access
+) -> OfferOut:
+    return outsourcing.make(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{TICKET}/offers/<offer_id>",
+    action=Action.OFFER_READ,
+    summary="An offer and every round of its negotiation",
+    prefetch=repository.offer_keys,
+)
+def get_offer(tenant_id: str, ticket_id: str, offer_id: str, access: Access) -> OfferOut:
+    return outsourcing.get(access, ticket_id, offer_id)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/offers/<offer_id>/<action>",
+    action=Action.OFFER_ANSWER,
+    summary="Answer an offer: accept or counter (the side whose turn it is), decline (the partner) or "
+    "reject (the owner, a counter)",
+    prefetch=repository.offer_keys,
+)
+def answer_offer(
+    tenant_id: str,
+    ticket_id: str,
+    offer_id: str,
+    action: OfferAction,
+    body: Annotated[OfferAnswer, Body()],
+    access: Access,
+) -> OfferOut:
+    """A partner answers through its admins and the members they allow to accept work (others: 403). What
+    was finally accepted is what the work bills at."""
+    return outsourcing.answer(access, ticket_id, offer_id, action, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{TICKET}/costs",
+    action=Action.COST_LIST,
+    summary="A ticket's costs, oldest first",
+    prefetch=repository.ticket_keys,
+)
+def list_costs(
+    tenant_id: str, ticket_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> CostPage:
+    return costs.list_(access, ticket_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/costs",
+    action=Action.COST_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Log a cost (materials, travel, other), billed with the accepted markup",
+    prefetch=repository.ticket_keys,
+)
+def log_cost(tenant_id: str, ticket_id: str, body: Annotated[CostCreate, Body()], access: Access) -> CostOut:
+    return costs.log(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{TICKET}/attachments",
+    action=Action.ATTACHMENT_LIST,
+    summary="A ticket's attachments, oldest first",
+    prefetch=repository.ticket_keys,
+)
+def list_attachments(
+    tenant_id: str, ticket_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> AttachmentPage:
+    """Your company's, and the other side's that are available and not internal."""
+    return attachments.list_(access, ticket_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/attachments",
+    action=Action.ATTACHMENT_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Announce a file: the answer carries a presigned upload limited to its type and size",
+    prefetch=repository.ticket_keys,
+)
+def announce_attachment(
+    tenant_id: str, ticket_id: str, body: Annotated[AttachmentCreate, Body()], access: Access
+) -> AttachmentAnnounced:
+    """POST the file to `upload.url` with `upload.fields` (multipart/form-data, the file last), then
+    confirm it here: until then nobody can read it."""
+    return attachments.announce(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{TICKET}/attachments/<attachment_id>",
+    action=Action.ATTACHMENT_READ,
+    summary="An attachment; an available one with a presigned download valid for minutes",
+    prefetch=repository.attachment_keys,
+)
+def get_attachment(tenant_id: str, ticket_id: str, attachment_id: str, access: Access) -> AttachmentOut:
+    return attachments.get(access, ticket_id, attachment_id)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/attachments/<attachment_id>",
+    action=Action.ATTACHMENT_CREATE,
+    summary="Confirm an upload: its bytes are checked (type sniffed, size compared) before anyone reads it",
+    prefetch=repository.attachment_keys,
+)
+def confirm_attachment(tenant_id: str, ticket_id: str, attachment_id: str, access: Access) -> AttachmentOut:
+    """A file that is not what was announced is deleted and refused (422 with the reason); upload a good
+    one with the same presigned upload while it lasts, and confirm again."""
+    return attachments.confirm(access, ticket_id, attachment_id)
+
+
+@endpoint(
+    app,
     "POST",
     f"{TICKET}/<action>",
     action=Action.TICKET_ACT,
@@ -271,8 +450,9 @@ def act_on_ticket(
 ) -> TicketOut:
     """The owner outsources (to a linked partner, at rates), withdraws, closes, reopens or cancels; the
     partner accepts or declines, then starts, pauses, resumes and completes the work. A work order's unit is
-    marked ready (`unit-ready`: whoever is clocked on is clocked off) and waits in ready_to_submit."""
-    return service.act(access, ticket_id, action, body)
+    marked ready (`unit-ready`: whoever is clocked on is clocked off) and waits in ready_to_submit.
+    Outsourcing makes an offer; accept and decline answer the offer on the table."""
+    return outsourcing.act(access, ticket_id, action, body)
 
 
 @endpoint(

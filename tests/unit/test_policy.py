@@ -12,6 +12,7 @@ from handoff.auth.policy import (
     can_grant,
     is_allowed,
     is_allowed_for_servicer,
+    may_answer_offers,
 )
 
 EXPECTED_TENANT_GRANTS = {
@@ -62,6 +63,7 @@ EXPECTED_TENANT_GRANTS = {
     Action.TIME_CORRECT: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_ASSIGN: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.OFFER_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
@@ -83,6 +85,7 @@ EXPECTED_SERVICER_GRANTS = {
             Action.TIME_CORRECT,
             Action.TICKET_ASSIGN,
             Action.TICKET_UPDATE,
+            Action.OFFER_CREATE,
         )
     },
 }
@@ -130,3 +133,10 @@ def test_servicer_by_action(action, can_manage_locations):
     without, with_ = EXPECTED_SERVICER_GRANTS.get(action, (False, False))
     expected = with_ if can_manage_locations else without
     assert is_allowed_for_servicer(action, can_manage_locations=can_manage_locations) == expected
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("accepts_work", [False, True])
+def test_a_partner_answers_offers_through_its_admins_and_those_they_allow(role, accepts_work):
+    expected = accepts_work or role in (Role.SYSTEM_ADMIN, Role.ADMIN)
+    assert may_answer_offers(frozenset({role}), accepts_work) == expected

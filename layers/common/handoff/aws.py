@@ -46,6 +46,24 @@ def cognito() -> Any:
     return _client("cognito-idp")
 
 
+@lru_cache(maxsize=1)
+def s3() -> Any:
+    import os
+
+    from botocore.config import Config
+
+    # Path-style against the embedded AWS (one host, many buckets); SigV4 for presigned URLs everywhere.
+    style = "path" if os.environ.get("AWS_ENDPOINT_URL") else "virtual"
+    config = Config(
+        connect_timeout=2,
+        read_timeout=5,
+        retries={"max_attempts": 3, "mode": "standard"},
+        signature_version="s3v4",
+        s3={"addressing_style": style},
+    )
+    return _session().create_client("s3", region_name=region(), config=config)
+
+
 def clear() -> None:
-    for cached in (events, sqs, sfn, cognito, _session):
+    for cached in (events, sqs, sfn, cognito, s3, _session):
         cached.cache_clear()

@@ -80,9 +80,16 @@ class WorkflowSettings(BaseModel):
         min_length=1, alias="INVITATION_EXPIRY_STATE_MACHINE_ARN"
     )
     invitation_day_seconds: int = Field(ge=1, alias="INVITATION_DAY_SECONDS")
-    ticket_approval_state_machine_arn: str = Field(min_length=1, alias="TICKET_APPROVAL_STATE_MACHINE_ARN")
+    ticket_deadline_state_machine_arn: str = Field(min_length=1, alias="TICKET_DEADLINE_STATE_MACHINE_ARN")
     ticket_approval_reminder_seconds: int = Field(ge=1, alias="TICKET_APPROVAL_REMINDER_SECONDS")
     ticket_approval_deadline_seconds: int = Field(ge=2, alias="TICKET_APPROVAL_DEADLINE_SECONDS")
+    offer_hour_seconds: int = Field(ge=1, alias="OFFER_HOUR_SECONDS")
+
+
+class FileSettings(BaseModel):
+    attachment_bucket: str = Field(min_length=1, alias="ATTACHMENT_BUCKET")
+    upload_seconds: int = Field(900, ge=60, le=3600, alias="UPLOAD_URL_SECONDS")
+    download_seconds: int = Field(300, ge=30, le=3600, alias="DOWNLOAD_URL_SECONDS")
 
 
 class SettingsError(RuntimeError):
@@ -125,6 +132,11 @@ def workflow_settings() -> WorkflowSettings:
 
 
 @lru_cache(maxsize=1)
+def file_settings() -> FileSettings:
+    return load(FileSettings)
+
+
+@lru_cache(maxsize=1)
 def identity_settings() -> IdentitySettings:
     return load(IdentitySettings)
 
@@ -155,6 +167,7 @@ def clear() -> None:
         publisher_settings,
         webhook_settings,
         workflow_settings,
+        file_settings,
         identity_settings,
     ):
         cached.cache_clear()

@@ -286,6 +286,48 @@ def ticket_sort(ticket_id: str) -> str:
     return f"TK#{ticket_id}"
 
 
+OFFER_PREFIX = "OFFER#"
+COST_PREFIX = "COST#"
+ATTACHMENT_PREFIX = "FILE#"
+
+
+def ticket_offer(tenant_id: str, ticket_id: str, offer_id: str) -> tuple[str, str]:
+    """An offer of the ticket and its rounds, beside the ticket (the ticket's offers: one Query)."""
+    return ticket_partition(tenant_id, ticket_id), f"{OFFER_PREFIX}{offer_id}"
+
+
+def offers_by_status(tenant_id: str, status: str) -> str:
+    """The owner's offer board: one partition per status (GSI1), newest first."""
+    return f"{tenant_prefix(tenant_id)}OFFERS#{status}"
+
+
+def offers_to(servicer_id: str, owner_id: str, status: str) -> str:
+    """The offers an owner made to a partner in one status, seen from the partner's side (GSI2)."""
+    return f"{tenant_prefix(servicer_id)}OFFERS_FROM#{owner_id}#{status}"
+
+
+def offer_sort(offer_id: str) -> str:
+    return f"OF#{offer_id}"
+
+
+def ticket_cost(tenant_id: str, ticket_id: str, cost_id: str) -> tuple[str, str]:
+    return ticket_partition(tenant_id, ticket_id), f"{COST_PREFIX}{cost_id}"
+
+
+def ticket_attachment(tenant_id: str, ticket_id: str, attachment_id: str) -> tuple[str, str]:
+    return ticket_partition(tenant_id, ticket_id), f"{ATTACHMENT_PREFIX}{attachment_id}"
+
+
+def attachment_upload_key(tenant_id: str, ticket_id: str, attachment_id: str) -> str:
+    """Where a presigned upload puts the bytes: never served (the confirmed copy is)."""
+    return f"uploads/{tenant_id}/tickets/{ticket_id}/{attachment_id}"
+
+
+def attachment_object_key(tenant_id: str, ticket_id: str, attachment_id: str) -> str:
+    """Where a confirmed attachment is kept and read from (by presigned download only)."""
+    return f"attachments/{tenant_id}/tickets/{ticket_id}/{attachment_id}"
+
+
 def inbound_secret(owner_id: str, servicer_id: str) -> tuple[str, str]:
     """The secret a partner's system signs its updates to this owner with (kept apart from the link, which
     every servicer request reads)."""
@@ -326,6 +368,11 @@ class CursorQuery(StrEnum):
     UNIT_WORK_ORDERS = "unit-work-orders"
     SERVICER_INVITATIONS = "servicer-invitations"
     ASSIGNED = "assigned"
+    OFFERS = "offers"
+    PARTNER_OFFERS = "partner-offers"
+    TICKET_OFFERS = "ticket-offers"
+    COSTS = "costs"
+    ATTACHMENTS = "attachments"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

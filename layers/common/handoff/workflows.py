@@ -106,15 +106,40 @@ def _approval_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> 
     """A partner's completed work waits for an owner admin: a reminder, then an escalation."""
     ticket_id, version = envelope["entity"]["id"], int(envelope["version"])
     return Start(
-        settings.ticket_approval_state_machine_arn,
+        settings.ticket_deadline_state_machine_arn,
         _approval_execution(ticket_id, version),
         {
+            "deadline": "approval",
             "tenant_id": envelope["tenant_id"],
             "ticket_id": ticket_id,
+            "subject_id": ticket_id,
             "version": version,
             **_reminder_then_rest(
                 settings.ticket_approval_reminder_seconds, settings.ticket_approval_deadline_seconds
             ),
+        },
+    )
+
+
+def _offer_execution(offer_id: str, round_: int) -> str:
+    return f"offer-{offer_id}-r{round_}"
+
+
+def _offer_window(envelope: dict[str, Any], settings: WorkflowSettings) -> Start:
+    """A round of an offer waits for the other side's answer within the offer's acceptance window: a
+    reminder when three quarters of it have passed, then the offer expires back to the owner."""
+    data = envelope["data"]
+    window = int(data["window_hours"]) * settings.offer_hour_seconds
+    return Start(
+        settings.ticket_deadline_state_machine_arn,
+        _offer_execution(data["offer_id"], int(data["round"])),
+        {
+            "deadline": "offer",
+            "tenant_id": envelope["tenant_id"],
+            "ticket_id": envelope["entity"]["id"],
+            "subject_id": data["offer_id"],
+            "version": int(data["round"]),
+            **_reminder_then_rest(max(1, window * 3 // 4), window),
         },
     )
 
@@ -129,9 +154,15 @@ STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
     "ServicerInvited": _invitation_deadline,
     "MemberInvited": _invitation_deadline,
     "TicketApprovalRequested": _approval_deadline,
+    "OfferMade": _offer_window,
+    "OfferCountered": _offer_window,
 }
 # An owner admin's answer ends the approval's wait (it names the version that asked).
 APPROVAL_ANSWERS = frozenset({"TicketApproved", "TicketRejected"})
+# An answer ends the round it answers (a counter also opens the next round); so does a withdrawal.
+OFFER_ANSWERS = frozenset(
+    {"OfferAccepted", "OfferDeclined", "OfferCountered", "OfferRejected", "OfferWithdrawn"}
+)
 # An answer (or a withdrawal) ends the invitation's wait.
 INVITATION_ANSWERS = frozenset(
     {
@@ -165,6 +196,7 @@ STOPS = frozenset(
     {"EstimateApproved", "EstimateDisputed", "EstimateDeclined", "EstimateResubmitted", "EstimateRevised"}
     | INVITATION_ANSWERS
     | APPROVAL_ANSWERS
+    | OFFER_ANSWERS
 )
 
 
@@ -175,7 +207,8 @@ def start_for(envelope: dict[str, Any]) -> Start | None:
 
 
 def stops_for(envelope: dict[str, Any]) -> list[str]:
-    """The execution ARNs the event ends: an estimate's waits, an invitation's, or an approval's."""
+    """The execution ARNs the event ends: an estimate's waits, an invitation's, an approval's, or an offer
+    round's."""
     settings = workflow_settings()
     if envelope.get("type") in INVITATION_ANSWERS:
         machine, names = (
@@ -183,8 +216,11 @@ def stops_for(envelope: dict[str, Any]) -> list[str]:
             [_invitation_execution(envelope["data"]["invitation_id"])],
         )
     elif envelope.get("type") in APPROVAL_ANSWERS:
-        machine = settings.ticket_approval_state_machine_arn
+        machine = settings.ticket_deadline_state_machine_arn
         names = [_approval_execution(envelope["entity"]["id"], int(envelope["data"]["approval_version"]))]
+    elif envelope.get("type") in OFFER_ANSWERS:
+        machine = settings.ticket_deadline_state_machine_arn
+        names = [_offer_execution(envelope["data"]["offer_id"], int(envelope["data"]["answered_round"]))]
     else:
         machine, names = settings.estimate_deadline_state_machine_arn, _waits_ended_by(envelope)
     prefix = machine.replace(":stateMachine:", ":execution:")

@@ -32,6 +32,12 @@ def invitation_ttl_days(tenant_id: str) -> int:
     return int(tenant.invitation_ttl_days or 14) if tenant is not None else 14
 
 
+def offer_window_hours(tenant_id: str) -> int:
+    """How many hours the offers this tenant makes wait for their answer, unless an offer names its own."""
+    tenant = repo.get_tenant(tenant_id)
+    return int(tenant.offer_window_hours or 48) if tenant is not None else 48
+
+
 def tenant_created_at(tenant_id: str) -> datetime | None:
     tenant = repo.get_tenant(tenant_id)
     return tenant.created_at if tenant is not None else None

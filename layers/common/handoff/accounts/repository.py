@@ -38,6 +38,7 @@ class TenantItem(Item, discriminator="tenant"):
     timezone = UnicodeAttribute(default="UTC")
     tax_rate_bp = NumberAttribute(default=0)
     invitation_ttl_days = NumberAttribute(default=14)
+    offer_window_hours = NumberAttribute(default=48)
     # Live system admins (active, may log in): kept in the same transaction as every membership change that
     # adds or removes one, with a condition, so two admins demoting each other cannot leave none.
     system_admins = NumberAttribute(default=0)
@@ -78,6 +79,7 @@ class MembershipItem(Item, discriminator="membership"):
     roles: ListAttribute[str] = ListAttribute(of=UnicodeAttribute)  # type: ignore[arg-type]
     active = BooleanAttribute(default=True)
     can_login = BooleanAttribute(default=True)
+    accepts_work = BooleanAttribute(default=False)  # may answer offers linked owners make this tenant
     merged_into = UnicodeAttribute(null=True)
     customer_ids = UnicodeSetAttribute(null=True)  # a portal account's companies (client roles only)
     created_at = UTCDateTimeAttribute()

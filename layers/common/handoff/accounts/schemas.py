@@ -39,6 +39,16 @@ TaxRate = Annotated[int, Field(ge=0, le=10_000, description="Basis points: 1900 
 InvitationDays = Annotated[
     int, Field(ge=1, le=90, description="How many days an invitation this tenant sends stays open")
 ]
+OfferWindowHours = Annotated[
+    int, Field(ge=1, le=720, description="How many hours an offer this tenant makes waits for its answer")
+]
+AcceptsWork = Annotated[
+    bool,
+    Field(
+        description="May accept, counter and decline the work linked owners offer this tenant (its admins "
+        "always may)"
+    ),
+]
 
 
 class TenantCreate(WriteModel):
@@ -58,6 +68,7 @@ class TenantPatch(PatchModel):
     timezone: TimeZone | None = None
     tax_rate_bp: TaxRate | None = None
     invitation_ttl_days: InvitationDays | None = None
+    offer_window_hours: OfferWindowHours | None = None
 
 
 class TenantOut(BaseModel):
@@ -68,6 +79,7 @@ class TenantOut(BaseModel):
     timezone: str
     tax_rate_bp: int = Field(description="Tax on estimates and invoices, in basis points (1900 = 19 %)")
     invitation_ttl_days: int = Field(description="How many days the invitations this tenant sends stay open")
+    offer_window_hours: int = Field(description="The default acceptance window of the offers it makes")
     status: str
     version: int
     created_at: datetime
@@ -80,6 +92,7 @@ class MemberCreate(WriteModel):
     roles: Roles
     active: bool = True
     can_login: bool = True
+    accepts_work: AcceptsWork = False
 
 
 class MemberPatch(PatchModel):
@@ -87,6 +100,7 @@ class MemberPatch(PatchModel):
     roles: Roles | None = None
     active: bool | None = None
     can_login: bool | None = None
+    accepts_work: AcceptsWork | None = None
 
 
 class MemberOut(BaseModel):
@@ -97,6 +111,7 @@ class MemberOut(BaseModel):
     roles: list[Role]
     active: bool
     can_login: bool
+    accepts_work: bool = Field(description="May accept offered work for this tenant (its admins always may)")
     merged_into: str | None
     invited_until: datetime | None = Field(
         default=None, description="An existing login added here: invited until then, unless it accepts"

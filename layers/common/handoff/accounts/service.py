@@ -58,6 +58,7 @@ def _membership_facts(item: repo.MembershipItem) -> dict[str, object]:
         "roles": list(item.roles),
         "active": item.active,
         "can_login": item.can_login,
+        "accepts_work": bool(item.accepts_work),
     }
 
 
@@ -328,6 +329,7 @@ def add_member(access: Access, body: MemberCreate) -> MemberOut:
     membership = repo.new_membership(
         access.tenant, user, roles, name=body.name, active=body.active, can_login=body.can_login
     )
+    membership.accepts_work = body.accepts_work
     tenant = repo.get_tenant(access.tenant)
     if new_user is None:  # an existing login is asked first: until its user accepts, nothing reaches it
         days = repo.mark_invited(membership, tenant)
@@ -383,6 +385,8 @@ def update_member(
     membership.active = after.active
     membership.can_login = after.can_login
     membership.name = after.name
+    if patch.accepts_work is not None:
+        membership.accepts_work = patch.accepts_work
     event = _event(
         access,
         "MemberChanged",

@@ -16,6 +16,7 @@ from handoff.auth.policy import (
     ServicerAccess,
     is_allowed,
     is_allowed_for_servicer,
+    may_answer_offers,
 )
 from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound, Unauthorized
@@ -37,6 +38,7 @@ class Access:
     roles: frozenset[Role] = frozenset()
     servicer: ServicerGrant | None = None  # set when the caller works here through a servicer link
     customer_ids: frozenset[str] = frozenset()  # a portal account's companies
+    answers_offers: bool = False  # through a servicer link: may accept, counter and decline offered work
 
     @property
     def is_portal_user(self) -> bool:
@@ -108,19 +110,26 @@ def resolve(
 def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Access:
     """A member of a linked servicer instance: a suspended link is 403 everywhere, a revoked or missing one is
     404 (no access at all), and the link's flags bound what the policy lets servicers do."""
-    grant = _find_grant(owner_id, principal.user_id)
-    if grant is None:
+    found = _find_grant(owner_id, principal.user_id)
+    if found is None:
         raise NotFound(TENANT_NOT_FOUND)
+    grant, membership = found
     if POLICY[action].servicer is ServicerAccess.HIDDEN:
         raise NotFound(TENANT_NOT_FOUND)  # what the owner keeps from its servicers does not exist for them
     if grant.status is not LinkStatus.ACTIVE:
         raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
     if not is_allowed_for_servicer(action, can_manage_locations=grant.flags.can_manage_locations):
         raise Forbidden(f"your servicer link does not allow {action.value}")
-    return Access(principal=principal, action=action, tenant_id=owner_id, servicer=grant)
+    return Access(
+        principal=principal,
+        action=action,
+        tenant_id=owner_id,
+        servicer=grant,
+        answers_offers=may_answer_offers(membership.role_set, bool(membership.accepts_work)),
+    )
 
 
-def _find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
+def _find_grant(owner_id: str, user_id: str) -> tuple[ServicerGrant, repository.MembershipItem] | None:
     """The link through which this user reaches the owner: one Query of the user's memberships, then one
     strongly consistent BatchGetItem of the candidate links and memberships. Active beats suspended."""
     _, memberships = repository.identity_with_places(user_id)
@@ -143,6 +152,6 @@ def _find_grant(owner_id: str, user_id: str) -> ServicerGrant | None:
             and membership.live
             and link.status in ACCEPTED  # invited, declined, expired or revoked: no way in
         ):
-            grants.append(link)
-    grants.sort(key=lambda g: g.status is not LinkStatus.ACTIVE)
+            grants.append((link, membership))
+    grants.sort(key=lambda found: found[0].status is not LinkStatus.ACTIVE)
     return grants[0] if grants else None

@@ -116,6 +116,15 @@ class Action(StrEnum):
     TIME_CORRECT = "ticket:correct-time"
     TICKET_ASSIGN = "ticket:assign"
     TICKET_UPDATE = "ticket:update"
+    OFFER_LIST = "ticket-offer:list"
+    OFFER_READ = "ticket-offer:read"
+    OFFER_CREATE = "ticket-offer:create"
+    OFFER_ANSWER = "ticket-offer:answer"
+    COST_LIST = "ticket-cost:list"
+    COST_CREATE = "ticket-cost:create"
+    ATTACHMENT_LIST = "ticket-attachment:list"
+    ATTACHMENT_READ = "ticket-attachment:read"
+    ATTACHMENT_CREATE = "ticket-attachment:create"
 
 
 @dataclass(frozen=True)
@@ -242,6 +251,17 @@ POLICY: dict[Action, Rule] = {
     Action.TIME_CORRECT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     Action.TICKET_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    # Offers: the owner's dispatchers make them; both sides read and answer them (which side may give which
+    # answer, and who of a partner may answer at all, are the offer's own rules).
+    Action.OFFER_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.OFFER_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.OFFER_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    Action.OFFER_ANSWER: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.COST_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.COST_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.ATTACHMENT_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
 }
 
 
@@ -265,6 +285,12 @@ def is_allowed_for_servicer(action: Action, *, can_manage_locations: bool) -> bo
     if rule.servicer is ServicerAccess.WITH_LOCATION_MANAGEMENT:
         return can_manage_locations
     return rule.servicer is ServicerAccess.ALLOWED
+
+
+def may_answer_offers(roles_in_partner: frozenset[Role], accepts_work: bool) -> bool:
+    """Who answers the work a linked owner offers a partner company (accepts, counters, declines): its
+    admins, and the members they allow to accept work."""
+    return accepts_work or bool(roles_in_partner & _MANAGERS)
 
 
 def can_grant(granter_roles: frozenset[Role], role: Role) -> bool:

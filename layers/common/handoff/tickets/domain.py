@@ -4,11 +4,12 @@ order numbers, assignment, and pricing at the rates a partner accepted."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from handoff.auth.policy import Role
 from handoff.errors import Conflict, Forbidden, Invalid
@@ -72,7 +73,8 @@ TRANSITIONS: dict[
     (TicketStatus.OPEN, TicketAction.OUTSOURCE): (TicketStatus.OFFERED, _OWNER, _TICKETS),
     (TicketStatus.OFFERED, TicketAction.WITHDRAW): (TicketStatus.OPEN, _OWNER, _TICKETS),
     (TicketStatus.ACCEPTED, TicketAction.WITHDRAW): (TicketStatus.OPEN, _OWNER, _TICKETS),
-    (TicketStatus.OFFERED, TicketAction.ACCEPT): (TicketStatus.ACCEPTED, _PARTNER, _TICKETS),
+    # Accepting takes the terms on the table: the partner the owner's, or the owner the partner's counter.
+    (TicketStatus.OFFERED, TicketAction.ACCEPT): (TicketStatus.ACCEPTED, _BOTH, _TICKETS),
     (TicketStatus.OFFERED, TicketAction.DECLINE): (TicketStatus.OPEN, _PARTNER, _TICKETS),
     (TicketStatus.OPEN, TicketAction.START): (TicketStatus.IN_PROGRESS, _OWNER, _TICKETS),  # in-house work
     (TicketStatus.ACCEPTED, TicketAction.START): (TicketStatus.IN_PROGRESS, _PARTNER, _TICKETS),
@@ -108,6 +110,7 @@ RELEASING = frozenset({TicketAction.WITHDRAW, TicketAction.DECLINE})
 DISPATCHING = frozenset(
     {
         TicketAction.OUTSOURCE,
+        TicketAction.ACCEPT,  # the owner accepting a partner's counter
         TicketAction.WITHDRAW,
         TicketAction.CLOSE,
         TicketAction.REOPEN,
@@ -201,17 +204,132 @@ def check_work_date(work_date: date, now: datetime) -> None:
 
 @dataclass(frozen=True)
 class Terms:
-    """What the owner offers and the partner accepts: work is billed at these rates."""
+    """What one side offers and the other accepts: the standard hourly rate and the rates of other work
+    types, the markup on costs, a not-to-exceed amount, the currency and free-text conditions. The terms
+    finally accepted are what the work bills at."""
 
     hourly_rate_cents: int
     currency: str
+    rates: tuple[tuple[str, int], ...] = ()  # (work type, hourly rate), sorted by work type
+    markup_bp: int = 0
+    not_to_exceed_cents: int | None = None
+    conditions: str | None = None
+
+    def rate_for(self, work_type: str | None) -> int:
+        """The hourly rate of a work type (none: the standard rate); a type the terms do not name is 422."""
+        if work_type is None:
+            return self.hourly_rate_cents
+        for name, cents in self.rates:
+            if name == work_type:
+                return cents
+        raise Invalid("work_type", "the accepted terms name no rate for this work type")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "hourly_rate_cents": self.hourly_rate_cents,
+            "currency": self.currency,
+            "rates": dict(self.rates),
+            "markup_bp": self.markup_bp,
+            "not_to_exceed_cents": self.not_to_exceed_cents,
+            "conditions": self.conditions,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> Terms:
+        nte = doc.get("not_to_exceed_cents")
+        return cls(
+            hourly_rate_cents=int(doc["hourly_rate_cents"]),
+            currency=str(doc["currency"]),
+            rates=tuple(sorted((str(k), int(v)) for k, v in (doc.get("rates") or {}).items())),
+            markup_bp=int(doc.get("markup_bp") or 0),
+            not_to_exceed_cents=int(nte) if nte is not None else None,
+            conditions=doc.get("conditions"),
+        )
 
 
-def labour_cents(minutes: int, terms: Terms | None) -> int:
-    """Minutes at the hourly rate, rounded half up to the cent; in-house work (no terms) bills nothing."""
+def _half_up(numerator: int, denominator: int) -> int:
+    return (numerator * 2 + denominator) // (denominator * 2)
+
+
+def labour_cents(minutes: int, terms: Terms | None, work_type: str | None = None) -> int:
+    """Minutes at the work type's hourly rate, rounded half up to the cent; in-house work (no terms) bills
+    nothing."""
     if terms is None:
         return 0
-    return (minutes * terms.hourly_rate_cents * 2 + 60) // 120
+    return _half_up(minutes * terms.rate_for(work_type), 60)
+
+
+def cost_cents(quantity: Decimal, unit_cost_cents: int) -> int:
+    """What a cost line cost: quantity times unit cost, half up to the cent."""
+    return int((quantity * unit_cost_cents).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def billed_cost_cents(cost: int, terms: Terms | None) -> int:
+    """A cost as billed: with the accepted markup (basis points), half up to the cent; in house, nothing."""
+    if terms is None:
+        return 0
+    return _half_up(cost * (10_000 + terms.markup_bp), 10_000)
+
+
+# ---- offers: the terms negotiated round by round until one side accepts what the other proposed -----------
+
+
+class OfferStatus(StrEnum):
+    PENDING = "pending"  # waiting for the answer of the side whose turn it is
+    ACCEPTED = "accepted"
+    DECLINED = "declined"  # the partner turned the work down
+    REJECTED = "rejected"  # the owner ended the negotiation on the partner's counter
+    EXPIRED = "expired"  # not answered within its acceptance window: back to the owner
+    WITHDRAWN = "withdrawn"  # the owner took the work back, or the link ended
+
+
+class OfferAction(StrEnum):
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    COUNTER = "counter"
+    REJECT = "reject"
+
+
+MAX_ROUNDS = 20  # every round is kept on the offer; a negotiation past this is refused
+# The one table of answers: the sides that may give each, whether it must be that side's turn, and the
+# offer's status after it. A counter keeps the offer pending and hands the turn to the other side.
+ANSWERS: dict[OfferAction, tuple[frozenset[Side], bool, OfferStatus]] = {
+    OfferAction.ACCEPT: (_BOTH, True, OfferStatus.ACCEPTED),
+    OfferAction.COUNTER: (_BOTH, True, OfferStatus.PENDING),
+    OfferAction.DECLINE: (_PARTNER, False, OfferStatus.DECLINED),  # the partner may back out any time
+    OfferAction.REJECT: (_OWNER, True, OfferStatus.REJECTED),
+}
+# The ticket's step each ending answer takes (a counter takes none: the ticket stays offered).
+TICKET_STEP_OF_ANSWER = {
+    OfferAction.ACCEPT: TicketAction.ACCEPT,
+    OfferAction.DECLINE: TicketAction.DECLINE,
+    OfferAction.REJECT: TicketAction.WITHDRAW,
+}
+NEEDS_REASON = frozenset({OfferAction.DECLINE, OfferAction.REJECT})
+
+
+def other(side: Side) -> Side:
+    return Side.PARTNER if side is Side.OWNER else Side.OWNER
+
+
+def answer(status: OfferStatus, turn: Side, rounds: int, action: OfferAction, side: Side) -> OfferStatus:
+    """The offer's status after `side` gives this answer: 403 for a side that never gives it, 409 for an
+    offer no longer open, an answer out of turn, or one round too many."""
+    sides, on_turn, after = ANSWERS[action]
+    if side not in sides:
+        raise Forbidden(f"the {side.value} does not {action.value} offers")
+    if status is not OfferStatus.PENDING:
+        raise Conflict(f"this offer is {status.value}; it takes no more answers", code="offer_closed")
+    if on_turn and turn is not side:
+        raise Conflict(
+            f"this offer waits for the {turn.value}'s answer to the latest terms", code="not_your_turn"
+        )
+    if action is OfferAction.COUNTER and rounds >= MAX_ROUNDS:
+        raise Conflict(
+            f"an offer is negotiated in at most {MAX_ROUNDS} rounds; accept, decline or reject it",
+            code="too_many_rounds",
+        )
+    return after
 
 
 # ---- work orders: clocking, repair order numbers, estimated against clocked time -------------------------

@@ -15,7 +15,7 @@ from handoff.ids import ULID_PATTERN, is_tenant_id, utc_now
 from handoff.links import public as links
 from handoff.links.domain import ACCEPTED, LinkStatus
 from handoff.store import reads
-from handoff.tickets import domain, service
+from handoff.tickets import domain, outsourcing, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import TicketStatus
 from handoff.tickets.schemas import (
@@ -98,11 +98,12 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
     doer = service.partner_system(signed.servicer_id)
     item = service.visible(signed.owner_id, update.ticket_id, doer)
     changes: list[service.Change] = []
+    offers: tuple[repo.OfferItem, ...] = ()
     if update.status is not None and update.status.value != item.status:
         step = domain.step_to(TicketStatus(item.status), update.status, doer.side)
         if step in domain.RELEASING and (update.time_entries or update.notes):
             raise Invalid("status", "a decline carries only its reason; send time and notes before it")
-        changes.append(service.stage_step(item, step, doer, update.reason))
+        changes, offers = outsourcing.stage_ticket_step(item, step, doer, update.reason)
     changes += [service.stage_time(item, doer, entry) for entry in update.time_entries]
     changes += [service.stage_note(item, doer, NoteCreate(text=text)) for text in update.notes]
     if not changes:
@@ -110,7 +111,7 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
     message = repo.new_inbound_message(
         signed.owner_id, signed.servicer_id, signed.message_id, utc_now() + REMEMBER_MESSAGES
     )
-    service.commit(item, doer, changes, message=message)
+    service.commit(item, doer, changes, message=message, offers=offers)
     applied = [c.activity.step or c.activity.kind for c in changes]
     return PartnerUpdateOut(
         ticket_id=item.ticket_id, status=item.status, version=int(item.version or 0), applied=applied

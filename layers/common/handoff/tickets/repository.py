@@ -39,10 +39,13 @@ class TicketItem(Item, discriminator="ticket"):
     location_id = UnicodeAttribute(null=True)
     status = UnicodeAttribute()
     servicer_id = UnicodeAttribute(null=True)
-    hourly_rate_cents = NumberAttribute(null=True)
-    currency = UnicodeAttribute(null=True)
+    # The terms on the table while offered (the latest round), then the accepted ones: what the work bills at.
+    terms_doc = JSONAttribute(null=True)
+    offer_id = UnicodeAttribute(null=True)  # the offer of the current outsourcing
     logged_minutes = NumberAttribute(default=0)
-    billable_cents = NumberAttribute(default=0)
+    labour_cents = NumberAttribute(default=0)  # the logged time at the accepted rates
+    cost_cents = NumberAttribute(default=0)  # the logged costs as they cost
+    billed_cost_cents = NumberAttribute(default=0)  # the same with the accepted markup
     history = JSONAttribute(default=list)  # append-only: who (and for which company), when, which step, note
     kind = UnicodeAttribute(default=TicketKind.TICKET.value)
     priority = UnicodeAttribute(default="normal")
@@ -65,16 +68,20 @@ class TicketItem(Item, discriminator="ticket"):
 
     @property
     def terms(self) -> Terms | None:
-        if self.hourly_rate_cents is None or self.currency is None:
-            return None
-        return Terms(int(self.hourly_rate_cents), self.currency)
+        return Terms.from_doc(self.terms_doc) if self.terms_doc else None
 
-    def assign(self, servicer_id: str | None, terms: Terms | None) -> None:
-        """Outsourced to this partner at these rates (or taken back): its logged totals start afresh."""
-        self.servicer_id = servicer_id
-        self.hourly_rate_cents = terms.hourly_rate_cents if terms else None
-        self.currency = terms.currency if terms else None
-        self.logged_minutes, self.billable_cents = 0, 0
+    @terms.setter
+    def terms(self, terms: Terms | None) -> None:
+        self.terms_doc = terms.to_doc() if terms else None
+
+    @property
+    def billable_cents(self) -> int:
+        return int(self.labour_cents) + int(self.billed_cost_cents)
+
+    def assign(self, servicer_id: str | None, terms: Terms | None, offer_id: str | None = None) -> None:
+        """Outsourced to this partner at these terms (or taken back): its logged totals start afresh."""
+        self.servicer_id, self.terms, self.offer_id = servicer_id, terms, offer_id
+        self.logged_minutes, self.labour_cents, self.cost_cents, self.billed_cost_cents = 0, 0, 0, 0
 
     def record(
         self, step: str, by: str, company_id: str, note: str | None, *, assignment: str | None
@@ -135,6 +142,10 @@ class ActivityItem(Item, discriminator="ticket_activity"):
     stopped_at = UTCDateTimeAttribute(null=True)
     seconds = NumberAttribute(null=True)
     corrections = JSONAttribute(null=True)
+    work_type = UnicodeAttribute(null=True)
+    offer_id = UnicodeAttribute(null=True)  # an offer entry: the offer it proposes or answers
+    cost_id = UnicodeAttribute(null=True)
+    attachment_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
 
     @property
@@ -146,6 +157,97 @@ class ActivityItem(Item, discriminator="ticket_activity"):
         assert self.technician_id and self.started_at
         self.gsi2pk = keys.technician_time(self.tenant_id, self.technician_id)
         self.gsi2sk = f"{self.started_at.isoformat()}#{self.entry_id}"
+
+
+class OfferItem(Item, discriminator="ticket_offer"):
+    """An offer of a ticket to a partner and its negotiation: every round's terms, who proposed them, and
+    whose answer it waits for (in the ticket's partition; on the owner's offer board by status, GSI1, and
+    on the partner's, GSI2)."""
+
+    tenant_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    offer_id = UnicodeAttribute()
+    servicer_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")
+    turn = UnicodeAttribute()  # owner | partner: whose answer the latest round waits for
+    rounds = JSONAttribute(default=list)  # [{round, side, by, at, terms, note}], oldest first
+    window_hours = NumberAttribute()
+    expires_at = UTCDateTimeAttribute()  # when the latest round expires unanswered
+    reminded_round = NumberAttribute(null=True)
+    answer = JSONAttribute(null=True)  # how it ended: {action, side, by, at, note}
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def round(self) -> int:
+        return len(self.rounds or [])
+
+    @property
+    def terms(self) -> Terms:
+        return Terms.from_doc(self.rounds[-1]["terms"])
+
+    def propose(self, side: str, by: str, terms: Terms, note: str | None, expires_at: datetime) -> None:
+        entry = {"round": self.round + 1, "side": side, "by": by, "at": utc_now().isoformat()}
+        entry.update({"terms": terms.to_doc(), "note": note})
+        self.rounds = [*(self.rounds or []), entry]
+        self.turn = "partner" if side == "owner" else "owner"
+        self.expires_at = expires_at
+
+    def place(self) -> None:
+        sort = keys.offer_sort(self.offer_id)
+        self.gsi1pk, self.gsi1sk = keys.offers_by_status(self.tenant_id, self.status), sort
+        self.gsi2pk, self.gsi2sk = keys.offers_to(self.servicer_id, self.tenant_id, self.status), sort
+
+
+class CostItem(Item, discriminator="ticket_cost"):
+    """A cost logged on a ticket (materials, travel, other): what it cost, and as billed with the markup of
+    the terms in force; the company that logged it and the assignment it belongs to."""
+
+    tenant_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    cost_id = UnicodeAttribute()
+    category = UnicodeAttribute()
+    description = UnicodeAttribute()
+    quantity = UnicodeAttribute()  # a decimal, kept exactly as given
+    unit_cost_cents = NumberAttribute()
+    cost_cents = NumberAttribute()
+    billed_cents = NumberAttribute()
+    currency = UnicodeAttribute(null=True)
+    work_date = UnicodeAttribute()
+    receipt_id = UnicodeAttribute(null=True)  # an attachment of the ticket
+    by = UnicodeAttribute()
+    company_id = UnicodeAttribute()
+    assignment = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+
+
+class AttachmentItem(Item, discriminator="ticket_attachment"):
+    """A file on a ticket or one of its cost lines: announced (a presigned upload waits for it), then
+    confirmed (its bytes checked and published under its own key) or rejected (the upload deleted)."""
+
+    tenant_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    attachment_id = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size_bytes = NumberAttribute()
+    purpose = UnicodeAttribute()  # photo | document | receipt
+    cost_id = UnicodeAttribute(null=True)
+    internal = BooleanAttribute(default=False)
+    status = UnicodeAttribute(default="awaiting_upload")  # awaiting_upload | available | rejected
+    rejection = UnicodeAttribute(null=True)
+    upload_key = UnicodeAttribute()
+    object_key = UnicodeAttribute(null=True)
+    by = UnicodeAttribute()
+    company_id = UnicodeAttribute()
+    assignment = UnicodeAttribute(null=True)
+    expires_at = NumberAttribute(null=True)  # an upload never confirmed is forgotten (the table's TTL)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
 
 
 class WorkRequiredItem(Item, discriminator="work_required"):
@@ -252,6 +354,66 @@ def new_activity(
     )
 
 
+def new_offer(ticket: TicketItem, servicer_id: str, window_hours: int, created_by: str) -> OfferItem:
+    offer_id = new_id()
+    pk, sk = keys.ticket_offer(ticket.tenant_id, ticket.ticket_id, offer_id)
+    now = utc_now()
+    return OfferItem(
+        pk,
+        sk,
+        tenant_id=ticket.tenant_id,
+        ticket_id=ticket.ticket_id,
+        offer_id=offer_id,
+        servicer_id=servicer_id,
+        title=ticket.title,
+        turn="partner",
+        window_hours=window_hours,
+        expires_at=now,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def new_cost(ticket: TicketItem, by: str, company_id: str, assignment: str | None, **fields: Any) -> CostItem:
+    cost_id = new_id()
+    pk, sk = keys.ticket_cost(ticket.tenant_id, ticket.ticket_id, cost_id)
+    return CostItem(
+        pk,
+        sk,
+        tenant_id=ticket.tenant_id,
+        ticket_id=ticket.ticket_id,
+        cost_id=cost_id,
+        by=by,
+        company_id=company_id,
+        assignment=assignment,
+        created_at=utc_now(),
+        **fields,
+    )
+
+
+def new_attachment(
+    ticket: TicketItem, by: str, company_id: str, assignment: str | None, **fields: Any
+) -> AttachmentItem:
+    attachment_id = new_id()
+    pk, sk = keys.ticket_attachment(ticket.tenant_id, ticket.ticket_id, attachment_id)
+    now = utc_now()
+    return AttachmentItem(
+        pk,
+        sk,
+        tenant_id=ticket.tenant_id,
+        ticket_id=ticket.ticket_id,
+        attachment_id=attachment_id,
+        upload_key=keys.attachment_upload_key(ticket.tenant_id, ticket.ticket_id, attachment_id),
+        by=by,
+        company_id=company_id,
+        assignment=assignment,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
 def new_inbound_message(
     owner_id: str, servicer_id: str, message_id: str, keep_until: datetime
 ) -> InboundMessageItem:
@@ -327,6 +489,112 @@ def clock_on_keys(path: dict[str, str]) -> list[reads.Key]:
         keys.repair_order_counter(tenant_id),
         keys.technician_clock(tenant_id, path[reads.CALLER]),
     ]
+
+
+def offer_keys(path: dict[str, str]) -> list[reads.Key]:
+    """An offer's routes read the ticket and the offer with the membership."""
+    return [*ticket_keys(path), keys.ticket_offer(path["tenant_id"], path["ticket_id"], path["offer_id"])]
+
+
+def attachment_keys(path: dict[str, str]) -> list[reads.Key]:
+    tenant_id, ticket_id = path["tenant_id"], path["ticket_id"]
+    return [*ticket_keys(path), keys.ticket_attachment(tenant_id, ticket_id, path["attachment_id"])]
+
+
+def get_offer(tenant_id: str, ticket_id: str, offer_id: str) -> OfferItem | None:
+    return reads.get(OfferItem, keys.ticket_offer(tenant_id, ticket_id, offer_id))
+
+
+def get_attachment(tenant_id: str, ticket_id: str, attachment_id: str) -> AttachmentItem | None:
+    return reads.get(AttachmentItem, keys.ticket_attachment(tenant_id, ticket_id, attachment_id))
+
+
+def get_cost(tenant_id: str, ticket_id: str, cost_id: str) -> CostItem | None:
+    return reads.get(CostItem, keys.ticket_cost(tenant_id, ticket_id, cost_id))
+
+
+def announce(attachment: AttachmentItem) -> None:
+    """An announced upload, before any byte of it arrives: nothing of the ticket changes yet."""
+    attachment.save(condition=Item.pk.does_not_exist())
+
+
+def ticket_offers(
+    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
+) -> Page[OfferItem]:
+    """A ticket's offers, newest first: one Query of the ticket's partition (a partner: its own only)."""
+    scope = keys.cursor_scope(keys.CursorQuery.TICKET_OFFERS, tenant_id, ticket_id, partner)
+    return newest_first(
+        OfferItem,
+        OfferItem,
+        keys.ticket_partition(tenant_id, ticket_id),
+        within=Item.sk.startswith(keys.OFFER_PREFIX),
+        only=OfferItem.servicer_id == partner if partner else None,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+    )
+
+
+def offer_board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[OfferItem]:
+    """The owner's offers in one status, newest first: one Query."""
+    scope = keys.cursor_scope(keys.CursorQuery.OFFERS, tenant_id, status)
+    partition = keys.offers_by_status(tenant_id, status)
+    return newest_first(OfferItem, OfferItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def partner_offers(
+    servicer_id: str, owner_id: str, status: str, limit: int, cursor: str | None
+) -> Page[OfferItem]:
+    """The offers this owner made to this partner in one status, newest first: one Query."""
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_OFFERS, owner_id, servicer_id, status)
+    partition = keys.offers_to(servicer_id, owner_id, status)
+    return newest_first(OfferItem, OfferItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def _shared(model: Any, partner: str | None) -> Any:
+    return model.assignment == partner if partner else None
+
+
+def costs(
+    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
+) -> Page[CostItem]:
+    """A ticket's costs, oldest first: one Query (a partner: those of its own assignments)."""
+    scope = keys.cursor_scope(keys.CursorQuery.COSTS, tenant_id, ticket_id, partner)
+    return newest_first(
+        CostItem,
+        CostItem,
+        keys.ticket_partition(tenant_id, ticket_id),
+        within=Item.sk.startswith(keys.COST_PREFIX),
+        only=_shared(CostItem, partner),
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
+    )
+
+
+def attachments(
+    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
+) -> Page[AttachmentItem]:
+    """A ticket's attachments, oldest first: one Query. Each company sees its own, and the other side's
+    that are available and not internal (a partner: of its own assignment only)."""
+    scope = keys.cursor_scope(keys.CursorQuery.ATTACHMENTS, tenant_id, ticket_id, partner)
+    viewer = partner or tenant_id
+    theirs_shared = (AttachmentItem.internal == False) & (AttachmentItem.status == "available")  # noqa: E712
+    shown = (AttachmentItem.company_id == viewer) | theirs_shared
+    if partner:
+        shown = (AttachmentItem.assignment == partner) & shown
+    return newest_first(
+        AttachmentItem,
+        AttachmentItem,
+        keys.ticket_partition(tenant_id, ticket_id),
+        within=Item.sk.startswith(keys.ATTACHMENT_PREFIX),
+        only=shown,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
+    )
 
 
 def load_work_order(order: TicketItem) -> None:
@@ -462,13 +730,19 @@ def outsourced(
 def activity(
     tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
 ) -> Page[ActivityItem]:
-    """A ticket's steps, time entries and notes, oldest first: one Query. For a partner, only the entries of
-    its own assignments (its own, and what the owner shared with it then)."""
+    """A ticket's steps, time entries, costs, files and notes, oldest first: one Query. For a partner, only
+    the entries of its own assignments (its own, and what the owner shared with it then); for the owner,
+    everything but what a partner kept internal."""
     scope = keys.cursor_scope(keys.CursorQuery.ACTIVITY, tenant_id, ticket_id, partner)
+    shown = (
+        ActivityItem.assignment == partner
+        if partner
+        else (ActivityItem.internal == False) | (ActivityItem.company_id == tenant_id)  # noqa: E712
+    )
     results = ActivityItem.query(
         keys.ticket_partition(tenant_id, ticket_id),
         Item.sk.startswith(keys.ACTIVITY_PREFIX),
-        filter_condition=ActivityItem.assignment == partner if partner else None,
+        filter_condition=shown,
         page_size=limit,
         last_evaluated_key=decode_cursor(cursor, scope),
     )
@@ -486,12 +760,15 @@ def save(
     work: tuple[tuple[WorkRequiredItem, str], ...] = (),
     clocks: tuple[ClockItem, ...] = (),
     repair_order: tuple[int, int] | None = None,
+    offers: tuple[OfferItem, ...] = (),
+    costs: tuple[CostItem, ...] = (),
+    attachments: tuple[AttachmentItem, ...] = (),
 ) -> None:
     """The ticket (versioned), its new and changed activity entries, the received inbound message id (a
     replay fails its condition), one event per change and, for a partner's change, the check that its link is
     still active; for a work order also the work required it moves (each from the status it was read in),
-    the technicians' clocks (versioned) and the repair order counter (from the number read to the one taken):
-    one transaction."""
+    the technicians' clocks (versioned) and the repair order counter (from the number read to the one taken);
+    the offer a negotiation changes, a new cost, an attachment (versioned): one transaction."""
     item.updated_at = utc_now()
     item.place()
     with transaction() as tx:
@@ -505,6 +782,15 @@ def save(
             tx.save(work_item, condition=WorkRequiredItem.status == was)
         for clock in clocks:
             tx.save(clock)
+        for offer in offers:
+            offer.updated_at = item.updated_at
+            offer.place()
+            tx.save(offer)
+        for cost in costs:
+            tx.save(cost, condition=Item.pk.does_not_exist())
+        for attachment in attachments:
+            attachment.updated_at = item.updated_at
+            tx.save(attachment)
         if repair_order is not None:
             last, taken = repair_order
             pk, sk = keys.repair_order_counter(item.tenant_id)

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringCons
 
 from handoff.ids import ULID_PATTERN
 from handoff.schema import PartOut, PatchModel, TenantId, WriteModel
-from handoff.tickets.domain import TicketStatus
+from handoff.tickets.domain import OfferStatus, Terms, TicketStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
@@ -23,9 +23,44 @@ Minutes = Annotated[int, Field(ge=1, le=24 * 60, description="Minutes worked, at
 Priority = Literal["low", "normal", "high", "urgent"]
 
 
+WorkType = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$"),
+    Field(description="A kind of work billed at its own rate: lowercase letters, digits, - and _"),
+]
+RateCents = Annotated[int, Field(ge=0, le=10_000_000, description="An hourly rate, in minor units")]
+Conditions = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
 class TermsIn(WriteModel):
-    hourly_rate_cents: int = Field(ge=0, le=10_000_000, description="The partner's labour rate per hour")
+    """What the work bills at: the standard hourly rate, other work types' rates, the markup on costs, a
+    not-to-exceed amount, the currency and free-text conditions."""
+
+    hourly_rate_cents: RateCents = Field(description="The standard labour rate per hour")
+    rates: dict[WorkType, RateCents] = Field(
+        default_factory=dict,
+        max_length=20,
+        description="Hourly rates of other work types (overtime, emergency, ...): time logged with that "
+        "work_type bills at it",
+    )
+    markup_bp: int = Field(
+        default=0, ge=0, le=10_000, description="Markup on costs, in basis points (1500 = 15 %)"
+    )
+    not_to_exceed_cents: int | None = Field(
+        default=None, ge=1, le=100_000_000_000, description="The most the work may bill in all"
+    )
     currency: Currency = Field(description="ISO 4217, e.g. EUR")
+    conditions: Conditions | None = None
+
+    def to_terms(self) -> Terms:
+        return Terms(
+            hourly_rate_cents=self.hourly_rate_cents,
+            currency=self.currency,
+            rates=tuple(sorted(self.rates.items())),
+            markup_bp=self.markup_bp,
+            not_to_exceed_cents=self.not_to_exceed_cents,
+            conditions=self.conditions,
+        )
 
 
 class TicketCreate(WriteModel):
@@ -119,6 +154,9 @@ class TicketStep(WriteModel):
 class TimeEntryCreate(WriteModel):
     minutes: Minutes
     work_date: date = Field(description="The day the work was done")
+    work_type: WorkType | None = Field(
+        default=None, description="Bills at the accepted terms' rate of this work type; absent: standard"
+    )
     note: NoteText | None = None
 
 
@@ -131,7 +169,11 @@ class NoteCreate(WriteModel):
 
 class TermsOut(BaseModel):
     hourly_rate_cents: int
+    rates: dict[str, int]
+    markup_bp: int
+    not_to_exceed_cents: int | None
     currency: str
+    conditions: str | None
 
 
 class WorkOrderLineOut(BaseModel):
@@ -177,9 +219,14 @@ class TicketOut(BaseModel):
     lines: list[WorkOrderLineOut] | None = Field(description="A work order's approved labour lines")
     clocked_on: list[ClockedOnOut] = Field(description="Technicians clocked on to it now")
     servicer_id: str | None = Field(description="The partner the ticket is outsourced to")
-    terms: TermsOut | None
+    offer_id: str | None = Field(description="The offer of the current outsourcing")
+    terms: TermsOut | None = Field(
+        description="While offered, the terms on the table (the latest round); then the terms accepted"
+    )
     logged_minutes: int = Field(description="Time the current assignee logged")
-    billable_cents: int = Field(description="That time at the accepted rate")
+    labour_cents: int = Field(description="That time at the accepted rates")
+    cost_cents: int = Field(description="The costs it logged, as they cost")
+    billable_cents: int = Field(description="Labour, and the costs with the accepted markup")
     history: list[dict[str, object]] = Field(
         description="The latest steps (up to 20); the whole trail is in the ticket's activity"
     )
@@ -195,7 +242,7 @@ class TicketPage(BaseModel):
 
 class ActivityOut(BaseModel):
     entry_id: str
-    kind: Literal["step", "time", "note", "clock"]
+    kind: Literal["step", "time", "note", "clock", "offer", "cost", "attachment"]
     by: str
     company_id: str = Field(description="The instance whose user or system made the entry")
     minutes: int | None = None
@@ -209,6 +256,10 @@ class ActivityOut(BaseModel):
     started_at: datetime | None = None
     stopped_at: datetime | None = None
     corrections: list[dict[str, object]] | None = None
+    work_type: str | None = None
+    offer_id: str | None = Field(default=None, description="An offer entry: the offer it answers")
+    cost_id: str | None = None
+    attachment_id: str | None = None
     created_at: datetime
 
 
@@ -295,4 +346,145 @@ class WorkOrderStatus(BaseModel):
 
 class WorkOrderStatusPage(BaseModel):
     items: list[WorkOrderStatus]
+    next_cursor: str | None
+
+
+# ---- offers ------------------------------------------------------------------------------------------------
+
+WindowHours = Annotated[
+    int, Field(ge=1, le=720, description="How long each round waits for its answer; absent: the tenant's")
+]
+
+
+class OfferCreate(WriteModel):
+    """Offer the ticket to a linked partner company at these terms."""
+
+    servicer_id: TenantId = Field(description="A linked partner instance")
+    terms: TermsIn
+    window_hours: WindowHours | None = None
+    note: NoteText | None = None
+
+
+class OfferAnswer(WriteModel):
+    terms: TermsIn | None = Field(default=None, description="counter: the terms proposed instead")
+    note: NoteText | None = Field(default=None, description="decline and reject: the reason")
+
+
+class OfferRoundOut(BaseModel):
+    round: int
+    side: str = Field(description="owner or partner: who proposed these terms")
+    by: str
+    at: datetime
+    terms: TermsOut
+    note: str | None
+
+
+class OfferOut(BaseModel):
+    offer_id: str
+    ticket_id: str
+    owner_id: str
+    servicer_id: str
+    title: str
+    status: OfferStatus
+    turn: str | None = Field(description="While pending: whose answer the latest terms wait for")
+    terms: TermsOut = Field(description="The latest terms: accepted, when the offer is accepted")
+    rounds: list[OfferRoundOut] = Field(description="Every round, oldest first")
+    window_hours: int
+    expires_at: datetime | None = Field(description="While pending: when the latest round expires")
+    answer: dict[str, object] | None = Field(description="How it ended: action, side, by, at, note")
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class OfferPage(BaseModel):
+    items: list[OfferOut]
+    next_cursor: str | None
+
+
+# ---- costs and attachments ---------------------------------------------------------------------------------
+
+Quantity = Annotated[Decimal, Field(gt=0, le=100_000, max_digits=9, decimal_places=3)]
+
+
+class CostCreate(WriteModel):
+    category: Literal["materials", "travel", "other"]
+    description: Title
+    quantity: Quantity
+    unit_cost_cents: int = Field(ge=0, le=100_000_000, description="What one unit cost, in minor units")
+    work_date: date = Field(description="The day of the cost")
+    receipt_id: Id | None = Field(
+        default=None, description="An attachment of this ticket (purpose receipt) that proves it"
+    )
+
+
+class CostOut(BaseModel):
+    cost_id: str
+    ticket_id: str
+    category: str
+    description: str
+    quantity: Decimal
+    unit_cost_cents: int
+    cost_cents: int = Field(description="Quantity times unit cost")
+    billed_cents: int = Field(description="With the accepted markup (in house: nothing is billed)")
+    currency: str | None
+    work_date: date
+    receipt_id: str | None
+    by: str
+    company_id: str
+    created_at: datetime
+
+
+class CostPage(BaseModel):
+    items: list[CostOut]
+    next_cursor: str | None
+
+
+class AttachmentCreate(WriteModel):
+    """Announce a file: the answer carries a presigned upload limited to this type and size."""
+
+    filename: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^/\\\x00-\x1f]+$"),
+    ]
+    content_type: Literal["image/jpeg", "image/png", "image/webp", "application/pdf"]
+    size_bytes: int = Field(ge=1, le=10 * 1024 * 1024, description="At most 10 MiB")
+    purpose: Literal["photo", "document", "receipt"] = "photo"
+    cost_id: Id | None = Field(default=None, description="A cost line of this ticket it belongs to")
+    internal: bool = Field(default=False, description="Kept with your own company")
+
+
+class AttachmentOut(BaseModel):
+    attachment_id: str
+    ticket_id: str
+    filename: str
+    content_type: str
+    size_bytes: int
+    purpose: str
+    cost_id: str | None
+    internal: bool
+    status: Literal["awaiting_upload", "available", "rejected"]
+    rejection: str | None
+    by: str
+    company_id: str
+    download_url: str | None = Field(
+        default=None, description="Available ones, read one at a time: a presigned URL valid for minutes"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class UploadOut(BaseModel):
+    url: str
+    fields: dict[str, str] = Field(description="Post them with the file (last) as multipart/form-data")
+    expires_at: datetime
+
+
+class AttachmentAnnounced(BaseModel):
+    attachment: AttachmentOut
+    upload: UploadOut
+
+
+class AttachmentPage(BaseModel):
+    items: list[AttachmentOut]
     next_cursor: str | None

@@ -29,7 +29,6 @@ from handoff.tickets.schemas import (
     TicketOut,
     TicketPage,
     TicketPatch,
-    TicketStep,
     TimeEntryCreate,
 )
 
@@ -63,12 +62,14 @@ class Doer:
     actor: Actor
     may_dispatch: bool = False  # outsource, withdraw, close, reopen, cancel (the policy's ticket:dispatch)
     may_approve: bool = False  # close work that needs an owner admin's approval (ticket:approve)
+    answers_offers: bool = False  # a partner's: accept, counter and decline the work offered to it
 
 
 def doer_of(access: Access) -> Doer:
     if access.servicer is not None:
         company = access.servicer.servicer_id
-        return Doer(Side.PARTNER, access.user_id, company, user_actor(access.user_id, company))
+        actor = user_actor(access.user_id, company)
+        return Doer(Side.PARTNER, access.user_id, company, actor, answers_offers=access.answers_offers)
     return Doer(
         Side.OWNER,
         access.user_id,
@@ -81,7 +82,17 @@ def doer_of(access: Access) -> Doer:
 
 def partner_system(servicer_id: str) -> Doer:
     actor = Actor(kind="partner_system", id=servicer_id, tenant_id=servicer_id)
-    return Doer(Side.PARTNER, f"system:{servicer_id}", servicer_id, actor)
+    return Doer(Side.PARTNER, f"system:{servicer_id}", servicer_id, actor, answers_offers=True)
+
+
+def system(tenant_id: str, name: str) -> Doer:
+    """The owner's own workflows (deadlines): they dispatch what their timer decides."""
+    actor = Actor(kind="system", id=name, tenant_id=tenant_id)
+    return Doer(Side.OWNER, f"system:{name}", tenant_id, actor, may_dispatch=True)
+
+
+def terms_out(terms: Terms | None) -> dict[str, Any] | None:
+    return terms.to_doc() if terms else None
 
 
 def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
@@ -125,11 +136,12 @@ def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
             "lines": lines,
             "clocked_on": clocked_on,
             "servicer_id": item.servicer_id,
-            "terms": {"hourly_rate_cents": terms.hourly_rate_cents, "currency": terms.currency}
-            if terms
-            else None,
+            "offer_id": item.offer_id,
+            "terms": terms_out(terms),
             "logged_minutes": int(item.logged_minutes),
-            "billable_cents": int(item.billable_cents),
+            "labour_cents": int(item.labour_cents),
+            "cost_cents": int(item.cost_cents),
+            "billable_cents": item.billable_cents,
             "history": history,
             "version": int(item.version or 0),
             "created_at": item.created_at,
@@ -162,15 +174,19 @@ def change_of(
     kind: str,
     partner: str | None,
     event_data: dict[str, Any],
+    *,
+    private: bool = False,
     **fields: Any,
 ) -> Change:
     """An activity entry and its event, both shared with `partner` (the partner whose assignment the change
-    belongs to), or with no one."""
+    belongs to), or with no one. `private`: the doer's company keeps it (an internal note or file): the
+    event is its own, never the other side's."""
     activity = repo.new_activity(item, kind, doer.by, doer.company_id, assignment=partner, **fields)
+    activity.internal = private or bool(activity.internal)
     event = new_event(
         source=SOURCE,
         type=type,
-        tenant_id=item.tenant_id,
+        tenant_id=doer.company_id if private else item.tenant_id,
         entity_type="ticket",
         entity_id=item.ticket_id,
         version=(item.version or 0) + 1,
@@ -183,7 +199,7 @@ def change_of(
             "entry_id": activity.entry_id,
             **event_data,
         },
-        shared_with=[partner] if partner else [],
+        shared_with=[partner] if partner and not private else [],
     )
     return Change(activity, event)
 
@@ -260,33 +276,54 @@ def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Cha
     domain.check_work_date(entry.work_date, utc_now())
     # The company doing the work (the partner, or the owner in house) logs what its totals bill; the owner's
     # staff may log their own time on outsourced work too, as a cost that bills nothing and stays theirs.
-    worker = doer.company_id == (item.servicer_id or item.tenant_id)
-    amount = domain.labour_cents(entry.minutes, item.terms) if worker else 0
+    worker = is_worker(item, doer)
+    amount = domain.labour_cents(entry.minutes, item.terms, entry.work_type) if worker else 0
     if worker:
         item.logged_minutes = int(item.logged_minutes) + entry.minutes
-        item.billable_cents = int(item.billable_cents) + amount
+        item.labour_cents = int(item.labour_cents) + amount
     day = entry.work_date.isoformat()
+    facts = {"minutes": entry.minutes, "work_date": day, "work_type": entry.work_type, "amount_cents": amount}
     return change_of(
         item,
         "TicketTimeLogged",
         doer,
         "time",
         item.servicer_id if worker else None,
-        {"minutes": entry.minutes, "work_date": day, "amount_cents": amount},
+        facts,
         minutes=entry.minutes,
         work_date=day,
+        work_type=entry.work_type,
         amount_cents=amount,
         text=entry.note,
     )
 
 
+def is_worker(item: repo.TicketItem, doer: Doer) -> bool:
+    """The company doing the work: the partner holding it, or the owner in house."""
+    return doer.company_id == (item.servicer_id or item.tenant_id)
+
+
+def shared_with(item: repo.TicketItem, doer: Doer, internal: bool) -> str | None:
+    """The partner an entry belongs to: the one holding the ticket, unless the owner keeps it internal (a
+    partner's internal entry is its own, so it stays on its assignment)."""
+    if internal and doer.side is Side.OWNER:
+        return None
+    return item.servicer_id
+
+
 def stage_note(item: repo.TicketItem, doer: Doer, note: NoteCreate) -> Change:
-    if note.internal and doer.side is Side.PARTNER:
-        raise Invalid("internal", "only the owner's staff keep notes internal")
-    partner = None if note.internal else item.servicer_id
-    facts = {"text": None if note.internal else note.text, "internal": note.internal}
+    """Shared with the other side, or internal: kept with the company that wrote it (its text never leaves
+    it, not even in the event)."""
+    facts = {"text": note.text, "internal": note.internal}
     return change_of(
-        item, "TicketNoteAdded", doer, "note", partner, facts, text=note.text, internal=note.internal
+        item,
+        "TicketNoteAdded",
+        doer,
+        "note",
+        shared_with(item, doer, note.internal),
+        facts,
+        private=note.internal,
+        text=note.text,
     )
 
 
@@ -438,38 +475,12 @@ def list_(
     return TicketPage(items=[ticket_out(t, doer) for t in page.items], next_cursor=page.next_cursor)
 
 
-def act(access: Access, ticket_id: str, step: TicketAction, body: TicketStep) -> TicketOut:
+def assign_member(access: Access, item: repo.TicketItem, body: AssignIn) -> TicketOut:
+    """To a member of the tenant, reassigning it from another."""
     doer = doer_of(access)
-    item = visible(access.tenant, ticket_id, doer)
-    terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
-    if step is not TicketAction.OUTSOURCE and (body.servicer_id or body.terms):
-        raise Invalid("servicer_id" if body.servicer_id else "terms", "only outsourcing names a partner")
-    change = stage_step(item, step, doer, body.note, servicer_id=body.servicer_id, terms=terms)
-    more, extra = stage_work_order_step(item, step, doer) if item.is_work_order else ([], {})
-    commit(item, doer, [change, *more], **extra)
-    return ticket_out(item, doer)
-
-
-def assign(access: Access, ticket_id: str, body: AssignIn) -> TicketOut:
-    """To a member (reassigning from another), or to a partner company: the outsource step."""
-    doer = doer_of(access)
-    item = visible(access.tenant, ticket_id, doer)
-    if body.assignee_id is not None:
-        domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
+    assert body.assignee_id is not None
+    domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
     previous = item.assignee_id
-    if body.servicer_id is not None:
-        terms = Terms(body.terms.hourly_rate_cents, body.terms.currency) if body.terms else None
-        outsourced = stage_step(
-            item, TicketAction.OUTSOURCE, doer, body.note, servicer_id=body.servicer_id, terms=terms
-        )
-        company: dict[str, Any] = {
-            "assignee_kind": "company",
-            "assignee_id": body.servicer_id,
-            "previous_assignee_id": previous,
-        }
-        assigned = change_of(item, "TicketAssigned", doer, "step", item.servicer_id, company, step="assign")
-        commit(item, doer, [outsourced, assigned])
-        return ticket_out(item, doer)
     domain.check_assignable(TicketStatus(item.status), item.servicer_id)
     if previous == body.assignee_id:
         return ticket_out(item, doer)  # already theirs: nothing to record
@@ -586,6 +597,10 @@ def activity_out(item: repo.ActivityItem) -> ActivityOut:
         started_at=item.started_at,
         stopped_at=item.stopped_at,
         corrections=item.corrections,
+        work_type=item.work_type,
+        offer_id=item.offer_id,
+        cost_id=item.cost_id,
+        attachment_id=item.attachment_id,
         created_at=item.created_at,
     )
 
@@ -599,16 +614,15 @@ def approval_deadline(kind: str, tenant_id: str, ticket_id: str, version: int) -
     item = repo.get_ticket(tenant_id, ticket_id)
     if item is None or item.status != TicketStatus.PENDING_APPROVAL.value or item.approval_version != version:
         return "stale"
-    event_type = "TicketApprovalReminderDue" if kind == "reminder" else "TicketApprovalEscalated"
-    system = Doer(
-        Side.OWNER,
-        "system:ticket-approval",
-        tenant_id,
-        Actor(kind="system", id="ticket-approval", tenant_id=tenant_id),
+    event_type, stage = (
+        ("TicketApprovalReminderDue", "reminder")
+        if kind == "reminder"
+        else ("TicketApprovalEscalated", "escalation")
     )
+    approval = system(tenant_id, "ticket-approval")
     change = change_of(
-        item, event_type, system, "step", None, {"approval_version": version}, step=f"approval-{kind}"
+        item, event_type, approval, "step", None, {"approval_version": version}, step=f"approval-{stage}"
     )
-    item.record(f"approval-{kind}", system.by, tenant_id, None, assignment=None)
-    commit(item, system, [change])
-    return kind
+    item.record(f"approval-{stage}", approval.by, tenant_id, None, assignment=None)
+    commit(item, approval, [change])
+    return stage
