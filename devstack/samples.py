@@ -29,6 +29,8 @@ SAMPLE_WORK = "01JB8Z6W3X4Y5Z6A7B8C9D0W0K"  # work required (an approved labour 
 SAMPLE_WORK_ORDER = "01JB8Z6W3X4Y5Z6A7B8C9D0W0R"
 SAMPLE_TIME_ENTRY = "01JB8Z6W3X4Y5Z6A7B8C9D0T0E"  # a clocked entry on that work order, clocked off
 SAMPLE_INVITATION = "01JB8Z6W3X4Y5Z6A7B8C9D0N0V"  # a membership invitation to the caller
+SAMPLE_OFFER = "01JB8Z6W3X4Y5Z6A7B8C9D0F0R"  # the offer of the sample ticket
+SAMPLE_ATTACHMENT = "01JB8Z6W3X4Y5Z6A7B8C9D0A7T"  # a file on the sample ticket, shared with its partner
 # Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet),
 # and `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.
 

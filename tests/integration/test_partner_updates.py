@@ -24,7 +24,9 @@ def acme(api):
         servicer_owner = api.user(f"owner@{servicer}.example")
         api.tenant(servicer_owner, servicer)
         api.link(owner, "acme", servicer)
-        crews[servicer] = api.member(servicer_owner, servicer, f"crew@{servicer}.example", ["technician"])
+        crews[servicer] = api.member(
+            servicer_owner, servicer, f"crew@{servicer}.example", ["technician"], accepts_work=True
+        )
     ticket_id = admin.post("/tenants/acme/tickets", {"title": "Replace the pump"}).json["ticket_id"]
     admin.post(f"/tenants/acme/tickets/{ticket_id}/outsource", {"servicer_id": "fixit", "terms": RATE})
     api.as_(crews["fixit"]).post(f"/tenants/acme/tickets/{ticket_id}/accept", {})

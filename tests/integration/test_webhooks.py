@@ -285,14 +285,14 @@ def test_a_partner_company_receives_the_work_shared_with_it_and_nothing_else(api
             return [p for p in mine if p["type"] not in invitation]
 
         delivered = from_acme("fixit")
-        assert [p["type"] for p in delivered] == ["TicketOutsourced", "TicketNoteAdded"]
-        assert delivered[1]["data"]["data"]["text"] == "Shared"
+        assert [p["type"] for p in delivered] == ["TicketOutsourced", "OfferMade", "TicketNoteAdded"]
+        assert delivered[2]["data"]["data"]["text"] == "Shared"
         assert from_acme("brightco") == []
 
         owner.patch("/tenants/acme/servicer-links/fixit", {"status": "suspended"})
         owner.post(f"/tenants/acme/tickets/{ticket_id}/notes", {"text": "After the suspension"})
         runtime.pump()
-        assert len(from_acme("fixit")) == 2  # a suspended partner hears nothing more
+        assert len(from_acme("fixit")) == 3  # a suspended partner hears nothing more
     finally:
         for endpoint in receivers.values():
             endpoint.close()

@@ -12,12 +12,14 @@ from types import SimpleNamespace
 import boto3
 
 from devstack.samples import (
+    SAMPLE_ATTACHMENT,
     SAMPLE_BOOKING,
     SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
     SAMPLE_ESTIMATE,
     SAMPLE_LOCATION,
+    SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
@@ -67,8 +69,37 @@ def table_snapshot(aws_env) -> list[str]:
 
 
 def bucket_snapshot(aws_env) -> list[str]:
-    listing = boto3.client("s3").list_object_versions(Bucket=aws_env.refs["BannerBucket"])
-    return sorted(v["Key"] + v["VersionId"] for v in listing.get("Versions", []))
+    s3 = boto3.client("s3")
+    found = []
+    for bucket in ("BannerBucket", "AttachmentBucket"):
+        listing = s3.list_object_versions(Bucket=aws_env.refs[bucket])
+        found += [bucket + v["Key"] + v["VersionId"] for v in listing.get("Versions", [])]
+    return sorted(found)
+
+
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def uploaded(api, user, tenant_id: str, ticket_id: str) -> str:
+    """A file the caller announced and uploaded, not confirmed yet (the upload put straight into the bucket,
+    as the presigned POST would)."""
+    body = {"filename": "report.pdf", "content_type": "application/pdf", "size_bytes": len(PDF)}
+    announced = api.as_(user).post(f"/tenants/{tenant_id}/tickets/{ticket_id}/attachments", body)
+    assert announced.status_code == 201, announced.json
+    upload = announced.json["upload"]
+    bucket = next(
+        b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"] if "attachment" in b["Name"]
+    )
+    boto3.client("s3").put_object(Bucket=bucket, Key=upload["fields"]["key"], Body=PDF)
+    return str(announced.json["attachment"]["attachment_id"])
+
+
+def attached(api, user, tenant_id: str, ticket_id: str) -> str:
+    """A confirmed file on the ticket, shared with whoever works it."""
+    attachment_id = uploaded(api, user, tenant_id, ticket_id)
+    confirmed = api.as_(user).post(f"/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}")
+    assert confirmed.status_code == 200, confirmed.json
+    return attachment_id
 
 
 def state(aws_env):
@@ -150,6 +181,7 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
     work, work_order, time_entry = _work_order(api, admin, tenant_id, units[0], member)
     return {
+        SAMPLE_ATTACHMENT: attached(api, owner, tenant_id, in_house),
         SAMPLE_WORK: work,
         SAMPLE_WORK_ORDER: work_order,
         SAMPLE_TIME_ENTRY: time_entry,
@@ -265,6 +297,8 @@ def build_world(api, runtime) -> World:
     api.link(owner, "acme", "fixit", restricted_locations=True)
     acme.request("PUT", f"/tenants/acme/servicer-links/fixit/locations/{ids[SAMPLE_LOCATION]}")
     ids[SAMPLE_TICKET] = _outsourced_ticket(api, acme, ids[SAMPLE_LOCATION])
+    ids[SAMPLE_OFFER] = acme.get(f"/tenants/acme/tickets/{ids[SAMPLE_TICKET]}").json["offer_id"]
+    ids[SAMPLE_ATTACHMENT] = attached(api, owner, "acme", ids[SAMPLE_TICKET])
     # another partner of acme's, and a ticket outsourced to it: fixit's crew must not reach it
     api.tenant(api.user("owner@otherco.example"), "otherco")
     api.link(owner, "acme", "otherco")

@@ -20,15 +20,17 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
-from security.harness import STATS, build_world, state
+from security.harness import STATS, build_world, state, uploaded
 from werkzeug.test import Client
 
 from devstack import template
 from devstack.samples import (
+    SAMPLE_ATTACHMENT,
     SAMPLE_CUSTOMER,
     SAMPLE_ESTIMATE,
     SAMPLE_INVITATION,
     SAMPLE_LOCATION,
+    SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_TICKET,
     SAMPLE_UNIT,
@@ -51,7 +53,7 @@ ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id|invitation_id)\}"
+    r"|item_id|entry_id|invitation_id|offer_id|attachment_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -75,7 +77,7 @@ def _actor(api, world, role):
     if role == SERVICER:
         fixit_owner = api.user("owner@fixit.example")
         api.as_(world.owner).patch("/tenants/acme/servicer-links/fixit", {"can_manage_locations": True})
-        return api.member(fixit_owner, "fixit", "crew@fixit.example", ["technician"])
+        return api.member(fixit_owner, "fixit", "crew@fixit.example", ["technician"], accepts_work=True)
     if role in CLIENT_ROLES:  # a portal account whose company is the samples' customer
         account = (
             api.as_(world.owner)
@@ -134,8 +136,43 @@ def _clocked_on(api, world, actor) -> None:
     api.client.post(f"/tenants/acme/work-required/{work}/clock-on", json={}, headers=auth)
 
 
+def _open_ticket(api, world, actor=None) -> dict[str, str]:
+    """Offering needs an open ticket (at the location fixit is restricted to)."""
+    created = api.as_(world.owner).post(
+        "/tenants/acme/tickets", {"title": "To offer", "location_id": world.ids[SAMPLE_LOCATION]}
+    )
+    return {SAMPLE_TICKET: created.json["ticket_id"]}
+
+
+def _offer_waiting_for(api, world, actor) -> dict[str, str]:
+    """Countering needs an offer whose turn is the caller's: fixit's crew answers the owner's offer; the
+    owner's staff answer fixit's counter."""
+    ticket = _open_ticket(api, world)[SAMPLE_TICKET]
+    terms = {"hourly_rate_cents": 6000, "currency": "EUR"}
+    made = api.as_(world.owner).post(
+        f"/tenants/acme/tickets/{ticket}/offers", {"servicer_id": "fixit", "terms": terms}
+    )
+    offer = made.json["offer_id"]
+    if not actor.email.endswith("@fixit.example"):
+        fixit = api.as_(api.user("owner@fixit.example"))
+        fixit.post(f"/tenants/acme/tickets/{ticket}/offers/{offer}/counter", {"terms": terms})
+    return {SAMPLE_TICKET: ticket, SAMPLE_OFFER: offer}
+
+
+def _uploaded(api, world, actor) -> dict[str, str]:
+    """Confirming needs the caller's own upload (a caller who may not announce one is refused either way)."""
+    caller = SimpleNamespace(auth={"Authorization": f"Bearer {actor.token}"})
+    try:
+        return {SAMPLE_ATTACHMENT: uploaded(api, caller, "acme", world.ids[SAMPLE_TICKET])}
+    except AssertionError:
+        return {}
+
+
 # Routes whose "own" cell needs the caller in a state first: what sets it up, through the API.
 PRECONDITIONS = {
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): _uploaded,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/clock-off"): _clocked_on,
     ("POST", "/me/invitations/{invitation_id}/{action}"): _invited_elsewhere,
 }

@@ -256,7 +256,7 @@ POLICY: dict[Action, Rule] = {
     Action.OFFER_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.OFFER_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.OFFER_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
-    Action.OFFER_ANSWER: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.OFFER_ANSWER: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
     Action.COST_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.COST_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

@@ -112,7 +112,8 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
         signed.owner_id, signed.servicer_id, signed.message_id, utc_now() + REMEMBER_MESSAGES
     )
     service.commit(item, doer, changes, message=message, offers=offers)
-    applied = [c.activity.step or c.activity.kind for c in changes]
+    # What the update asked for (its status's step, time, notes), not the offer entry an accept also makes.
+    applied = [c.activity.step or c.activity.kind for c in changes if c.activity.kind != "offer"]
     return PartnerUpdateOut(
         ticket_id=item.ticket_id, status=item.status, version=int(item.version or 0), applied=applied
     )
