@@ -11,6 +11,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from devstack import aws, template
 from devstack.issuer import DevIssuer
 from devstack.runtime import Runtime
 from devstack.samples import (
+    SAMPLE_ATTACHMENT,
     SAMPLE_BOOKING,
     SAMPLE_CUSTOMER,
     SAMPLE_DELIVERY,
@@ -29,6 +31,7 @@ from devstack.samples import (
     SAMPLE_ESTIMATE,
     SAMPLE_INVITATION,
     SAMPLE_LOCATION,
+    SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
@@ -43,6 +46,7 @@ from devstack.samples import (
     prepared,
 )
 from devstack.seed import ensure_user
+from handoff import aws as aws_clients
 from handoff.accounts import portal_accounts
 from handoff.accounts import repository as accounts_store
 from handoff.accounts import service as accounts
@@ -53,10 +57,12 @@ from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
 from handoff.bookings import service as bookings
 from handoff.bookings.schemas import BookingCreate
+from handoff.config import file_settings
 from handoff.estimates import service as estimates
 from handoff.estimates.domain import Action as EstimateStep_
 from handoff.estimates.schemas import DisputedItem, EstimateCreate, EstimateStep, LabourLineIn
 from handoff.ids import new_id
+from handoff.links import public as links_public
 from handoff.links import service as links
 from handoff.links.domain import LinkAction
 from handoff.links.schemas import LinkCreate
@@ -69,12 +75,15 @@ from handoff.signing import signed_headers
 from handoff.store import reads
 from handoff.store.pages import Page
 from handoff.store.table import client
-from handoff.tickets import inbound, outsourcing, workorders
+from handoff.tickets import attachments, inbound, outsourcing, workorders
 from handoff.tickets import service as tickets
-from handoff.tickets.domain import TicketAction, TicketStatus
+from handoff.tickets.domain import OfferAction, TicketAction, TicketStatus
 from handoff.tickets.schemas import (
+    AttachmentCreate,
     ClockOff,
     ClockOn,
+    OfferAnswer,
+    OfferCreate,
     PartnerUpdate,
     RotateInboundSecret,
     TermsIn,
@@ -140,9 +149,55 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ).booking_id
     ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
     ids[SAMPLE_TICKET] = outsourcing.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
+    ids[SAMPLE_ATTACHMENT] = _attached(admin, ids[SAMPLE_TICKET], confirm=True)
+    ids["offered-ticket"], ids[SAMPLE_OFFER] = _offered(admin, ids)
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))
     return ids
+
+
+def _attached(admin: Access, ticket_id: str, *, confirm: bool) -> str:
+    """A file announced and uploaded (into the bucket, as its presigned POST would), maybe confirmed."""
+    pdf = b"%PDF-1.7\n%%EOF\n"
+    body = AttachmentCreate(filename="r.pdf", content_type="application/pdf", size_bytes=len(pdf))
+    announced = attachments.announce(admin, ticket_id, body)
+    bucket = file_settings().attachment_bucket
+    aws_clients.s3().put_object(Bucket=bucket, Key=announced.upload.fields["key"], Body=pdf)
+    attachment_id = announced.attachment.attachment_id
+    if confirm:
+        attachments.confirm(admin, ticket_id, attachment_id)
+    return attachment_id
+
+
+def _offered(admin: Access, ids: dict[str, str], *, countered: bool = False) -> tuple[str, str]:
+    """A ticket at fixit's granted location offered to fixit; countered by fixit: the owner's turn."""
+    ticket = tickets.create(admin, TicketCreate(title="Pump", location_id=ids[SAMPLE_LOCATION])).ticket_id
+    terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
+    offer = outsourcing.make(admin, ticket, OfferCreate(servicer_id="fixit", terms=terms)).offer_id
+    if countered:
+        fixit = replace(_founder_of("fixit"), tenant_id=TENANT, servicer=links_public.grant(TENANT, "fixit"))
+        fixit = replace(fixit, answers_offers=True)
+        outsourcing.answer(fixit, ticket, offer, OfferAction.COUNTER, OfferAnswer(terms=terms))
+    return ticket, offer
+
+
+# Routes whose happy path needs its own objects: what the world adds before the route is measured.
+SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]] = {
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): lambda admin, ids: {
+        SAMPLE_TICKET: tickets.create(
+            admin, TicketCreate(title="Pump", location_id=ids[SAMPLE_LOCATION])
+        ).ticket_id
+    },
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): lambda admin, ids: dict(
+        zip((SAMPLE_TICKET, SAMPLE_OFFER), _offered(admin, ids, countered=True), strict=True)
+    ),
+    ("GET", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}"): lambda admin, ids: {
+        SAMPLE_TICKET: ids["offered-ticket"]
+    },
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): lambda admin, ids: {
+        SAMPLE_ATTACHMENT: _attached(admin, ids[SAMPLE_TICKET], confirm=False)
+    },
+}
 
 
 def _founder_of(tenant_id: str) -> Access:
@@ -346,7 +401,9 @@ def main() -> None:
         for route in sorted(template.routes(), key=_run_order):
             if not ids and route.path != "/tenants":
                 ids = _world(owner, runtime)
-            event = prepared(samples[(route.method, route.path)], token, {"tenant_id": TENANT}, ids)
+            setup = SETUPS.get((route.method, route.path))
+            here = {**ids, **setup(admin_of(owner), ids)} if setup else ids
+            event = prepared(samples[(route.method, route.path)], token, {"tenant_id": TENANT}, here)
             calls.clear()
             result = invoke(route, event)
             scans += calls["Scan"]
