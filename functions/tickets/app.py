@@ -1,6 +1,7 @@
 """Tickets: in-house and outsourced work, its time and notes, and the signed updates partner systems post; the
 service board of approved labour and the work orders technicians clock on to."""
 
+from datetime import date
 from http import HTTPStatus
 from typing import Annotated
 
@@ -10,9 +11,9 @@ from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match, sig
 from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
-from handoff.ids import ULID_PATTERN
+from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
 from handoff.portal.public import unit_keys
-from handoff.tickets import attachments, costs, inbound, outsourcing, repository, service, workorders
+from handoff.tickets import attachments, costs, inbound, outsourcing, repository, search, service, workorders
 from handoff.tickets.domain import OfferAction, OfferStatus, TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
@@ -82,6 +83,52 @@ def list_tickets(
 )
 def create_ticket(tenant_id: str, body: Annotated[TicketCreate, Body()], access: Access) -> TicketOut:
     return service.create(access, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{TICKETS}/search",
+    action=Action.TICKET_SEARCH,
+    summary="Search tickets by status, assignee, partner, location, dates and title words, newest first",
+)
+def search_tickets(
+    tenant_id: str,
+    access: Access,
+    status: Annotated[TicketStatus | None, Query()] = None,
+    assignee: Assignee = None,
+    partner: Annotated[
+        str | None, Query(pattern=TENANT_ID_PATTERN, description="The owner's staff: one partner's")
+    ] = None,
+    location_id: Annotated[str | None, Query(pattern=ULID_PATTERN)] = None,
+    created_from: Annotated[date | None, Query(description="Created on or after this day (UTC)")] = None,
+    created_to: Annotated[date | None, Query(description="Created on or before this day (UTC)")] = None,
+    updated_from: Annotated[date | None, Query(description="Changed last on or after this day")] = None,
+    updated_to: Annotated[date | None, Query(description="Changed last on or before this day")] = None,
+    q: Annotated[
+        str | None, Query(min_length=2, max_length=100, description="Whole words of the title, any case")
+    ] = None,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> TicketPage:
+    """The owner's staff search all of its tickets; a partner's admins and members allowed to accept work,
+    all this owner's work their company holds; its other members, only what is assigned to them. One page
+    reads one index partition (the most selective filter named), so it may hold fewer than `limit`
+    matches: follow `next_cursor`."""
+    return search.search(
+        access,
+        status=status,
+        assignee=assignee,
+        partner=partner,
+        location_id=location_id,
+        created_from=created_from,
+        created_to=created_to,
+        updated_from=updated_from,
+        updated_to=updated_to,
+        q=q,
+        limit=limit,
+        cursor=cursor,
+    )
 
 
 @endpoint(

@@ -34,7 +34,9 @@ from devstack.samples import (
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_TICKET,
     SAMPLE_UNIT,
+    SAMPLE_USER,
     SAMPLE_WORK,
+    SAMPLE_WORK_ORDER,
     all_samples,
     invoke,
     prepared,
@@ -168,8 +170,17 @@ def _uploaded(api, world, actor) -> dict[str, str]:
         return {}
 
 
+def _own_member(api, world, actor) -> dict[str, str]:
+    """A partner assigns the work it holds to its own members: fixit's crew assigns the ticket outsourced to
+    fixit (the sample's is a work order, acme's own) to itself."""
+    if not actor.email.endswith("@fixit.example"):
+        return {}
+    return {SAMPLE_WORK_ORDER: world.ids[SAMPLE_TICKET], SAMPLE_USER: actor.user_id}
+
+
 # Routes whose "own" cell needs the caller in a state first: what sets it up, through the API.
 PRECONDITIONS = {
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/assign"): _own_member,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): _uploaded,

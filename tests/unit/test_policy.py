@@ -84,7 +84,6 @@ EXPECTED_SERVICER_GRANTS = {
             Action.TICKET_DISPATCH,
             Action.TICKET_APPROVE,
             Action.TIME_CORRECT,
-            Action.TICKET_ASSIGN,
             Action.TICKET_UPDATE,
             Action.OFFER_CREATE,
         )

@@ -22,3 +22,8 @@ def is_tenant_id(value: str) -> bool:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def ulid_floor(moment: datetime) -> str:
+    """The smallest ULID of that millisecond: ids made at or after it sort at or after it."""
+    return str(ULID.from_timestamp(moment.timestamp()))[:10] + "0" * 16

@@ -328,6 +328,15 @@ def attachment_object_key(tenant_id: str, ticket_id: str, attachment_id: str) ->
     return f"attachments/{tenant_id}/tickets/{ticket_id}/{attachment_id}"
 
 
+def ticket_search(viewer: str, owner_id: str, facet: str) -> str:
+    """A search entry's partition: the tickets one side finds by one facet (status, assignee, partner,
+    location, title word, or all), newest first. The owner's side is led by the owner; a partner's by the
+    partner, then the owner whose tickets they are."""
+    if viewer == owner_id:
+        return f"{tenant_prefix(owner_id)}TSEARCH#{facet}"
+    return f"{tenant_prefix(viewer)}TSEARCH#{owner_id}#{facet}"
+
+
 def inbound_secret(owner_id: str, servicer_id: str) -> tuple[str, str]:
     """The secret a partner's system signs its updates to this owner with (kept apart from the link, which
     every servicer request reads)."""
@@ -373,6 +382,7 @@ class CursorQuery(StrEnum):
     TICKET_OFFERS = "ticket-offers"
     COSTS = "costs"
     ATTACHMENTS = "attachments"
+    TICKET_SEARCH = "ticket-search"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -116,6 +116,7 @@ class Action(StrEnum):
     TIME_CORRECT = "ticket:correct-time"
     TICKET_ASSIGN = "ticket:assign"
     TICKET_UPDATE = "ticket:update"
+    TICKET_SEARCH = "ticket:search"
     OFFER_LIST = "ticket-offer:list"
     OFFER_READ = "ticket-offer:read"
     OFFER_CREATE = "ticket-offer:create"
@@ -249,7 +250,9 @@ POLICY: dict[Action, Rule] = {
         Scope.TENANT, _MANAGERS | {Role.DISPATCHER, Role.TECHNICIAN, Role.PARTNER}, servicer=_HIDDEN
     ),
     Action.TIME_CORRECT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
-    Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
+    # The owner assigns to its members or a partner company; a partner, the work it holds to its own members.
+    Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_SEARCH: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     # Offers: the owner's dispatchers make them; both sides read and answer them (which side may give which
     # answer, and who of a partner may answer at all, are the offer's own rules).

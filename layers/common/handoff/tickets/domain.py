@@ -4,6 +4,7 @@ order numbers, assignment, and pricing at the rates a partner accepted."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -450,4 +451,82 @@ def check_assignable(status: TicketStatus, outsourced_to: str | None) -> None:
         raise Conflict(
             "this ticket is outsourced to a partner company; withdraw it before assigning it to a member",
             code="outsourced",
+        )
+
+
+# ---- search: a few designed index entries per ticket, one Query per search --------------------------------
+
+MAX_TITLE_WORDS = 12
+_WORD = re.compile(r"[^\W_]+")
+
+
+def title_words(title: str) -> list[str]:
+    """The words a title is found by: whole words, case-insensitive, two letters or more, the first twelve
+    distinct ones."""
+    found: list[str] = []
+    for word in _WORD.findall(title.casefold()):
+        if len(word) >= 2 and word not in found:
+            found.append(word)
+    return found[:MAX_TITLE_WORDS]
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What one side's search finds a ticket by: its status, the member it is assigned to on that side, the
+    partner holding it (the owner's side only), its location and the words of its title."""
+
+    status: str
+    assignee: str | None
+    partner: str | None
+    location: str | None
+    words: tuple[str, ...]
+
+    def facets(self) -> list[str]:
+        """The index partitions the ticket is listed in, for this side: every one a search may start from."""
+        found = ["all", f"s={self.status}"]
+        found += [f"a={self.assignee}"] if self.assignee else []
+        found += [f"p={self.partner}"] if self.partner else []
+        found += [f"l={self.location}"] if self.location else []
+        return found + [f"w={word}" for word in self.words]
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    status: str | None = None
+    assignee: str | None = None
+    partner: str | None = None
+    location: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None  # exclusive
+    updated_from: datetime | None = None
+    updated_to: datetime | None = None  # exclusive
+    words: tuple[str, ...] = ()
+
+    def start(self) -> str:
+        """The partition a search reads: the most selective filter it names (a title word, the longest
+        first; then an assignee, a location, a partner, a status); with none, every ticket of the side."""
+        if self.words:
+            return f"w={max(self.words, key=len)}"
+        for prefix, value in (
+            ("a", self.assignee),
+            ("l", self.location),
+            ("p", self.partner),
+            ("s", self.status),
+        ):
+            if value:
+                return f"{prefix}={value}"
+        return "all"
+
+    def matches(self, view: SearchView, created_at: datetime, updated_at: datetime) -> bool:
+        """Whether a ticket read from the start partition meets every other filter too."""
+        return (
+            (self.status is None or view.status == self.status)
+            and (self.assignee is None or view.assignee == self.assignee)
+            and (self.partner is None or view.partner == self.partner)
+            and (self.location is None or view.location == self.location)
+            and all(word in view.words for word in self.words)
+            and (self.created_from is None or created_at >= self.created_from)
+            and (self.created_to is None or created_at < self.created_to)
+            and (self.updated_from is None or updated_at >= self.updated_from)
+            and (self.updated_to is None or updated_at < self.updated_to)
         )

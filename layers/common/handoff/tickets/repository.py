@@ -16,16 +16,25 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.expressions.condition import Condition
 
 from handoff import keys
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
-from handoff.ids import new_id, utc_now
+from handoff.ids import new_id, ulid_floor, utc_now
 from handoff.links import public as links
 from handoff.store import reads
 from handoff.store.pages import Page, decode_cursor, first_page, newest_first
 from handoff.store.table import Item, transaction
-from handoff.tickets.domain import ACTIVE, Terms, TicketKind, TicketStatus
+from handoff.tickets.domain import (
+    ACTIVE,
+    SearchFilters,
+    SearchView,
+    Terms,
+    TicketKind,
+    TicketStatus,
+    title_words,
+)
 
 HISTORY_ON_ITEM = 20
 RECENT_SPANS = 20
@@ -51,6 +60,8 @@ class TicketItem(Item, discriminator="ticket"):
     priority = UnicodeAttribute(default="normal")
     due_date = UnicodeAttribute(null=True)
     assignee_id = UnicodeAttribute(null=True)  # the member it is assigned to (a company: servicer_id)
+    partner_assignee_id = UnicodeAttribute(null=True)  # the partner's member its company assigned it to
+    search = JSONAttribute(null=True)  # the keys of its search entries (see search_keys)
     # A work order: its repair order number, what it repairs, and the approved lines it carries, each with
     # the seconds clocked on it; who is clocked on now (user -> entry, line, start).
     ro_number = NumberAttribute(null=True)
@@ -81,6 +92,7 @@ class TicketItem(Item, discriminator="ticket"):
     def assign(self, servicer_id: str | None, terms: Terms | None, offer_id: str | None = None) -> None:
         """Outsourced to this partner at these terms (or taken back): its logged totals start afresh."""
         self.servicer_id, self.terms, self.offer_id = servicer_id, terms, offer_id
+        self.partner_assignee_id = None
         self.logged_minutes, self.labour_cents, self.cost_cents, self.billed_cost_cents = 0, 0, 0, 0
 
     def record(
@@ -93,6 +105,31 @@ class TicketItem(Item, discriminator="ticket"):
         entry.update({"company_id": company_id, "note": note, "status": self.status})
         entry["servicer_id"] = assignment
         self.history = [*self.history, entry][-HISTORY_ON_ITEM:]
+
+    def search_view(self, side: str) -> SearchView:
+        """What the owner's side (`owner`) or the partner holding it (`partner`) finds it by."""
+        owner = side == "owner"
+        return SearchView(
+            status=self.status,
+            assignee=self.assignee_id if owner else self.partner_assignee_id,
+            partner=self.servicer_id if owner else None,
+            location=self.location_id,
+            words=tuple(title_words(self.title)),
+        )
+
+    def search_keys(self) -> set[tuple[str, str]]:
+        """Its search entries: one per facet on the owner's side, and on the partner's holding it."""
+        sort = keys.ticket_sort(self.ticket_id)
+        found = {
+            (keys.ticket_search(self.tenant_id, self.tenant_id, f), sort)
+            for f in self.search_view("owner").facets()
+        }
+        if self.servicer_id:
+            found |= {
+                (keys.ticket_search(self.servicer_id, self.tenant_id, f), sort)
+                for f in self.search_view("partner").facets()
+            }
+        return found
 
     @property
     def is_work_order(self) -> bool:
@@ -116,6 +153,13 @@ class TicketItem(Item, discriminator="ticket"):
             self.gsi3pk, self.gsi3sk = keys.assigned_to(self.tenant_id, self.assignee_id), sort
         else:
             self.gsi3pk, self.gsi3sk = None, None
+
+
+class TicketSearchItem(Item, discriminator="ticket_search"):
+    """A search entry: which ticket one side finds in this partition's facet (its sort key is the ticket's,
+    so newest first and created-date ranges are key conditions)."""
+
+    ticket_id = UnicodeAttribute()
 
 
 class ActivityItem(Item, discriminator="ticket_activity"):
@@ -699,6 +743,34 @@ def assigned(
     )
 
 
+def search(
+    viewer: str, owner_id: str, filters: SearchFilters, limit: int, cursor: str | None, scope: str
+) -> tuple[list[TicketItem], str | None]:
+    """One page of a search, newest first: one Query of the partition of its most selective filter (created
+    dates bound the sort key), one BatchGetItem of those tickets; the other filters keep what matches, so a
+    page may hold fewer than `limit`."""
+    partition = keys.ticket_search(viewer, owner_id, filters.start())
+    within: Condition | None = None
+    low = keys.ticket_sort(ulid_floor(filters.created_from)) if filters.created_from else None
+    high = keys.ticket_sort(ulid_floor(filters.created_to)) if filters.created_to else None
+    if low and high:
+        within = Item.sk.between(low, high)
+    elif low:
+        within = Item.sk >= low
+    elif high:
+        within = Item.sk < high
+    page = newest_first(
+        TicketSearchItem, TicketSearchItem, partition, within=within, limit=limit, cursor=cursor, scope=scope
+    )
+    found = reads.get_many(TicketItem, (keys.ticket(owner_id, e.ticket_id) for e in page.items))
+    side = "owner" if viewer == owner_id else "partner"
+    by_id = {t.ticket_id: t for t in found}
+    ordered = [by_id[e.ticket_id] for e in page.items if e.ticket_id in by_id]
+    return [
+        t for t in ordered if filters.matches(t.search_view(side), t.created_at, t.updated_at)
+    ], page.next_cursor
+
+
 def get_ticket(tenant_id: str, ticket_id: str) -> TicketItem | None:
     return reads.get(TicketItem, keys.ticket(tenant_id, ticket_id))
 
@@ -772,6 +844,13 @@ def save(
     item.updated_at = utc_now()
     item.place()
     with transaction() as tx:
+        before = {(pk, sk) for pk, sk in item.search or []}
+        after = item.search_keys()
+        for pk, sk in before - after:
+            tx.delete(TicketSearchItem(pk, sk))
+        for pk, sk in after - before:
+            tx.save(TicketSearchItem(pk, sk, ticket_id=item.ticket_id))
+        item.search = sorted([pk, sk] for pk, sk in after)
         tx.save(item)
         for entry in entries:
             tx.save(entry, condition=Item.pk.does_not_exist())

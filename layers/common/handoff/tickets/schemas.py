@@ -206,7 +206,9 @@ class TicketOut(BaseModel):
     location_id: str | None
     priority: str
     due_date: date | None
-    assignee_id: str | None = Field(description="The member it is assigned to")
+    assignee_id: str | None = Field(
+        description="The member it is assigned to (a partner sees the member of its own it assigned it to)"
+    )
     status: str = Field(
         description="open, offered (waiting for the partner), accepted, in_progress, on_hold, completed, "
         "ready_to_submit (a work order whose unit is ready), closed or cancelled"

@@ -126,7 +126,7 @@ def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
             "location_id": item.location_id,
             "priority": item.priority,
             "due_date": item.due_date,
-            "assignee_id": item.assignee_id if doer.side is Side.OWNER else None,
+            "assignee_id": item.assignee_id if doer.side is Side.OWNER else item.partner_assignee_id,
             "status": item.status,
             "ro_number": int(item.ro_number) if item.ro_number is not None else None,
             "unit_id": item.unit_id,
@@ -479,6 +479,8 @@ def assign_member(access: Access, item: repo.TicketItem, body: AssignIn) -> Tick
     """To a member of the tenant, reassigning it from another."""
     doer = doer_of(access)
     assert body.assignee_id is not None
+    if doer.side is Side.PARTNER:
+        return _assign_partner_member(item, doer, body.assignee_id, body.note)
     domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
     previous = item.assignee_id
     domain.check_assignable(TicketStatus(item.status), item.servicer_id)
@@ -497,6 +499,36 @@ def assign_member(access: Access, item: repo.TicketItem, body: AssignIn) -> Tick
         doer,
         [change_of(item, "TicketAssigned", doer, "step", None, facts, step="assign", text=body.note)],
     )
+    return ticket_out(item, doer)
+
+
+def _assign_partner_member(
+    item: repo.TicketItem, doer: Doer, assignee_id: str, note: str | None
+) -> TicketOut:
+    """A partner company hands the work it holds to one of its own members: its admins and those allowed to
+    accept work do; the member then finds it among their assignments."""
+    if not doer.answers_offers:
+        raise Forbidden(
+            "only your company's admins, and the members they allow to accept work, assign its work",
+            code="may_not_accept_work",
+        )
+    domain.check_assignee(accounts.live_roles(doer.company_id, assignee_id))
+    domain.check_assignable(TicketStatus(item.status), None)
+    previous = item.partner_assignee_id
+    if previous == assignee_id:
+        return ticket_out(item, doer)
+    item.partner_assignee_id = assignee_id
+    item.record("assign", doer.by, doer.company_id, note, assignment=item.servicer_id)
+    facts: dict[str, Any] = {
+        "assignee_kind": "partner_member",
+        "assignee_id": assignee_id,
+        "previous_assignee_id": previous,
+        "note": note,
+    }
+    change = change_of(
+        item, "TicketAssigned", doer, "step", item.servicer_id, facts, step="assign", text=note
+    )
+    commit(item, doer, [change])
     return ticket_out(item, doer)
 
 
