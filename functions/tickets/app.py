@@ -3,17 +3,29 @@ service board of approved labour and the work orders technicians clock on to."""
 
 from datetime import date
 from http import HTTPStatus
-from typing import Annotated
+from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from pydantic import BaseModel
 
 from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match, signed_endpoint
-from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
+from handoff.api.params import DEFAULT_LIMIT, Accept, Cursor, IfMatch, Limit, wants_csv
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
 from handoff.portal.public import unit_keys
-from handoff.tickets import attachments, costs, inbound, outsourcing, repository, search, service, workorders
+from handoff.tickets import (
+    attachments,
+    costs,
+    inbound,
+    outsourcing,
+    reports,
+    repository,
+    search,
+    service,
+    workorders,
+)
 from handoff.tickets.domain import OfferAction, OfferStatus, TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
@@ -37,6 +49,8 @@ from handoff.tickets.schemas import (
     PartnerUpdate,
     PartnerUpdateOut,
     RotateInboundSecret,
+    StatusReport,
+    SummaryReport,
     TicketCreate,
     TicketOut,
     TicketPage,
@@ -515,6 +529,57 @@ def rotate_inbound_secret(
     tenant_id: str, servicer_id: str, body: Annotated[RotateInboundSecret, Body()], access: Access
 ) -> InboundSecret:
     return inbound.rotate_secret(access, servicer_id, body)
+
+
+def _report(report: BaseModel, as_csv: str, accept: str | None) -> Any:
+    if wants_csv(accept):
+        return Response(status_code=200, content_type="text/csv; charset=utf-8", body=as_csv)
+    return report
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/reports/summary",
+    action=Action.REPORT_READ,
+    summary="The summary report: tickets created in a period by status and by partner (JSON or CSV)",
+)
+def summary_report(
+    tenant_id: str,
+    access: Access,
+    period_from: Annotated[date | None, Query(description="First day (UTC); default 30 days back")] = None,
+    period_to: Annotated[
+        date | None, Query(description="Last day (UTC), at most 366 after; default today")
+    ] = None,
+    partner: Annotated[
+        str | None, Query(pattern=TENANT_ID_PATTERN, description="The owner's staff: one partner's work")
+    ] = None,
+    accept: Accept = None,
+) -> SummaryReport | str:
+    """Counts, logged hours and amounts (labour, costs, billable, by currency) of the tickets created in the
+    period, by the status they are in now and by the partner holding them. A partner's members see their
+    own company's work only. `Accept: text/csv` for CSV."""
+    report, as_csv = reports.summary(access, period_from, period_to, partner)
+    return _report(report, as_csv, accept)  # type: ignore[no-any-return]
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/reports/status",
+    action=Action.REPORT_READ,
+    summary="The status report: tickets in each status now, their average age and the oldest (JSON or CSV)",
+)
+def status_report(
+    tenant_id: str,
+    access: Access,
+    partner: Annotated[
+        str | None, Query(pattern=TENANT_ID_PATTERN, description="The owner's staff: one partner's work")
+    ] = None,
+    accept: Accept = None,
+) -> StatusReport | str:
+    report, as_csv = reports.status(access, partner)
+    return _report(report, as_csv, accept)  # type: ignore[no-any-return]
 
 
 @signed_endpoint(

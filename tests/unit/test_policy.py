@@ -65,6 +65,7 @@ EXPECTED_TENANT_GRANTS = {
     Action.TICKET_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.OFFER_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.OFFER_ANSWER: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.REPORT_READ: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
 }
 
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.

@@ -337,6 +337,29 @@ def ticket_search(viewer: str, owner_id: str, facet: str) -> str:
     return f"{tenant_prefix(viewer)}TSEARCH#{owner_id}#{facet}"
 
 
+IN_HOUSE = "-"  # the partner of a ticket no partner holds, in report keys
+
+
+def reports_partition(owner_id: str) -> str:
+    """The owner's report buckets: what its tickets add up to, kept with every ticket change."""
+    return f"{tenant_prefix(owner_id)}REPORTS"
+
+
+def report_by_day(day: str, partner: str, status: str, currency: str) -> str:
+    """A summary bucket by the day its tickets were created (the owner's report over all partners)."""
+    return f"D#{day}#P#{partner}#S#{status}#C#{currency}"
+
+
+def report_by_partner(partner: str, day: str, status: str, currency: str) -> str:
+    """The same bucket led by the partner (a partner's report over its own work, one key range)."""
+    return f"P#{partner}#D#{day}#S#{status}#C#{currency}"
+
+
+def report_status(partner: str, status: str) -> str:
+    """How many tickets are in a status now, and the sum of their creation times (their average age)."""
+    return f"STATUS#{partner}#{status}"
+
+
 def inbound_secret(owner_id: str, servicer_id: str) -> tuple[str, str]:
     """The secret a partner's system signs its updates to this owner with (kept apart from the link, which
     every servicer request reads)."""

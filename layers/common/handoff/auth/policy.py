@@ -117,6 +117,7 @@ class Action(StrEnum):
     TICKET_ASSIGN = "ticket:assign"
     TICKET_UPDATE = "ticket:update"
     TICKET_SEARCH = "ticket:search"
+    REPORT_READ = "ticket-report:read"
     OFFER_LIST = "ticket-offer:list"
     OFFER_READ = "ticket-offer:read"
     OFFER_CREATE = "ticket-offer:create"
@@ -253,6 +254,8 @@ POLICY: dict[Action, Rule] = {
     # The owner assigns to its members or a partner company; a partner, the work it holds to its own members.
     Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_SEARCH: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    # Reports: the owner's dispatchers and admins; a partner's admins and those allowed to accept work.
+    Action.REPORT_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     # Offers: the owner's dispatchers make them; both sides read and answer them (which side may give which
     # answer, and who of a partner may answer at all, are the offer's own rules).

@@ -62,6 +62,7 @@ class TicketItem(Item, discriminator="ticket"):
     assignee_id = UnicodeAttribute(null=True)  # the member it is assigned to (a company: servicer_id)
     partner_assignee_id = UnicodeAttribute(null=True)  # the partner's member its company assigned it to
     search = JSONAttribute(null=True)  # the keys of its search entries (see search_keys)
+    report = JSONAttribute(null=True)  # what it adds to the report buckets (see contribution)
     # A work order: its repair order number, what it repairs, and the approved lines it carries, each with
     # the seconds clocked on it; who is clocked on now (user -> entry, line, start).
     ro_number = NumberAttribute(null=True)
@@ -131,6 +132,22 @@ class TicketItem(Item, discriminator="ticket"):
             }
         return found
 
+    def contribution(self) -> dict[str, Any]:
+        """What it adds to the owner's reports now: its creation day, partner, status and currency, its
+        logged time and amounts."""
+        terms = self.terms
+        return {
+            "day": self.created_at.date().isoformat(),
+            "partner": self.servicer_id or keys.IN_HOUSE,
+            "status": self.status,
+            "currency": terms.currency if terms else keys.IN_HOUSE,
+            "created": int(self.created_at.timestamp()),
+            "minutes": int(self.logged_minutes),
+            "labour_cents": int(self.labour_cents),
+            "cost_cents": int(self.cost_cents),
+            "billable_cents": self.billable_cents,
+        }
+
     @property
     def is_work_order(self) -> bool:
         return self.kind == TicketKind.WORK_ORDER.value
@@ -153,6 +170,19 @@ class TicketItem(Item, discriminator="ticket"):
             self.gsi3pk, self.gsi3sk = keys.assigned_to(self.tenant_id, self.assignee_id), sort
         else:
             self.gsi3pk, self.gsi3sk = None, None
+
+
+class ReportBucketItem(Item, discriminator="report_bucket"):
+    """What the owner's tickets of one creation day, partner, status and currency add up to (or, for a
+    status counter, how many are in a status now and the sum of their creation times): changed in the
+    transaction of every ticket change that moves them."""
+
+    tickets = NumberAttribute(default=0)
+    minutes = NumberAttribute(default=0)
+    labour_cents = NumberAttribute(default=0)
+    cost_cents = NumberAttribute(default=0)
+    billable_cents = NumberAttribute(default=0)
+    created_sum = NumberAttribute(default=0)  # status counters: seconds since the epoch, summed
 
 
 class TicketSearchItem(Item, discriminator="ticket_search"):
@@ -743,6 +773,73 @@ def assigned(
     )
 
 
+SUMMED = ("minutes", "labour_cents", "cost_cents", "billable_cents")
+
+
+def _bucket_deltas(contribution: dict[str, Any] | None, sign: int) -> dict[str, dict[str, int]]:
+    """The report buckets a contribution is in, and what it adds to each (`sign` -1: what leaving takes)."""
+    if contribution is None:
+        return {}
+    c = contribution
+    summed = {"tickets": sign, **{name: sign * int(c[name]) for name in SUMMED}}
+    return {
+        keys.report_by_day(c["day"], c["partner"], c["status"], c["currency"]): summed,
+        keys.report_by_partner(c["partner"], c["day"], c["status"], c["currency"]): summed,
+        keys.report_status(c["partner"], c["status"]): {
+            "tickets": sign,
+            "created_sum": sign * int(c["created"]),
+        },
+    }
+
+
+def _stage_reports(tx: Any, item: TicketItem) -> None:
+    """The ticket's move between report buckets, in its own transaction: out of where it was counted, into
+    where it is now (one update per bucket whose sums change)."""
+    after = item.contribution()
+    if item.report == after:
+        return
+    merged: dict[str, dict[str, int]] = {}
+    for deltas in (_bucket_deltas(item.report, -1), _bucket_deltas(after, 1)):
+        for sk, fields in deltas.items():
+            into = merged.setdefault(sk, {})
+            for name, value in fields.items():
+                into[name] = into.get(name, 0) + value
+    partition = keys.reports_partition(item.tenant_id)
+    for sk, fields in merged.items():
+        changes = {name: value for name, value in fields.items() if value}
+        if not changes:
+            continue
+        actions = [getattr(ReportBucketItem, name).add(value) for name, value in changes.items()]
+        tx.update(ReportBucketItem(partition, sk), actions=[Item.entity.set(ReportBucketItem), *actions])
+    item.report = after
+
+
+def report_buckets(owner_id: str, low: str, high: str) -> list[ReportBucketItem]:
+    """Every report bucket whose key lies between `low` and `high` (a period's days, for all partners or
+    one): a Query read to its end. Its size grows with the period and the partners, never with the tickets."""
+    results = ReportBucketItem.query(keys.reports_partition(owner_id), Item.sk.between(low, high))
+    return [r for r in results if isinstance(r, ReportBucketItem)]
+
+
+def status_counters(owner_id: str, partner: str | None) -> list[ReportBucketItem]:
+    prefix = keys.report_status(partner, "") if partner else "STATUS#"
+    results = ReportBucketItem.query(keys.reports_partition(owner_id), Item.sk.startswith(prefix))
+    return [r for r in results if isinstance(r, ReportBucketItem)]
+
+
+def oldest(owner_id: str, partner: str | None, status: str) -> TicketItem | None:
+    """The oldest ticket in a status (of one partner's): one Query of the board, oldest first, limit 1."""
+    index: Any
+    if partner and partner != keys.IN_HOUSE:
+        partition, index = keys.outsourced_in_status(partner, owner_id, status), TicketItem.gsi3
+    else:
+        partition, index = keys.tickets_by_status(owner_id, status), TicketItem.gsi1
+    for found in index.query(partition, scan_index_forward=True, limit=1):
+        if isinstance(found, TicketItem):
+            return found
+    return None
+
+
 def search(
     viewer: str, owner_id: str, filters: SearchFilters, limit: int, cursor: str | None, scope: str
 ) -> tuple[list[TicketItem], str | None]:
@@ -851,6 +948,7 @@ def save(
         for pk, sk in after - before:
             tx.save(TicketSearchItem(pk, sk, ticket_id=item.ticket_id))
         item.search = sorted([pk, sk] for pk, sk in after)
+        _stage_reports(tx, item)
         tx.save(item)
         for entry in entries:
             tx.save(entry, condition=Item.pk.does_not_exist())
