@@ -47,6 +47,7 @@ from devstack.samples import (
 )
 from devstack.seed import ensure_user
 from handoff import aws as aws_clients
+from handoff import keys
 from handoff.accounts import portal_accounts
 from handoff.accounts import repository as accounts_store
 from handoff.accounts import service as accounts
@@ -76,8 +77,12 @@ from handoff.store import reads
 from handoff.store.pages import Page
 from handoff.store.table import client
 from handoff.tickets import attachments, inbound, outsourcing, workorders
+from handoff.tickets import reports as ticket_reports
+from handoff.tickets import repository as ticket_repo
+from handoff.tickets import search as search_tickets
 from handoff.tickets import service as tickets
 from handoff.tickets.domain import OfferAction, TicketAction, TicketStatus
+from handoff.tickets.repository import ReportBucketItem, TicketItem, TicketSearchItem
 from handoff.tickets.schemas import (
     AttachmentCreate,
     ClockOff,
@@ -365,6 +370,75 @@ def _filtered_lists(calls: Counter[str], read: Counter[str]) -> None:
             print(f"  {size:>6}  {name:<40} {_walk(list_, calls, read)}")
 
 
+def _many_tickets(tenant_id: str, size: int) -> None:
+    """`size` tickets written in batches, with their search entries and the report buckets their
+    transactions would have kept: one "Replace the valve" open at the depot, every other one "Service run
+    <n>" in progress."""
+    sums: dict[str, dict[str, int]] = {}
+    with TicketItem.batch_write() as batch:
+        for index in range(size):
+            odd = index == size // 2
+            title = "Replace the valve" if odd else f"Service run {index}"
+            item = ticket_repo.new_ticket(tenant_id, title, None, "depot" if odd else None, "bench")
+            item.status = "open" if odd else "in_progress"
+            item.place()
+            for pk, sk in item.search_keys():
+                batch.save(TicketSearchItem(pk, sk, ticket_id=item.ticket_id))
+            item.search = sorted([pk, sk] for pk, sk in item.search_keys())
+            for sk, deltas in ticket_repo.bucket_deltas(item.contribution(), 1).items():
+                into = sums.setdefault(sk, {})
+                for name, value in deltas.items():
+                    into[name] = into.get(name, 0) + value
+            item.report = item.contribution()
+            batch.save(item)
+        for sk, fields in sums.items():
+            bucket = ReportBucketItem(keys.reports_partition(tenant_id), sk)
+            for name, value in fields.items():
+                setattr(bucket, name, value)
+            batch.save(bucket)
+
+
+def _ticket_reads(calls: Counter[str]) -> None:
+    print("search and reports, in a tenant of 10 and of 10,000 tickets (one ticket matches each search):")
+    for size in (10, 10_000):
+        tenant_id = f"tickets-{size}"
+        _many_tickets(tenant_id, size)
+        admin = Access(
+            Principal(ensure_user("bench-owner@example.com"), "bench-owner@example.com"),
+            Action.TICKET_SEARCH,
+            tenant_id,
+            frozenset({Role.SYSTEM_ADMIN}),
+        )
+        reads_ = _ticket_reads_of(admin)
+        for name, run in reads_.items():
+            calls.clear()
+            with reads.request_scope():
+                run()
+            print(f"  {size:>6}  {name:<40} {sum(calls.values())} calls ({dict(sorted(calls.items()))})")
+
+
+def _ticket_reads_of(admin: Access) -> dict[str, Callable[[], object]]:
+    today = datetime.now(UTC).date()
+    return {
+        "search q=valve": lambda: search_tickets.search(admin, **_no_filters(q="valve")),
+        "search status=open location=depot": lambda: search_tickets.search(
+            admin, **_no_filters(status=TicketStatus.OPEN, location_id="depot")
+        ),
+        "summary report (30 days)": lambda: ticket_reports.summary(admin, None, today, None),
+        "status report": lambda: ticket_reports.status(admin, None),
+    }
+
+
+SEARCH_FILTERS = (
+    *("status", "assignee", "partner", "location_id"),
+    *("created_from", "created_to", "updated_from", "updated_to", "q"),
+)
+
+
+def _no_filters(**chosen: Any) -> dict[str, Any]:
+    return {**dict.fromkeys(SEARCH_FILTERS), "limit": 50, "cursor": None, **chosen}
+
+
 def _report(route: template.Route, status: int, calls: Counter[str]) -> None:
     detail = ", ".join(f"{op} {n}" for op, n in sorted(calls.items()))
     print(f"{route.method:<6} {route.path:<88} {status}  {sum(calls.values())} calls  ({detail})")
@@ -425,6 +499,7 @@ def main() -> None:
                 _report(route, result["statusCode"], calls)
         _partner_system(admin_of(owner), ids, samples, calls)
         _filtered_lists(calls, read)
+        _ticket_reads(calls)
         print(f"max calls per read route: {max_read}, scans: {scans}")
 
 

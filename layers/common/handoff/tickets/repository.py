@@ -776,7 +776,7 @@ def assigned(
 SUMMED = ("minutes", "labour_cents", "cost_cents", "billable_cents")
 
 
-def _bucket_deltas(contribution: dict[str, Any] | None, sign: int) -> dict[str, dict[str, int]]:
+def bucket_deltas(contribution: dict[str, Any] | None, sign: int) -> dict[str, dict[str, int]]:
     """The report buckets a contribution is in, and what it adds to each (`sign` -1: what leaving takes)."""
     if contribution is None:
         return {}
@@ -799,7 +799,7 @@ def _stage_reports(tx: Any, item: TicketItem) -> None:
     if item.report == after:
         return
     merged: dict[str, dict[str, int]] = {}
-    for deltas in (_bucket_deltas(item.report, -1), _bucket_deltas(after, 1)):
+    for deltas in (bucket_deltas(item.report, -1), bucket_deltas(after, 1)):
         for sk, fields in deltas.items():
             into = merged.setdefault(sk, {})
             for name, value in fields.items():
