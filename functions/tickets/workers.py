@@ -1,6 +1,7 @@
-"""The tickets' event-driven side, told by the ticket deadline Step Functions executions through the bus: the
+"""The tickets' event-driven side, through the bus: told by the ticket deadline Step Functions executions, the
 reminder and the escalation of a partner's work waiting for an owner admin's approval, and the reminder and
-the expiry of an offer round waiting for its answer."""
+the expiry of an offer round waiting for its answer; told by a committed link revocation, the withdrawal of
+the offers still waiting on that partner."""
 
 from typing import Any
 
@@ -13,8 +14,20 @@ logger = Logger()
 
 
 @logger.inject_lambda_context(correlation_id_path="id")
-def deadline_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
-    detail = event["detail"]
+def ticket_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
+    if event.get("detail-type") == "ServicerLinkRevoked":
+        return link_revoked(event["detail"])
+    return deadline(event["detail"])
+
+
+def link_revoked(envelope: dict[str, Any]) -> dict[str, str]:
+    owner_id, servicer_id = str(envelope["tenant_id"]), str(envelope["entity"]["id"])
+    withdrawn = outsourcing.withdraw_offers_to(owner_id, servicer_id)
+    logger.info("offers withdrawn with the link", servicer_id=servicer_id, withdrawn=withdrawn)
+    return {"outcome": f"withdrew {withdrawn}"}
+
+
+def deadline(detail: dict[str, Any]) -> dict[str, str]:
     kind, tenant_id, ticket_id = str(detail["kind"]), str(detail["tenant_id"]), str(detail["ticket_id"])
     version = int(detail["version"])
     if detail["deadline"] == "offer":

@@ -24,6 +24,7 @@ EXPECTED_TENANT_GRANTS = {
     Action.MEMBER_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN},
     Action.MEMBER_MERGE: {Role.SYSTEM_ADMIN},
     Action.MEMBER_RESET_ACCESS: {Role.SYSTEM_ADMIN, Role.ADMIN},
+    **{a: {Role.SYSTEM_ADMIN, Role.ADMIN} for a in Action if a.value.startswith("partner-resource")},
     **{a: {Role.SYSTEM_ADMIN, Role.ADMIN} for a in Action if a.value.startswith("webhook")},
     Action.LOCATION_LIST: set(STAFF_ROLES),
     Action.LOCATION_READ: set(STAFF_ROLES),

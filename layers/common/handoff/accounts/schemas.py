@@ -103,6 +103,45 @@ class MemberPatch(PatchModel):
     accepts_work: AcceptsWork | None = None
 
 
+StaffRole = Literal["admin", "dispatcher", "technician", "partner"]
+
+
+def _technician() -> list[StaffRole]:
+    return ["technician"]
+
+
+class ResourceCreate(WriteModel):
+    """One of the partner company's people: a staff member of its own instance."""
+
+    email: Email
+    name: Name
+    roles: Annotated[list[StaffRole], Field(min_length=1, max_length=4)] = Field(default_factory=_technician)
+    accepts_work: AcceptsWork = False
+
+    def as_member(self) -> MemberCreate:
+        return MemberCreate(
+            email=self.email,
+            name=self.name,
+            roles=[Role(r) for r in self.roles],
+            accepts_work=self.accepts_work,
+        )
+
+
+class ResourcePatch(PatchModel):
+    """Rename, change roles, deactivate (`active: false`) or reactivate, and allow or stop accepting work."""
+
+    name: Name | None = None
+    roles: Annotated[list[StaffRole], Field(min_length=1, max_length=4)] | None = None
+    active: bool | None = None
+    accepts_work: AcceptsWork | None = None
+
+    def as_member(self) -> MemberPatch:
+        fields = self.model_dump(exclude_unset=True)
+        if "roles" in fields:
+            fields["roles"] = [Role(r) for r in fields["roles"]]
+        return MemberPatch.model_validate(fields)
+
+
 class MemberOut(BaseModel):
     tenant_id: str
     user_id: str

@@ -20,9 +20,9 @@ from handoff.auth.policy import (
 )
 from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound, Unauthorized
-from handoff.ids import is_tenant_id
+from handoff.ids import is_tenant_id, utc_now
 from handoff.links import public as links
-from handoff.links.domain import ACCEPTED, LinkStatus, ServicerGrant
+from handoff.links.domain import ACCEPTED, HISTORY_AFTER_REVOCATION, LinkStatus, ServicerGrant
 from handoff.store import reads
 
 TENANT_NOT_FOUND = "tenant not found"
@@ -116,7 +116,16 @@ def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Acce
     grant, membership = found
     if POLICY[action].servicer is ServicerAccess.HIDDEN:
         raise NotFound(TENANT_NOT_FOUND)  # what the owner keeps from its servicers does not exist for them
-    if grant.status is not LinkStatus.ACTIVE:
+    if grant.status is LinkStatus.REVOKED:  # only within its history window (see _find_grant)
+        if not POLICY[action].history:
+            assert grant.revoked_at is not None
+            until = (grant.revoked_at + HISTORY_AFTER_REVOCATION).date().isoformat()
+            raise Forbidden(
+                f"the servicer link to this instance was revoked; the history of your work here stays "
+                f"readable until {until}",
+                code="link_revoked",
+            )
+    elif grant.status is not LinkStatus.ACTIVE:
         raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
     if not is_allowed_for_servicer(action, can_manage_locations=grant.flags.can_manage_locations):
         raise Forbidden(f"your servicer link does not allow {action.value}")
@@ -143,6 +152,7 @@ def _find_grant(owner_id: str, user_id: str) -> tuple[ServicerGrant, repository.
         ]
     )
     grants = []
+    now = utc_now()
     for servicer_id in candidates:
         link = links.grant(owner_id, servicer_id)
         membership = repository.get_membership(servicer_id, user_id)
@@ -150,8 +160,10 @@ def _find_grant(owner_id: str, user_id: str) -> tuple[ServicerGrant, repository.
             link is not None
             and membership is not None
             and membership.live
-            and link.status in ACCEPTED  # invited, declined, expired or revoked: no way in
+            # invited, declined or expired: no way in; revoked: read-only, for its history window
+            and (link.status in ACCEPTED or link.history_readable(now))
         ):
             grants.append((link, membership))
-    grants.sort(key=lambda found: found[0].status is not LinkStatus.ACTIVE)
+    preference = {LinkStatus.ACTIVE: 0, LinkStatus.SUSPENDED: 1}
+    grants.sort(key=lambda found: preference.get(found[0].status, 2))
     return grants[0] if grants else None

@@ -52,6 +52,11 @@ class Action(StrEnum):
     MEMBER_UPDATE = "member:update"
     MEMBER_MERGE = "member:merge"
     MEMBER_RESET_ACCESS = "member:reset-access"
+    RESOURCE_LIST = "partner-resource:list"
+    RESOURCE_READ = "partner-resource:read"
+    RESOURCE_CREATE = "partner-resource:create"
+    RESOURCE_UPDATE = "partner-resource:update"
+    RESOURCE_RESET_ACCESS = "partner-resource:reset-access"
     WEBHOOK_LIST = "webhook:list"
     WEBHOOK_READ = "webhook:read"
     WEBHOOK_CREATE = "webhook:create"
@@ -135,6 +140,8 @@ class Rule:
     roles: frozenset[Role] = frozenset()
     self_allowed: bool = False  # the caller may act on their own membership whatever their roles
     servicer: ServicerAccess = ServicerAccess.DENIED
+    # Still allowed, for a while, to the partner of a revoked link: reading the history of the work it did.
+    history: bool = False
 
 
 _MANAGERS = frozenset({Role.SYSTEM_ADMIN, Role.ADMIN})
@@ -156,6 +163,12 @@ POLICY: dict[Action, Rule] = {
     Action.MEMBER_UPDATE: Rule(Scope.TENANT, _MANAGERS),
     Action.MEMBER_MERGE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
     Action.MEMBER_RESET_ACCESS: Rule(Scope.TENANT, _MANAGERS),
+    # A partner company's admin portal: its own people (resources), who of them may accept offered work.
+    Action.RESOURCE_LIST: Rule(Scope.TENANT, _MANAGERS),
+    Action.RESOURCE_READ: Rule(Scope.TENANT, _MANAGERS, self_allowed=True),
+    Action.RESOURCE_CREATE: Rule(Scope.TENANT, _MANAGERS),
+    Action.RESOURCE_UPDATE: Rule(Scope.TENANT, _MANAGERS),
+    Action.RESOURCE_RESET_ACCESS: Rule(Scope.TENANT, _MANAGERS),
     **{
         action: Rule(Scope.TENANT, _MANAGERS)
         for action in (
@@ -232,8 +245,8 @@ POLICY: dict[Action, Rule] = {
     ),
     # Tickets: the owner's staff, and the members of the partner a ticket is outsourced to (which tickets are
     # theirs, and which side may take which step, are the ticket's own rules).
-    Action.TICKET_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
-    Action.TICKET_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
+    Action.TICKET_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.TICKET_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     Action.TICKET_ACT: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     # Checked by the ticket service for the steps that commit the owner (outsource, withdraw, close, ...).
@@ -242,7 +255,7 @@ POLICY: dict[Action, Rule] = {
     Action.TICKET_APPROVE: Rule(Scope.TENANT, _MANAGERS),
     Action.TICKET_LOG_TIME: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.TICKET_NOTE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
-    Action.TICKET_ACTIVITY_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_ACTIVITY_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.PARTNER_UPDATE: Rule(Scope.SIGNED),
     # Work orders are the shop's own: technicians (and partner-role members) clock on, dispatchers clock them
     # and correct clocked time; the customer's portal users see a unit's work orders (status only).
@@ -253,20 +266,22 @@ POLICY: dict[Action, Rule] = {
     Action.TIME_CORRECT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     # The owner assigns to its members or a partner company; a partner, the work it holds to its own members.
     Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
-    Action.TICKET_SEARCH: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_SEARCH: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     # Reports: the owner's dispatchers and admins; a partner's admins and those allowed to accept work.
-    Action.REPORT_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
+    Action.REPORT_READ: Rule(
+        Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED, history=True
+    ),
     Action.TICKET_UPDATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     # Offers: the owner's dispatchers make them; both sides read and answer them (which side may give which
     # answer, and who of a partner may answer at all, are the offer's own rules).
-    Action.OFFER_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
-    Action.OFFER_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.OFFER_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
+    Action.OFFER_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.OFFER_CREATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}),
     Action.OFFER_ANSWER: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
-    Action.COST_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.COST_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.COST_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
-    Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
-    Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
+    Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
 }
 

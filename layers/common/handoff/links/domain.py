@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from handoff.errors import Conflict, Invalid
@@ -77,9 +78,21 @@ class ServicerGrant:
     status: LinkStatus
     flags: LinkFlags
     approved_locations: frozenset[str]
+    revoked_at: datetime | None = None
 
     def may_see_location(self, location_id: str) -> bool:
         return not self.flags.restricted_locations or location_id in self.approved_locations
+
+    def history_readable(self, now: datetime) -> bool:
+        """A revoked link's partner still reads the history of the work it did, for a while."""
+        return (
+            self.status is LinkStatus.REVOKED
+            and self.revoked_at is not None
+            and now < self.revoked_at + HISTORY_AFTER_REVOCATION
+        )
+
+
+HISTORY_AFTER_REVOCATION = timedelta(days=90)
 
 
 def check_new_link(owner_id: str, servicer_id: str, current: LinkStatus | None) -> None:

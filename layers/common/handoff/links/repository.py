@@ -41,6 +41,7 @@ class LinkItem(Item, discriminator="servicer_link"):
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    revoked_at = UTCDateTimeAttribute(null=True)  # a revoked link's partner reads its history until + 90 days
     version = VersionAttribute()
 
     @property
@@ -65,6 +66,7 @@ class LinkItem(Item, discriminator="servicer_link"):
             status=LinkStatus(self.status),
             flags=self.flags,
             approved_locations=frozenset(self.approved_locations or ()),
+            revoked_at=self.revoked_at,
         )
 
     def place(self) -> None:

@@ -149,6 +149,7 @@ def revoke(access: Access, servicer_id: str) -> LinkOut:
         )
         return _out(item)
     item.status = domain.transition(LinkStatus(item.status), LinkAction.REVOKE).value
+    item.revoked_at = utc_now()
     secret = repo.get_inbound_secret(access.tenant, servicer_id)
     if secret is not None:  # the partner's system loses its credential with the link
         secret.secrets = []

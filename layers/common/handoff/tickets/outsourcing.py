@@ -341,3 +341,28 @@ def window_deadline(kind: str, tenant_id: str, ticket_id: str, offer_id: str, ro
     expired = stage_end(item, offer, window, "OfferExpired", "expire", note)
     service.commit(item, window, [withdrawn, expired], offers=(offer,))
     return "expired"
+
+
+# ---- a link that ends takes its offers with it (from the committed revocation, through the bus) ------------
+
+
+def withdraw_offers_to(owner_id: str, servicer_id: str) -> int:
+    """Every offer still waiting for this partner's answer (or the owner's, on its counter) is withdrawn, with
+    its event; the tickets are the owner's to offer again. Run again, it finds none (redelivery is safe)."""
+    withdrawn, cursor = 0, None
+    link_ended = service.system(owner_id, "link-revocation")
+    while True:
+        page = repo.partner_offers(servicer_id, owner_id, OfferStatus.PENDING.value, 100, cursor)
+        for pending in page.items:
+            item = repo.get_ticket(owner_id, pending.ticket_id)
+            offer = repo.get_offer(owner_id, pending.ticket_id, pending.offer_id)
+            if item is None or offer is None or offer.status != OfferStatus.PENDING.value:
+                continue  # the index lags a change made a moment ago
+            note = "the link to this partner was revoked"
+            released = service.stage_step(item, TicketAction.WITHDRAW, link_ended, note)
+            ended = stage_end(item, offer, link_ended, "OfferWithdrawn", "withdraw", note)
+            service.commit(item, link_ended, [released, ended], offers=(offer,))
+            withdrawn += 1
+        cursor = page.next_cursor
+        if cursor is None:
+            return withdrawn
