@@ -68,6 +68,7 @@ def test_the_owner_finds_its_tickets_by_every_filter(api, board):
     assert found(api, owner, assignee=board["people"]["tech"].user_id) == {"Service the boiler"}
     assert found(api, owner, created_from="2020-01-01", created_to="2099-12-31") == everything
     assert found(api, owner, created_to="2020-01-01") == set()
+    assert found(api, owner, created_from="1900-01-01", created_to="9999-12-31") == everything  # no 500
     assert found(api, owner, updated_from="2099-01-01") == set()
     api.as_(owner).patch(f"/tenants/acme/tickets/{t['roof']}", {"title": "Fix the gutter"})
     assert found(api, owner, q="roof") == set() and found(api, owner, q="gutter") == {"Fix the gutter"}

@@ -26,4 +26,6 @@ def utc_now() -> datetime:
 
 def ulid_floor(moment: datetime) -> str:
     """The smallest ULID of that millisecond: ids made at or after it sort at or after it."""
+    if moment.timestamp() <= 0:  # before any ULID
+        return "0" * 26
     return str(ULID.from_timestamp(moment.timestamp()))[:10] + "0" * 16

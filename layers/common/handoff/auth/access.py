@@ -22,7 +22,7 @@ from handoff.auth.tokens import Principal
 from handoff.errors import Forbidden, NotFound, Unauthorized
 from handoff.ids import is_tenant_id, utc_now
 from handoff.links import public as links
-from handoff.links.domain import ACCEPTED, HISTORY_AFTER_REVOCATION, LinkStatus, ServicerGrant
+from handoff.links.domain import ACCEPTED, LinkStatus, ServicerGrant
 from handoff.store import reads
 
 TENANT_NOT_FOUND = "tenant not found"
@@ -116,15 +116,9 @@ def _through_a_link(principal: Principal, action: Action, owner_id: str) -> Acce
     grant, membership = found
     if POLICY[action].servicer is ServicerAccess.HIDDEN:
         raise NotFound(TENANT_NOT_FOUND)  # what the owner keeps from its servicers does not exist for them
-    if grant.status is LinkStatus.REVOKED:  # only within its history window (see _find_grant)
+    if grant.status is LinkStatus.REVOKED:  # within its history window (see _find_grant): reads of it only
         if not POLICY[action].history:
-            assert grant.revoked_at is not None
-            until = (grant.revoked_at + HISTORY_AFTER_REVOCATION).date().isoformat()
-            raise Forbidden(
-                f"the servicer link to this instance was revoked; the history of your work here stays "
-                f"readable until {until}",
-                code="link_revoked",
-            )
+            raise NotFound(TENANT_NOT_FOUND)  # beyond the history of its work, nothing of the owner is there
     elif grant.status is not LinkStatus.ACTIVE:
         raise Forbidden("the servicer link to this instance is suspended", code="link_suspended")
     if not is_allowed_for_servicer(action, can_manage_locations=grant.flags.can_manage_locations):

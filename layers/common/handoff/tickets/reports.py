@@ -57,7 +57,8 @@ def summary(
     """The report, and the same as CSV."""
     partner = _partner_of(access, partner)
     period_to = period_to or utc_now().date()
-    period_from = period_from or period_to - DEFAULT_PERIOD
+    if period_from is None:
+        period_from = period_to - DEFAULT_PERIOD if period_to - date.min > DEFAULT_PERIOD else date.min
     if period_from > period_to:
         raise Invalid("period_from", "must be on or before period_to", location="query")
     if period_to - period_from > LONGEST_PERIOD:

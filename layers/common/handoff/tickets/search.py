@@ -17,8 +17,8 @@ from handoff.tickets.schemas import TicketPage
 
 def _day(value: date | None, *, after: bool = False) -> datetime | None:
     """A date as the UTC instant it starts at (`after`: the one after it, for an inclusive end)."""
-    if value is None:
-        return None
+    if value is None or (after and value == date.max):
+        return None  # no bound: nothing is made after the last day there is
     start = datetime.combine(value, time.min, tzinfo=UTC)
     return start + timedelta(days=1) if after else start
 
