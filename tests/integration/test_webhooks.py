@@ -296,3 +296,55 @@ def test_a_partner_company_receives_the_work_shared_with_it_and_nothing_else(api
     finally:
         for endpoint in receivers.values():
             endpoint.close()
+
+
+def test_the_owner_hears_the_partners_work_as_it_happens_and_never_its_internal_notes(api, acme, runtime):
+    """Every partner step, time entry, cost, note and file reaches the owner's webhooks; what either side keeps
+    internal reaches only its own."""
+    receivers = {name: Receiver() for name in ("acme", "fixit")}
+    try:
+        founder = api.user("owner@fixit.example")
+        api.tenant(founder, "fixit")
+        api.link(acme, "acme", "fixit")
+        secrets = {
+            name: api.as_(user)
+            .post(
+                f"/tenants/{name}/webhook-subscriptions", {"url": receivers[name].url, "event_types": ["*"]}
+            )
+            .json["secret"]
+            for name, user in (("acme", acme), ("fixit", founder))
+        }
+        owner, partner = api.as_(acme), api.as_(founder)
+        ticket = owner.post("/tenants/acme/tickets", {"title": "Pump"}).json["ticket_id"]
+        terms = {"hourly_rate_cents": 5000, "currency": "EUR"}
+        owner.post(f"/tenants/acme/tickets/{ticket}/offers", {"servicer_id": "fixit", "terms": terms})
+        base = f"/tenants/acme/tickets/{ticket}"
+        for step in ("accept", "start"):
+            partner.post(f"{base}/{step}", {})
+        partner.post(f"{base}/time-entries", {"minutes": 30, "work_date": "2026-11-20"})
+        cost = {"category": "travel", "description": "Van", "quantity": "1", "unit_cost_cents": 900}
+        partner.post(f"{base}/costs", {**cost, "work_date": "2026-11-20"})
+        partner.post(f"{base}/notes", {"text": "Shared by fixit"})
+        partner.post(f"{base}/notes", {"text": "Fixit only", "internal": True})
+        owner.post(f"{base}/notes", {"text": "Acme only", "internal": True})
+        runtime.pump()
+
+        def heard(name):
+            payloads = [verify(secrets[name], r) for r in receivers[name].requests]
+            return [
+                (p["type"], p["data"]["data"].get("text"))
+                for p in payloads
+                if p["type"].startswith(("Ticket", "Offer"))
+            ]
+
+        acme_heard, fixit_heard = heard("acme"), heard("fixit")
+        for kind in ("TicketAccepted", "TicketStarted", "TicketTimeLogged", "TicketCostLogged"):
+            assert kind in [k for k, _ in acme_heard] and kind in [k for k, _ in fixit_heard]
+        notes = {
+            name: [text for kind, text in got if kind == "TicketNoteAdded"]
+            for name, got in (("acme", acme_heard), ("fixit", fixit_heard))
+        }
+        assert notes == {"acme": ["Shared by fixit", "Acme only"], "fixit": ["Shared by fixit", "Fixit only"]}
+    finally:
+        for endpoint in receivers.values():
+            endpoint.close()
