@@ -22,6 +22,11 @@ class Upload:
 class Uploaded:
     size: int
     head: bytes
+    etag: str  # the bytes that were checked: what is published must be these
+
+
+class UploadChanged(Exception):
+    """The upload was replaced between its check and its publication."""
 
 
 def presigned_upload(bucket: str, key: str, content_type: str, max_bytes: int, seconds: int) -> Upload:
@@ -42,26 +47,40 @@ def uploaded(bucket: str, key: str, head_bytes: int) -> Uploaded | None:
 
     try:
         found = aws.s3().head_object(Bucket=bucket, Key=key)
-        size = int(found["ContentLength"])
-        body = aws.s3().get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{head_bytes - 1}")["Body"]
-        return Uploaded(size, body.read(head_bytes))
+        size, etag = int(found["ContentLength"]), str(found["ETag"])
+        if size == 0:
+            return Uploaded(0, b"", etag)
+        body = aws.s3().get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{head_bytes - 1}", IfMatch=etag)[
+            "Body"
+        ]
+        return Uploaded(size, body.read(head_bytes), etag)
     except ClientError as error:
         if error.response["Error"]["Code"] in ("404", "NoSuchKey", "NotFound"):
             return None
+        if error.response["Error"]["Code"] in ("412", "PreconditionFailed"):
+            raise UploadChanged(key) from error
         raise
 
 
-def publish(bucket: str, source: str, target: str, content_type: str, filename: str) -> None:
-    """Copies the checked upload to the key it is served from (the upload's presigned POST may still be
-    used, so what is served never is the upload key itself)."""
-    aws.s3().copy_object(
-        Bucket=bucket,
-        Key=target,
-        CopySource={"Bucket": bucket, "Key": source},
-        MetadataDirective="REPLACE",
-        ContentType=content_type,
-        ContentDisposition=_disposition(filename),
-    )
+def publish(bucket: str, source: Uploaded, key: str, target: str, content_type: str, filename: str) -> None:
+    """Copies the checked upload — those very bytes (its ETag) — to the key it is served from: the upload's
+    presigned POST may still be used, so what is served is never the upload key itself."""
+    from botocore.exceptions import ClientError
+
+    try:
+        aws.s3().copy_object(
+            Bucket=bucket,
+            Key=target,
+            CopySource={"Bucket": bucket, "Key": key},
+            CopySourceIfMatch=source.etag,
+            MetadataDirective="REPLACE",
+            ContentType=content_type,
+            ContentDisposition=_disposition(filename),
+        )
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("412", "PreconditionFailed"):
+            raise UploadChanged(key) from error
+        raise
 
 
 def discard(bucket: str, key: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import random
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NoReturn
 
 from botocore.exceptions import ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 from pynamodb.attributes import DiscriminatorAttribute, UnicodeAttribute
@@ -126,6 +128,17 @@ def timed_out(error: BaseException) -> bool:
     return False
 
 
+# A transaction that meets another one on a shared item (a report bucket, a counter) is cancelled with
+# TransactionConflict and nothing written: DynamoDB's advice is to try it again; a failed condition never is.
+CONFLICT_RETRIES = 3
+
+
+def only_contended(error: TransactWriteError) -> bool:
+    """Whether the transaction was cancelled only because another one held an item at that moment."""
+    reasons = {r.code for r in (error.cancellation_reasons or []) if r is not None and r.code}
+    return bool(reasons) and reasons <= {"TransactionConflict", "None"} and "TransactionConflict" in reasons
+
+
 @contextmanager
 def transaction(
     conflict_message: str = "the object was changed by someone else; reload and retry",
@@ -134,21 +147,37 @@ def transaction(
 
     Every transaction carries a ClientRequestToken: when botocore retries one that did commit (its answer was
     lost to a timeout), DynamoDB recognizes the token and answers success instead of failing the conditions
-    the first attempt already satisfied (which would read as a false 409)."""
-    try:
-        with TransactWrite(connection=connection(), client_request_token=new_id()) as tx:
-            yield tx
-    except TransactWriteError as error:
-        if timed_out(error):
-            raise ServiceUnavailable("the table did not answer in time; nothing changed, retry") from error
-        reasons = [r.code for r in (error.cancellation_reasons or []) if r is not None]
-        response = getattr(getattr(error, "cause", None), "response", None) or {}
-        code = response.get("Error", {}).get("Code")
-        if "ConditionalCheckFailed" in reasons or code == "TransactionCanceledException":
-            raise Conflict(conflict_message) from error
-        message = str(response.get("Error", {}).get("Message", ""))
-        if code == "ValidationException" and "size has exceeded" in message:
-            raise PayloadTooLarge(
-                "this record is full (DynamoDB's 400 KB item limit); nothing changed"
-            ) from error
-        raise
+    the first attempt already satisfied (which would read as a false 409). One cancelled only by contention
+    with another transaction is sent again (a new token: it is a new attempt), a few times, with jitter."""
+    tx = TransactWrite(connection=connection(), client_request_token=new_id())
+    yield tx
+    for attempt in range(CONFLICT_RETRIES + 1):
+        try:
+            tx._commit()
+            return
+        except TransactWriteError as error:
+            if only_contended(error) and attempt < CONFLICT_RETRIES:
+                tx._client_request_token = new_id()
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # noqa: S311 (jitter, not a secret)
+                continue
+            _refuse(error, conflict_message)
+
+
+def _refuse(error: TransactWriteError, conflict_message: str) -> NoReturn:
+    if timed_out(error):
+        raise ServiceUnavailable("the table did not answer in time; nothing changed, retry") from error
+    if only_contended(error):
+        raise ServiceUnavailable(
+            "the table was busy with other changes to the same records; retry"
+        ) from error
+    reasons = [r.code for r in (error.cancellation_reasons or []) if r is not None]
+    response = getattr(getattr(error, "cause", None), "response", None) or {}
+    code = response.get("Error", {}).get("Code")
+    if "ConditionalCheckFailed" in reasons or code == "TransactionCanceledException":
+        raise Conflict(conflict_message) from error
+    message = str(response.get("Error", {}).get("Message", ""))
+    if code == "ValidationException" and "size has exceeded" in message:
+        raise PayloadTooLarge(
+            "this record is full (DynamoDB's 400 KB item limit); nothing changed"
+        ) from error
+    raise error

@@ -124,7 +124,12 @@ def confirm(access: Access, ticket_id: str, attachment_id: str) -> AttachmentOut
         raise Conflict(f"this attachment is already {attachment.status}", code="already_confirmed")
     _check_open(item)
     bucket = file_settings().attachment_bucket
-    found = storage.uploaded(bucket, attachment.upload_key, filetypes.HEAD_BYTES)
+    try:
+        found = storage.uploaded(bucket, attachment.upload_key, filetypes.HEAD_BYTES)
+    except storage.UploadChanged as error:
+        raise Conflict(
+            "the upload was replaced while it was checked; confirm again", code="upload_changed"
+        ) from error
     if found is None:
         raise Conflict("nothing was uploaded for this attachment yet", code="upload_missing")
     reason = filetypes.refusal(attachment.content_type, int(attachment.size_bytes), found.size, found.head)
@@ -132,8 +137,17 @@ def confirm(access: Access, ticket_id: str, attachment_id: str) -> AttachmentOut
         storage.discard(bucket, attachment.upload_key)
         raise Invalid("file", reason, location="upload")
     target = attachment_object_key(item.tenant_id, item.ticket_id, attachment.attachment_id)
-    storage.publish(bucket, attachment.upload_key, target, attachment.content_type, attachment.filename)
+    try:
+        storage.publish(
+            bucket, found, attachment.upload_key, target, attachment.content_type, attachment.filename
+        )
+    except storage.UploadChanged as error:
+        raise Conflict(
+            "the upload was replaced while it was checked; confirm again", code="upload_changed"
+        ) from error
     attachment.status, attachment.object_key, attachment.expires_at = "available", target, None
+    # Shared with whoever holds the ticket now (it may have changed hands since the announcement).
+    attachment.assignment = service.shared_with(item, doer, bool(attachment.internal))
     facts = {
         "attachment_id": attachment.attachment_id,
         "filename": attachment.filename,
@@ -155,8 +169,13 @@ def confirm(access: Access, ticket_id: str, attachment_id: str) -> AttachmentOut
         cost_id=attachment.cost_id,
         text=attachment.filename,
     )
-    item.record("attach", doer.by, doer.company_id, None, assignment=attachment.assignment)
-    service.commit(item, doer, [added], attachments=(attachment,))
+    if not attachment.internal:  # the ticket's history is the other side's to read too
+        item.record("attach", doer.by, doer.company_id, None, assignment=attachment.assignment)
+    try:
+        service.commit(item, doer, [added], attachments=(attachment,))
+    except Exception:
+        storage.discard(bucket, target)  # not published after all: nothing of it stays served
+        raise
     try:
         storage.discard(bucket, attachment.upload_key)
     except Exception:  # committed: the lifecycle rule removes the upload if this fails

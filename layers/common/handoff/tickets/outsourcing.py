@@ -227,6 +227,8 @@ def stage_ticket_step(
     pending = _pending_offer(item)
     if step in ANSWER_OF_STEP and pending is not None:
         return stage_answer(item, pending, ANSWER_OF_STEP[step], doer, None, note), (pending,)
+    if step in ANSWER_OF_STEP and item.status == TicketStatus.OFFERED.value:
+        raise Conflict("no offer of this ticket waits for an answer", code="offer_closed")
     changes = [service.stage_step(item, step, doer, note)]
     if step in ENDING_STEPS and pending is not None:
         changes.append(stage_end(item, pending, doer, "OfferWithdrawn", "withdraw", note or step.value))
@@ -327,6 +329,8 @@ def window_deadline(kind: str, tenant_id: str, ticket_id: str, offer_id: str, ro
     if item is None or offer is None or offer.status != OfferStatus.PENDING.value or offer.round != round_:
         return "stale"
     window = service.system(tenant_id, "offer-window")
+    if kind == "reminder" and offer.reminded_round == round_:
+        return "stale"  # a redelivered reminder: it was given
     if kind == "reminder":
         offer.reminded_round = round_
         facts = _facts(offer, answered_round=round_, expires_at=offer.expires_at.isoformat())

@@ -861,7 +861,9 @@ def search(
     )
     found = reads.get_many(TicketItem, (keys.ticket(owner_id, e.ticket_id) for e in page.items))
     side = "owner" if viewer == owner_id else "partner"
-    by_id = {t.ticket_id: t for t in found}
+    # The index is eventually consistent: a ticket taken back from a partner a moment ago may still be
+    # listed on its side; what counts is who holds the ticket now.
+    by_id = {t.ticket_id: t for t in found if side == "owner" or t.servicer_id == viewer}
     ordered = [by_id[e.ticket_id] for e in page.items if e.ticket_id in by_id]
     return [
         t for t in ordered if filters.matches(t.search_view(side), t.created_at, t.updated_at)

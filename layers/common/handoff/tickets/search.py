@@ -48,6 +48,9 @@ def search(
             if user not in (None, access.user_id):
                 raise Forbidden("you search only the work assigned to you", code="assignments_only")
             user = access.user_id
+    for low, high, name in ((created_from, created_to, "created"), (updated_from, updated_to, "updated")):
+        if low and high and low > high:
+            raise Invalid(f"{name}_from", f"must be on or before {name}_to", location="query")
     words = tuple(title_words(q or ""))
     if q and not words:
         raise Invalid("q", "name a word of two letters or more", location="query")
