@@ -592,20 +592,44 @@ def announce(attachment: AttachmentItem) -> None:
     attachment.save(condition=Item.pk.does_not_exist())
 
 
-def ticket_offers(
-    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
-) -> Page[OfferItem]:
-    """A ticket's offers, newest first: one Query of the ticket's partition (a partner: its own only)."""
-    scope = keys.cursor_scope(keys.CursorQuery.TICKET_OFFERS, tenant_id, ticket_id, partner)
+def _beside_ticket[M: Item](
+    model: type[M],
+    query: keys.CursorQuery,
+    tenant_id: str,
+    ticket_id: str,
+    prefix: str,
+    partner: str | None,
+    only: Condition | None,
+    limit: int,
+    cursor: str | None,
+    *,
+    newest: bool,
+) -> Page[M]:
+    """One page of what a ticket's partition holds beside it (offers, costs, files): one Query."""
+    scope = keys.cursor_scope(query, tenant_id, ticket_id, partner)
+    partition = keys.ticket_partition(tenant_id, ticket_id)
+    within = Item.sk.startswith(prefix)
     return newest_first(
-        OfferItem,
-        OfferItem,
-        keys.ticket_partition(tenant_id, ticket_id),
-        within=Item.sk.startswith(keys.OFFER_PREFIX),
-        only=OfferItem.servicer_id == partner if partner else None,
+        model,
+        model,
+        partition,
+        within=within,
+        only=only,
         limit=limit,
         cursor=cursor,
         scope=scope,
+        newest=newest,
+    )
+
+
+def ticket_offers(
+    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
+) -> Page[OfferItem]:
+    """A ticket's offers, newest first (a partner: its own only)."""
+    only = OfferItem.servicer_id == partner if partner else None
+    query, prefix = keys.CursorQuery.TICKET_OFFERS, keys.OFFER_PREFIX
+    return _beside_ticket(
+        OfferItem, query, tenant_id, ticket_id, prefix, partner, only, limit, cursor, newest=True
     )
 
 
@@ -625,49 +649,30 @@ def partner_offers(
     return newest_first(OfferItem, OfferItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
 
 
-def _shared(model: Any, partner: str | None) -> Any:
-    return model.assignment == partner if partner else None
-
-
 def costs(
     tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
 ) -> Page[CostItem]:
-    """A ticket's costs, oldest first: one Query (a partner: those of its own assignments)."""
-    scope = keys.cursor_scope(keys.CursorQuery.COSTS, tenant_id, ticket_id, partner)
-    return newest_first(
-        CostItem,
-        CostItem,
-        keys.ticket_partition(tenant_id, ticket_id),
-        within=Item.sk.startswith(keys.COST_PREFIX),
-        only=_shared(CostItem, partner),
-        limit=limit,
-        cursor=cursor,
-        scope=scope,
-        newest=False,
+    """A ticket's costs, oldest first (a partner: those of its own assignments)."""
+    only = CostItem.assignment == partner if partner else None
+    query, prefix = keys.CursorQuery.COSTS, keys.COST_PREFIX
+    return _beside_ticket(
+        CostItem, query, tenant_id, ticket_id, prefix, partner, only, limit, cursor, newest=False
     )
 
 
 def attachments(
     tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
 ) -> Page[AttachmentItem]:
-    """A ticket's attachments, oldest first: one Query. Each company sees its own, and the other side's
-    that are available and not internal (a partner: of its own assignment only)."""
-    scope = keys.cursor_scope(keys.CursorQuery.ATTACHMENTS, tenant_id, ticket_id, partner)
+    """A ticket's attachments, oldest first. Each company sees its own, and the other side's that are
+    available and not internal (a partner: of its own assignment only)."""
     viewer = partner or tenant_id
     theirs_shared = (AttachmentItem.internal == False) & (AttachmentItem.status == "available")  # noqa: E712
     shown = (AttachmentItem.company_id == viewer) | theirs_shared
     if partner:
         shown = (AttachmentItem.assignment == partner) & shown
-    return newest_first(
-        AttachmentItem,
-        AttachmentItem,
-        keys.ticket_partition(tenant_id, ticket_id),
-        within=Item.sk.startswith(keys.ATTACHMENT_PREFIX),
-        only=shown,
-        limit=limit,
-        cursor=cursor,
-        scope=scope,
-        newest=False,
+    query, prefix = keys.CursorQuery.ATTACHMENTS, keys.ATTACHMENT_PREFIX
+    return _beside_ticket(
+        AttachmentItem, query, tenant_id, ticket_id, prefix, partner, shown, limit, cursor, newest=False
     )
 
 
