@@ -31,6 +31,7 @@ SAMPLE_TIME_ENTRY = "01JB8Z6W3X4Y5Z6A7B8C9D0T0E"  # a clocked entry on that work
 SAMPLE_INVITATION = "01JB8Z6W3X4Y5Z6A7B8C9D0N0V"  # a membership invitation to the caller
 SAMPLE_OFFER = "01JB8Z6W3X4Y5Z6A7B8C9D0F0R"  # the offer of the sample ticket
 SAMPLE_ATTACHMENT = "01JB8Z6W3X4Y5Z6A7B8C9D0A7T"  # a file on the sample ticket, shared with its partner
+SAMPLE_PARTNER_ORG = "01JB8Z6W3X4Y5Z6A7B8C9D0P0G"  # a partner organization (the sample customer's)
 # Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet),
 # and `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.
 
@@ -77,6 +78,9 @@ def prepared(
             event["body"] = event["body"].replace(placeholder, real)
         for key, value in (event.get("pathParameters") or {}).items():
             event["pathParameters"][key] = value.replace(placeholder, real)
+        for key, value in (event.get("queryStringParameters") or {}).items():
+            event["queryStringParameters"][key] = value.replace(placeholder, real)
+            event["multiValueQueryStringParameters"][key] = [value.replace(placeholder, real)]
     for headers in (event["headers"], event["multiValueHeaders"]):
         headers.pop("Authorization", None)
     if token:

@@ -152,3 +152,30 @@ def test_a_merged_away_login_is_disabled(api, runtime, aws_env, cognito):
     pool = aws_env.refs["UserPool"]
     assert _attributes(cognito, pool, "pat.old@acme.example")["Enabled"] == "False"
     assert _attributes(cognito, pool, "pat@acme.example")["Enabled"] == "True"
+
+
+def test_resetting_a_login_never_used_sends_its_invitation_again(api, runtime, aws_env, cognito):
+    """Cognito refuses to reset a login still on its invitation's temporary password: the partner admin's
+    "reset access" re-sends the invitation instead, and the worker does not fail."""
+    founder = api.user("owner@fixit.example")
+    api.tenant(founder, "fixit")
+    added = api.as_(founder).post(
+        "/tenants/fixit/partner-company/resources", {"email": "new@fixit.example", "name": "New"}
+    )
+    runtime.pump()
+    pool = aws_env.refs["UserPool"]
+    assert (
+        cognito.admin_get_user(UserPoolId=pool, Username="new@fixit.example")["UserStatus"]
+        == "FORCE_CHANGE_PASSWORD"
+    )
+    reset = api.as_(founder).post(
+        f"/tenants/fixit/partner-company/resources/{added.json['user_id']}/reset-access"
+    )
+    assert reset.status_code == 202
+    runtime.pump()
+    assert (
+        cognito.admin_get_user(UserPoolId=pool, Username="new@fixit.example")["UserStatus"]
+        == "FORCE_CHANGE_PASSWORD"
+    )
+    dead = boto3.client("sqs").receive_message(QueueUrl=aws_env.refs["IdentityDeadLetterQueue"])
+    assert dead.get("Messages", []) == []  # the reset went through (as a new invitation), nothing failed

@@ -21,6 +21,7 @@ from devstack.samples import (
     SAMPLE_LOCATION,
     SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_PARTNER_ORG,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TICKET,
@@ -80,17 +81,21 @@ def bucket_snapshot(aws_env) -> list[str]:
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
+def put_upload(key: str, data: bytes, bucket_logical: str = "AttachmentBucket") -> None:
+    """What a presigned POST does: the bytes under the upload key."""
+    s3 = boto3.client("s3")
+    name = bucket_logical.replace("Bucket", "").lower()
+    bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if name in b["Name"])
+    s3.put_object(Bucket=bucket, Key=key, Body=data)
+
+
 def uploaded(api, user, tenant_id: str, ticket_id: str) -> str:
     """A file the caller announced and uploaded, not confirmed yet (the upload put straight into the bucket,
     as the presigned POST would)."""
     body = {"filename": "report.pdf", "content_type": "application/pdf", "size_bytes": len(PDF)}
     announced = api.as_(user).post(f"/tenants/{tenant_id}/tickets/{ticket_id}/attachments", body)
     assert announced.status_code == 201, announced.json
-    upload = announced.json["upload"]
-    bucket = next(
-        b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"] if "attachment" in b["Name"]
-    )
-    boto3.client("s3").put_object(Bucket=bucket, Key=upload["fields"]["key"], Body=PDF)
+    put_upload(announced.json["upload"]["fields"]["key"], PDF)
     return str(announced.json["attachment"]["attachment_id"])
 
 
@@ -180,7 +185,9 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     in_house = admin.post(f"/tenants/{tenant_id}/tickets", {"title": "Check the boiler"}).json["ticket_id"]
     assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
     work, work_order, time_entry = _work_order(api, admin, tenant_id, units[0], member)
+    partner_org = admin.post(f"/tenants/{tenant_id}/partner-organizations", {"name": "Northside"}).json
     return {
+        SAMPLE_PARTNER_ORG: partner_org["partner_org_id"],
         SAMPLE_ATTACHMENT: attached(api, owner, tenant_id, in_house),
         SAMPLE_WORK: work,
         SAMPLE_WORK_ORDER: work_order,

@@ -20,7 +20,8 @@ from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
-from security.harness import STATS, build_world, state, uploaded
+from banner_files import valid as valid_banner
+from security.harness import STATS, build_world, put_upload, state, uploaded
 from werkzeug.test import Client
 
 from devstack import template
@@ -32,6 +33,7 @@ from devstack.samples import (
     SAMPLE_LOCATION,
     SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_PARTNER_ORG,
     SAMPLE_TICKET,
     SAMPLE_UNIT,
     SAMPLE_USER,
@@ -55,7 +57,7 @@ ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id|invitation_id|offer_id|attachment_id)\}"
+    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -161,6 +163,19 @@ def _offer_waiting_for(api, world, actor) -> dict[str, str]:
     return {SAMPLE_TICKET: ticket, SAMPLE_OFFER: offer}
 
 
+def _banner_uploaded(api, world, actor) -> dict[str, str]:
+    """Confirming a banner needs one uploaded (put straight into the bucket, as its presigned POST would)."""
+    caller = SimpleNamespace(auth={"Authorization": f"Bearer {actor.token}"})
+    org = world.ids[SAMPLE_PARTNER_ORG]
+    data = valid_banner()
+    asked = api.as_(caller).post(
+        f"/tenants/acme/partner-organizations/{org}/banner/upload", {"size_bytes": len(data)}
+    )
+    if asked.status_code == 200:
+        put_upload(asked.json["fields"]["key"], data, "BannerBucket")
+    return {}
+
+
 def _uploaded(api, world, actor) -> dict[str, str]:
     """Confirming needs the caller's own upload (a caller who may not announce one is refused either way)."""
     caller = SimpleNamespace(auth={"Authorization": f"Bearer {actor.token}"})
@@ -184,6 +199,7 @@ PRECONDITIONS = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): _uploaded,
+    ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/clock-off"): _clocked_on,
     ("POST", "/me/invitations/{invitation_id}/{action}"): _invited_elsewhere,
 }

@@ -87,7 +87,10 @@ class WorkflowSettings(BaseModel):
 
 
 class FileSettings(BaseModel):
-    attachment_bucket: str = Field(min_length=1, alias="ATTACHMENT_BUCKET")
+    """Each function is given the buckets it uses (attachments: tickets; banners: partners and banners)."""
+
+    attachment_bucket: str = Field("", alias="ATTACHMENT_BUCKET")
+    banner_bucket: str = Field("", alias="BANNER_BUCKET")
     upload_seconds: int = Field(900, ge=60, le=3600, alias="UPLOAD_URL_SECONDS")
     download_seconds: int = Field(300, ge=30, le=3600, alias="DOWNLOAD_URL_SECONDS")
 

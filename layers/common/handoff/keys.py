@@ -360,6 +360,25 @@ def report_status(partner: str, status: str) -> str:
     return f"STATUS#{partner}#{status}"
 
 
+def partner_org(tenant_id: str, partner_org_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}PARTNER_ORG#{partner_org_id}", "ORG"
+
+
+def partner_orgs_partition(tenant_id: str) -> str:
+    """The tenant's partner organizations by name (GSI1 live, GSI2 with the archived)."""
+    return f"{tenant_prefix(tenant_id)}PARTNER_ORGS"
+
+
+def banner_upload_key(tenant_id: str, partner_org_id: str, upload_id: str) -> str:
+    """Where a banner's presigned upload lands: never served, deleted once checked."""
+    return f"uploads/{tenant_id}/banners/{partner_org_id}/{upload_id}"
+
+
+def banner_object_key(tenant_id: str, partner_org_id: str, upload_id: str) -> str:
+    """A published banner: the re-encoded image, under a key of its own."""
+    return f"banners/{tenant_id}/{partner_org_id}/{upload_id}.png"
+
+
 def inbound_secret(owner_id: str, servicer_id: str) -> tuple[str, str]:
     """The secret a partner's system signs its updates to this owner with (kept apart from the link, which
     every servicer request reads)."""
@@ -406,6 +425,7 @@ class CursorQuery(StrEnum):
     COSTS = "costs"
     ATTACHMENTS = "attachments"
     TICKET_SEARCH = "ticket-search"
+    PARTNER_ORGS = "partner-orgs"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -83,17 +83,33 @@ def publish(bucket: str, source: Uploaded, key: str, target: str, content_type: 
         raise
 
 
+def read(bucket: str, key: str, max_bytes: int, etag: str) -> bytes:
+    """The whole object (those very bytes, at most `max_bytes`: its size was checked first)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        found = aws.s3().get_object(Bucket=bucket, Key=key, IfMatch=etag, Range=f"bytes=0-{max_bytes - 1}")
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("412", "PreconditionFailed", "404", "NoSuchKey"):
+            raise UploadChanged(key) from error
+        raise
+    data: bytes = found["Body"].read(max_bytes)
+    return data
+
+
+def put(bucket: str, key: str, data: bytes, content_type: str) -> None:
+    aws.s3().put_object(Bucket=bucket, Key=key, Body=data, ContentType=content_type)
+
+
 def discard(bucket: str, key: str) -> None:
     """Deletes an upload; a lifecycle rule removes whatever a failure here leaves behind."""
     aws.s3().delete_object(Bucket=bucket, Key=key)
 
 
-def download_url(bucket: str, key: str, filename: str, seconds: int) -> str:
-    params: dict[str, Any] = {
-        "Bucket": bucket,
-        "Key": key,
-        "ResponseContentDisposition": _disposition(filename),
-    }
+def download_url(bucket: str, key: str, filename: str, seconds: int, *, inline: bool = False) -> str:
+    """A presigned GET valid for `seconds`: a download, or (a re-encoded banner) shown inline."""
+    disposition = "inline" if inline else _disposition(filename)
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key, "ResponseContentDisposition": disposition}
     url: str = aws.s3().generate_presigned_url("get_object", Params=params, ExpiresIn=seconds)
     return url
 

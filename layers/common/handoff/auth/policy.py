@@ -52,6 +52,12 @@ class Action(StrEnum):
     MEMBER_UPDATE = "member:update"
     MEMBER_MERGE = "member:merge"
     MEMBER_RESET_ACCESS = "member:reset-access"
+    PARTNER_ORG_LIST = "partner-organization:list"
+    PARTNER_ORG_READ = "partner-organization:read"
+    PARTNER_ORG_CREATE = "partner-organization:create"
+    PARTNER_ORG_UPDATE = "partner-organization:update"
+    BANNER_UPLOAD = "partner-organization:upload-banner"
+    BRANDING_READ = "branding:read"
     RESOURCE_LIST = "partner-resource:list"
     RESOURCE_READ = "partner-resource:read"
     RESOURCE_CREATE = "partner-resource:create"
@@ -163,6 +169,13 @@ POLICY: dict[Action, Rule] = {
     Action.MEMBER_UPDATE: Rule(Scope.TENANT, _MANAGERS),
     Action.MEMBER_MERGE: Rule(Scope.TENANT, frozenset({Role.SYSTEM_ADMIN})),
     Action.MEMBER_RESET_ACCESS: Rule(Scope.TENANT, _MANAGERS),
+    # Partner organizations (groups of outside technicians inside the tenant) and the branding they give.
+    Action.PARTNER_ORG_LIST: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
+    Action.PARTNER_ORG_READ: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
+    Action.PARTNER_ORG_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.PARTNER_ORG_UPDATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.BANNER_UPLOAD: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.BRANDING_READ: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES, servicer=_HIDDEN),
     # A partner company's admin portal: its own people (resources), who of them may accept offered work.
     Action.RESOURCE_LIST: Rule(Scope.TENANT, _MANAGERS),
     Action.RESOURCE_READ: Rule(Scope.TENANT, _MANAGERS, self_allowed=True),

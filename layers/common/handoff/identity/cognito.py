@@ -56,10 +56,14 @@ def reconcile(login: Login) -> str:
 
 
 def reset_password(email: str) -> bool:
-    """Cognito mails a reset code; the old password stops working. False when there is no such login."""
+    """Cognito mails a reset code; the old password stops working. A login never used yet (its invitation
+    not taken up: Cognito refuses to reset it) gets its invitation again instead, with a new temporary
+    password. False when there is no such login."""
     client = aws.cognito()
     try:
         client.admin_reset_user_password(UserPoolId=_pool(), Username=email)
     except client.exceptions.UserNotFoundException:
         return False
+    except client.exceptions.NotAuthorizedException:
+        client.admin_create_user(UserPoolId=_pool(), Username=email, MessageAction="RESEND")
     return True

@@ -42,3 +42,9 @@ def visible_unit(access: Access, unit_id: str) -> UnitRef:
 def customer_names(tenant_id: str, customer_ids: list[str]) -> dict[str, str]:
     """The names of these customers of the tenant (one BatchGetItem), by id."""
     return {c.customer_id: c.name for c in repo.get_customers(tenant_id, customer_ids)}
+
+
+def partner_org_of(tenant_id: str, customer_id: str) -> tuple[bool, str | None]:
+    """Whether the customer exists, and the partner organization it belongs to (if any)."""
+    customer = repo.get_customer(tenant_id, customer_id)
+    return (customer is not None, customer.partner_org_id if customer is not None else None)

@@ -29,6 +29,7 @@ class CustomerItem(Item, discriminator="customer"):
     contact_email = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     requires_invoice_authorization = BooleanAttribute(default=False)
+    partner_org_id = UnicodeAttribute(null=True)  # the partner organization whose customer it is
     archived = BooleanAttribute(default=False)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()

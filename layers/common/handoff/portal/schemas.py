@@ -20,20 +20,29 @@ Reading = Annotated[float, Field(ge=0, le=100_000_000)]
 UnitKind = Literal["vehicle", "equipment", "other"]
 
 
+PartnerOrgId = Annotated[
+    str,
+    StringConstraints(pattern=ULID_PATTERN),
+    Field(description="The partner organization whose customer it is: its people get its requests first"),
+]
+
+
 class CustomerCreate(WriteModel):
     name: Name
     contact_email: Email | None = None
     phone: Phone | None = None
     requires_invoice_authorization: bool = False
+    partner_org_id: PartnerOrgId | None = None
 
 
 class CustomerPatch(PatchModel):
-    clearable = frozenset({"contact_email", "phone"})
+    clearable = frozenset({"contact_email", "phone", "partner_org_id"})
 
     name: Name | None = None
     contact_email: Email | None = None
     phone: Phone | None = None
     requires_invoice_authorization: bool | None = None
+    partner_org_id: PartnerOrgId | None = None
     archived: bool | None = None
 
 
@@ -43,6 +52,7 @@ class CustomerOut(BaseModel):
     contact_email: str | None
     phone: str | None
     requires_invoice_authorization: bool
+    partner_org_id: str | None
     archived: bool
     version: int
     created_at: datetime

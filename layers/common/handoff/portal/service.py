@@ -12,6 +12,7 @@ from handoff import keys
 from handoff.auth.access import Access
 from handoff.errors import Conflict, Forbidden, Invalid, NotFound
 from handoff.events.envelope import new_event, user_actor
+from handoff.partners import public as partners
 from handoff.portal import repository as repo
 from handoff.portal.schemas import (
     CustomerCreate,
@@ -82,7 +83,18 @@ def get_customer(access: Access, customer_id: str) -> CustomerOut:
     return _customer_out(_visible_customer(access, customer_id))
 
 
+def _check_partner_org(tenant_id: str, partner_org_id: str | None) -> None:
+    if partner_org_id is None:
+        return
+    live = partners.is_live(tenant_id, partner_org_id)
+    if live is None:
+        raise Invalid("partner_org_id", "no such partner organization")
+    if not live:
+        raise Invalid("partner_org_id", "this partner organization is archived")
+
+
 def create_customer(access: Access, body: CustomerCreate) -> CustomerOut:
+    _check_partner_org(access.tenant, body.partner_org_id)
     item = repo.new_customer(access.tenant, access.user_id, **body.model_dump())
     repo.save(item, _event(access, "CustomerCreated", ("customer", item.customer_id), 1, name=item.name))
     return _customer_out(item)
@@ -91,6 +103,7 @@ def create_customer(access: Access, body: CustomerCreate) -> CustomerOut:
 def update_customer(access: Access, customer_id: str, patch: CustomerPatch) -> CustomerOut:
     item = _visible_customer(access, customer_id)
     changes = patch.model_dump(exclude_unset=True)
+    _check_partner_org(access.tenant, changes.get("partner_org_id"))
     for field, value in changes.items():
         setattr(item, field, value)
     event = _event(

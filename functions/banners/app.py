@@ -1,0 +1,53 @@
+"""The banner check: the one function that loads the image library (Pillow, in its own requirements), so no
+other function pays for it at cold start."""
+
+from handoff.api.app import endpoint, lambda_entry, new_app
+from handoff.auth.access import Access
+from handoff.auth.policy import Action
+from handoff.partners import repository, service
+from handoff.partners.schemas import PartnerOrgOut
+
+app = new_app()
+
+
+def reencode(data: bytes) -> bytes:
+    """Decodes the PNG completely and writes it again: pixels only, no ancillary chunk of the upload's."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    from handoff.partners.domain import BannerRefused
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            pixels = (
+                image.convert("RGBA") if image.mode not in ("RGB", "RGBA", "P", "L", "LA") else image.copy()
+            )
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise BannerRefused(f"the PNG does not decode cleanly ({error})") from error
+    pixels.info = {}
+    out = io.BytesIO()
+    pixels.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@endpoint(
+    app,
+    "POST",
+    "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/banner/confirm",
+    action=Action.BANNER_UPLOAD,
+    summary="Check the uploaded banner and publish it re-encoded (422 with the reason if it is refused)",
+    prefetch=repository.partner_org_keys,
+)
+def confirm_banner(tenant_id: str, partner_org_id: str, access: Access) -> PartnerOrgOut:
+    """Refused unless it is a PNG whose IHDR comes first with a valid CRC, exactly 500x70, at most 64 KiB
+    (its size checked before reading, its dimensions before decoding), every chunk's CRC valid, nothing after
+    IEND, no markup in text chunks, and it decodes cleanly. A refused upload is deleted; the current banner
+    stays."""
+    return service.confirm_banner(access, partner_org_id, reencode)
+
+
+lambda_handler = lambda_entry(app)

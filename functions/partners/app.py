@@ -1,0 +1,120 @@
+"""Partner organizations: the outside technicians' companies inside a tenant, their banners (the upload; its
+check is the banner function's), and the branding a portal user's company shows."""
+
+from http import HTTPStatus
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+
+from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
+from handoff.api.params import DEFAULT_LIMIT, Archived, Cursor, IfMatch, Limit
+from handoff.auth.access import Access
+from handoff.auth.policy import Action
+from handoff.ids import ULID_PATTERN
+from handoff.partners import repository, service
+from handoff.partners.schemas import (
+    BannerUploadIn,
+    BannerUploadOut,
+    BrandingOut,
+    PartnerOrgCreate,
+    PartnerOrgOut,
+    PartnerOrgPage,
+    PartnerOrgPatch,
+)
+
+app = new_app()
+
+ORGS = "/tenants/<tenant_id>/partner-organizations"
+ORG = f"{ORGS}/<partner_org_id>"
+
+
+@endpoint(app, "GET", ORGS, action=Action.PARTNER_ORG_LIST, summary="Partner organizations by name")
+def list_partner_orgs(
+    tenant_id: str,
+    access: Access,
+    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    include_archived: Archived = False,
+    limit: Limit = DEFAULT_LIMIT,
+    cursor: Cursor = None,
+) -> PartnerOrgPage:
+    return service.list_(access, name_prefix, include_archived, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    ORGS,
+    action=Action.PARTNER_ORG_CREATE,
+    status=HTTPStatus.CREATED,
+    summary="Add a partner organization",
+)
+def create_partner_org(
+    tenant_id: str, body: Annotated[PartnerOrgCreate, Body()], access: Access
+) -> PartnerOrgOut:
+    return service.create(access, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    ORG,
+    action=Action.PARTNER_ORG_READ,
+    summary="A partner organization",
+    prefetch=repository.partner_org_keys,
+)
+def get_partner_org(tenant_id: str, partner_org_id: str, access: Access) -> PartnerOrgOut:
+    return service.get(access, partner_org_id)
+
+
+@endpoint(
+    app,
+    "PATCH",
+    ORG,
+    action=Action.PARTNER_ORG_UPDATE,
+    summary="Rename, archive or restore a partner organization; turn its custom banner on or off",
+    prefetch=repository.partner_org_keys,
+)
+def update_partner_org(
+    tenant_id: str,
+    partner_org_id: str,
+    body: Annotated[PartnerOrgPatch, Body()],
+    access: Access,
+    if_match: IfMatch = None,
+) -> PartnerOrgOut:
+    return service.update(access, partner_org_id, body, parse_if_match(if_match))
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{ORG}/banner/upload",
+    action=Action.BANNER_UPLOAD,
+    summary="A presigned upload for the organization's banner (a 500x70 PNG of at most 64 KiB)",
+    prefetch=repository.partner_org_keys,
+)
+def upload_banner(
+    tenant_id: str, partner_org_id: str, body: Annotated[BannerUploadIn, Body()], access: Access
+) -> BannerUploadOut:
+    """POST the file to `url` with `fields`, then confirm it (`…/banner/confirm`): nothing is served before
+    the check."""
+    return service.start_banner_upload(access, partner_org_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/portal/branding",
+    action=Action.BRANDING_READ,
+    summary="The banner a portal user's company shows (its partner organization's, or the default)",
+)
+def branding(
+    tenant_id: str,
+    access: Access,
+    customer_id: Annotated[
+        str | None, Query(pattern=ULID_PATTERN, description="One of your companies; default: the first")
+    ] = None,
+) -> BrandingOut:
+    return service.branding(access, customer_id)
+
+
+lambda_handler = lambda_entry(app)

@@ -1,0 +1,184 @@
+"""Use cases of partner organizations and their banners. A banner is uploaded straight to S3 (presigned,
+limited to the announced size), then confirmed: checked byte by byte before any decoder sees it, decoded and
+re-encoded without ancillary chunks by the image library of the banner function alone, and published under a
+key of its own; a refused upload is deleted and the current banner stays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aws_lambda_powertools import Logger
+
+from handoff import keys, storage
+from handoff.auth.access import Access
+from handoff.config import file_settings
+from handoff.errors import Conflict, Invalid, NotFound, check_version
+from handoff.events.envelope import Envelope, new_event, user_actor
+from handoff.ids import new_id, utc_now
+from handoff.partners import domain
+from handoff.partners import repository as repo
+from handoff.partners.schemas import (
+    BannerUploadIn,
+    BannerUploadOut,
+    BrandingOut,
+    PartnerOrgCreate,
+    PartnerOrgOut,
+    PartnerOrgPage,
+    PartnerOrgPatch,
+)
+from handoff.portal import public as portal
+
+logger = Logger(child=True)
+SOURCE = "handoff.partners"
+NOT_FOUND = "partner organization not found"
+
+
+def _out(item: repo.PartnerOrgItem) -> PartnerOrgOut:
+    return PartnerOrgOut(
+        partner_org_id=item.partner_org_id,
+        name=item.name,
+        contact_email=item.contact_email,
+        archived=bool(item.archived),
+        use_custom_banner=bool(item.use_custom_banner),
+        has_banner=item.banner_key is not None,
+        banner_updated_at=item.banner_updated_at,
+        version=int(item.version or 0),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _event(access: Access, item: repo.PartnerOrgItem, type: str, **data: object) -> Envelope:
+    return new_event(
+        source=SOURCE,
+        type=type,
+        tenant_id=item.tenant_id,
+        entity_type="partner_organization",
+        entity_id=item.partner_org_id,
+        version=(item.version or 0) + 1,
+        actor=user_actor(access.user_id, access.tenant),
+        data={"name": item.name, **data},
+    )
+
+
+def _found(access: Access, partner_org_id: str) -> repo.PartnerOrgItem:
+    item = repo.get(access.tenant, partner_org_id)
+    if item is None:
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+def create(access: Access, body: PartnerOrgCreate) -> PartnerOrgOut:
+    item = repo.new_partner_org(access.tenant, body.name, access.user_id)
+    item.contact_email = body.contact_email
+    repo.save(item, _event(access, item, "PartnerOrganizationCreated"))
+    return _out(item)
+
+
+def get(access: Access, partner_org_id: str) -> PartnerOrgOut:
+    return _out(_found(access, partner_org_id))
+
+
+def list_(
+    access: Access, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> PartnerOrgPage:
+    page = repo.listed(access.tenant, name_prefix, include_archived, limit, cursor)
+    return PartnerOrgPage(items=[_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def update(
+    access: Access, partner_org_id: str, patch: PartnerOrgPatch, expected_version: int | None
+) -> PartnerOrgOut:
+    item = _found(access, partner_org_id)
+    check_version(expected_version, item.version)
+    changes = patch.model_dump(exclude_unset=True)
+    if changes.get("use_custom_banner") and item.banner_key is None:
+        raise Invalid("use_custom_banner", "upload and confirm a banner first")
+    for field, value in changes.items():
+        setattr(item, field, value)
+    repo.save(item, _event(access, item, "PartnerOrganizationUpdated", changed=sorted(changes)))
+    return _out(item)
+
+
+# ---- banners -------------------------------------------------------------------------------------------
+
+
+def start_banner_upload(access: Access, partner_org_id: str, body: BannerUploadIn) -> BannerUploadOut:
+    """A presigned POST for one PNG of the announced size (S3 refuses a bigger one); the organization
+    remembers which upload its confirmation checks."""
+    item = _found(access, partner_org_id)
+    upload_id = new_id()
+    key = keys.banner_upload_key(item.tenant_id, item.partner_org_id, upload_id)
+    settings = file_settings()
+    upload = storage.presigned_upload(
+        settings.banner_bucket, key, "image/png", body.size_bytes, settings.upload_seconds
+    )
+    item.pending_upload = {"upload_id": upload_id, "size_bytes": body.size_bytes}
+    repo.save(item, None)
+    return BannerUploadOut(
+        upload_id=upload_id, url=upload.url, fields=upload.fields, expires_at=upload.expires_at
+    )
+
+
+def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[bytes], bytes]) -> PartnerOrgOut:
+    """Checks the upload (size first, then structure and dimensions, then a clean decode), publishes its
+    re-encoding, and deletes the upload whatever the outcome."""
+    item = _found(access, partner_org_id)
+    pending = item.pending_upload
+    if not pending:
+        raise Conflict(
+            "no banner upload waits for confirmation; ask for an upload first", code="upload_missing"
+        )
+    bucket = file_settings().banner_bucket
+    upload_key = keys.banner_upload_key(item.tenant_id, item.partner_org_id, pending["upload_id"])
+    found = storage.uploaded(bucket, upload_key, 1)
+    if found is None:
+        raise Conflict("nothing was uploaded for this banner yet", code="upload_missing")
+    try:
+        domain.check_size(int(pending["size_bytes"]), found.size)
+        data = storage.read(bucket, upload_key, domain.MAX_BANNER_BYTES, found.etag)
+        domain.check_banner(data)
+        clean = reencode(data)
+        domain.check_reencoded(clean)
+    except domain.BannerRefused:
+        storage.discard(bucket, upload_key)  # never served, and gone; the current banner stays
+        raise
+    except storage.UploadChanged as error:
+        raise Conflict(
+            "the upload was replaced while it was checked; confirm again", code="upload_changed"
+        ) from error
+    target = keys.banner_object_key(item.tenant_id, item.partner_org_id, pending["upload_id"])
+    storage.put(bucket, target, clean, "image/png")
+    item.banner_key, item.banner_updated_at, item.pending_upload = target, utc_now(), None
+    try:
+        repo.save(item, _event(access, item, "PartnerBannerPublished", size_bytes=len(clean)))
+    except Exception:
+        storage.discard(bucket, target)
+        raise
+    try:
+        storage.discard(bucket, upload_key)
+    except Exception:  # committed: the lifecycle rule removes it
+        logger.warning("banner upload left for the lifecycle rule", partner_org_id=partner_org_id)
+    return _out(item)
+
+
+def branding(access: Access, customer_id: str | None) -> BrandingOut:
+    """The banner a portal user's company shows: its partner organization's (while it uses its custom
+    banner), or the tenant's default look."""
+    chosen = customer_id or (min(access.customer_ids) if access.customer_ids else None)
+    if chosen is None or not access.may_see_customer(chosen):
+        raise NotFound("customer not found")
+    found, partner_org_id = portal.partner_org_of(access.tenant, chosen)
+    if not found:
+        raise NotFound("customer not found")
+    default = BrandingOut(source="default", partner_org_id=None, banner_url=None)
+    if not partner_org_id:
+        return default
+    org = repo.get(access.tenant, partner_org_id)
+    if org is None or org.archived or not org.use_custom_banner or not org.banner_key:
+        return default
+    settings = file_settings()
+    url = storage.download_url(
+        settings.banner_bucket, org.banner_key, "banner.png", settings.download_seconds, inline=True
+    )
+    return BrandingOut(source="partner_organization", partner_org_id=partner_org_id, banner_url=url)

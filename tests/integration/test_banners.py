@@ -1,0 +1,108 @@
+"""Partner organizations' banners: every broken upload refused with its reason before any decoder sees it,
+a valid one published re-encoded; each portal user sees the banner of its own company's partner organization."""
+
+import pytest
+import requests
+from banner_files import BROKEN, chunks_of, valid
+
+ORGS = "/tenants/acme/partner-organizations"
+
+
+@pytest.fixture
+def shop(api):
+    owner = api.user("owner@acme.example")
+    api.tenant(owner, "acme")
+    admin = api.as_(owner)
+    orgs = {
+        name: admin.post(ORGS, {"name": name}).json["partner_org_id"] for name in ("Northside", "Southside")
+    }
+    customers = {}
+    for name, org in (
+        ("Fleet North", orgs["Northside"]),
+        ("Fleet South", orgs["Southside"]),
+        ("Alone", None),
+    ):
+        body = {"name": name, **({"partner_org_id": org} if org else {})}
+        created = admin.post("/tenants/acme/customers", body)
+        assert created.status_code == 201, created.json
+        customers[name] = created.json["customer_id"]
+    return {"owner": owner, "orgs": orgs, "customers": customers}
+
+
+def upload(api, user, org, data, declared=None):
+    asked = api.as_(user).post(
+        f"{ORGS}/{org}/banner/upload", {"size_bytes": declared or min(len(data), 65536)}
+    )
+    assert asked.status_code == 200, asked.json
+    post = asked.json
+    sent = requests.post(post["url"], data=post["fields"], files={"file": ("b.png", data)}, timeout=10)
+    assert sent.status_code in (200, 201, 204)
+    return api.as_(user).post(f"{ORGS}/{org}/banner/confirm")
+
+
+def portal_user(api, owner, email, customer_id):
+    made = api.as_(owner).post(
+        "/tenants/acme/portal-accounts",
+        {"email": email, "name": email, "role": "customer", "customer_ids": [customer_id]},
+    )
+    assert made.status_code == 201, made.json
+    return api.user(email)
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_each_broken_banner_is_refused_with_its_reason(api, shop, case):
+    data, reason = BROKEN[case]
+    org = shop["orgs"]["Northside"]
+    refused = upload(api, shop["owner"], org, data, declared=len(data) if len(data) <= 65536 else 4096)
+    assert refused.status_code == 422, refused.json
+    assert reason in refused.json["error"]["details"][0]["reason"]
+    assert api.as_(shop["owner"]).get(f"{ORGS}/{org}").json["has_banner"] is False
+    import boto3
+
+    s3 = boto3.client("s3")
+    [bucket] = [b["Name"] for b in s3.list_buckets()["Buckets"] if "banner" in b["Name"]]
+    assert s3.list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0  # the upload is gone; nothing published
+
+
+def test_a_valid_banner_is_published_re_encoded_and_shown_to_that_partners_customers_only(api, shop):
+    north, south = shop["orgs"]["Northside"], shop["orgs"]["Southside"]
+    original = valid()
+    confirmed = upload(api, shop["owner"], north, original)
+    assert confirmed.status_code == 200, confirmed.json
+    assert confirmed.json["has_banner"] is True
+    admin = api.as_(shop["owner"])
+    assert admin.patch(f"{ORGS}/{south}", {"use_custom_banner": True}).status_code == 422  # none yet
+    assert admin.patch(f"{ORGS}/{north}", {"use_custom_banner": True}).json["use_custom_banner"] is True
+
+    northerner = portal_user(api, shop["owner"], "fleet@north.example", shop["customers"]["Fleet North"])
+    southerner = portal_user(api, shop["owner"], "fleet@south.example", shop["customers"]["Fleet South"])
+    seen = api.as_(northerner).get("/tenants/acme/portal/branding").json
+    assert (seen["source"], seen["partner_org_id"]) == ("partner_organization", north)
+    served = requests.get(seen["banner_url"], timeout=10).content
+    assert served != original and served.startswith(b"\x89PNG")
+    assert set(chunks_of(served)) <= {b"IHDR", b"PLTE", b"IDAT", b"IEND"}  # no ancillary chunk survives
+    assert api.as_(southerner).get("/tenants/acme/portal/branding").json["source"] == "default"
+    other = api.as_(southerner).get(
+        "/tenants/acme/portal/branding", query_string={"customer_id": shop["customers"]["Fleet North"]}
+    )
+    assert other.status_code == 404  # never another company's
+
+    # A refused replacement leaves the current banner in place.
+    assert upload(api, shop["owner"], north, BROKEN["500x71"][0]).status_code == 422
+    assert api.as_(northerner).get("/tenants/acme/portal/branding").json["source"] == "partner_organization"
+    assert admin.patch(f"{ORGS}/{north}", {"use_custom_banner": False}).status_code == 200
+    assert api.as_(northerner).get("/tenants/acme/portal/branding").json["source"] == "default"
+
+
+def test_partner_organizations_stay_in_their_tenant(api, shop):
+    rival = api.user("owner@rival.example")
+    api.tenant(rival, "rival")
+    org = shop["orgs"]["Northside"]
+    hidden = api.as_(rival).get(f"{ORGS}/{org}")
+    missing = api.as_(rival).get(f"{ORGS}/01JZZZZZZZZZZZZZZZZZZZZZZZ")
+    assert hidden.status_code == missing.status_code == 404
+    theirs = api.as_(rival).post("/tenants/rival/customers", {"name": "X", "partner_org_id": org})
+    assert theirs.status_code == 422  # acme's organization is no organization of rival's
+    assert api.as_(shop["owner"]).post(f"{ORGS}/{org}/banner/confirm").status_code == 409  # nothing asked
+    too_big = api.as_(shop["owner"]).post(f"{ORGS}/{org}/banner/upload", {"size_bytes": 70_000})
+    assert too_big.status_code == 422
