@@ -33,6 +33,7 @@ from devstack.samples import (
     SAMPLE_LOCATION,
     SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
+    SAMPLE_PARTNER_ORG,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TICKET,
@@ -69,6 +70,8 @@ from handoff.links.domain import LinkAction
 from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
+from handoff.partners import service as partners
+from handoff.partners.schemas import BannerUploadIn, PartnerOrgCreate
 from handoff.portal import repository as portal_store
 from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
@@ -155,6 +158,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
     ids[SAMPLE_TICKET] = outsourcing.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
     ids[SAMPLE_ATTACHMENT] = _attached(admin, ids[SAMPLE_TICKET], confirm=True)
+    ids[SAMPLE_PARTNER_ORG] = partners.create(admin, PartnerOrgCreate(name="Northside")).partner_org_id
     ids["offered-ticket"], ids[SAMPLE_OFFER] = _offered(admin, ids)
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))
@@ -186,6 +190,20 @@ def _offered(admin: Access, ids: dict[str, str], *, countered: bool = False) -> 
     return ticket, offer
 
 
+def _banner_uploaded(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+    """A valid banner uploaded for the sample organization (into the bucket, as its presigned POST would)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (500, 70), (20, 90, 160)).save(out, format="PNG")
+    data = out.getvalue()
+    asked = partners.start_banner_upload(admin, ids[SAMPLE_PARTNER_ORG], BannerUploadIn(size_bytes=len(data)))
+    aws_clients.s3().put_object(Bucket=file_settings().banner_bucket, Key=asked.fields["key"], Body=data)
+    return {}
+
+
 # Routes whose happy path needs its own objects: what the world adds before the route is measured.
 SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]] = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): lambda admin, ids: {
@@ -199,6 +217,7 @@ SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]
     ("GET", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}"): lambda admin, ids: {
         SAMPLE_TICKET: ids["offered-ticket"]
     },
+    ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): lambda admin, ids: {
         SAMPLE_ATTACHMENT: _attached(admin, ids[SAMPLE_TICKET], confirm=False)
     },
