@@ -56,6 +56,26 @@ def with_script() -> bytes:
     return data[:end] + chunk(b"tEXt", b"Comment\x00<script>alert(1)</script>") + data[end:]
 
 
+def second_ihdr() -> bytes:
+    """A 500x70 IHDR, then another for 600x80 whose image data follows (a decoder would use the last one)."""
+    big = valid(600, 80, text=None)
+    ihdr = struct.pack(">IIBBBBB", 500, 70, 8, 2, 0, 0, 0)
+    return big[:8] + chunk(b"IHDR", ihdr) + big[8:]
+
+
+def no_image_data() -> bytes:
+    ihdr = struct.pack(">IIBBBBB", 500, 70, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def transparent() -> bytes:
+    image = Image.new("P", (500, 70), 0)
+    image.putpalette([0, 0, 0, 255, 255, 255])
+    out = io.BytesIO()
+    image.save(out, format="PNG", transparency=0)
+    return out.getvalue()
+
+
 BROKEN = {
     "not a PNG": (b"GIF89a" + b"\x00" * 200, "not a PNG"),
     "499x70": (valid(499, 70), "499x70"),
@@ -65,4 +85,6 @@ BROKEN = {
     "data after IEND": (valid(text=None) + b"<html>payload</html>", "after its IEND"),
     "a tEXt chunk carrying a script": (with_script(), "markup"),
     "an oversize file": (valid(text=None) + b"\x00" * 70_000, "at most 65536"),
+    "a second IHDR": (second_ihdr(), "more than one IHDR"),
+    "no image data": (no_image_data(), "no image data"),
 }

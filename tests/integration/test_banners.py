@@ -3,7 +3,7 @@ a valid one published re-encoded; each portal user sees the banner of its own co
 
 import pytest
 import requests
-from banner_files import BROKEN, chunks_of, valid
+from banner_files import BROKEN, chunks_of, transparent, valid
 
 ORGS = "/tenants/acme/partner-organizations"
 
@@ -106,3 +106,20 @@ def test_partner_organizations_stay_in_their_tenant(api, shop):
     assert api.as_(shop["owner"]).post(f"{ORGS}/{org}/banner/confirm").status_code == 409  # nothing asked
     too_big = api.as_(shop["owner"]).post(f"{ORGS}/{org}/banner/upload", {"size_bytes": 70_000})
     assert too_big.status_code == 422
+
+
+def test_a_transparent_banner_stays_transparent(api, shop):
+    import io
+
+    from PIL import Image
+
+    org = shop["orgs"]["Northside"]
+    assert upload(api, shop["owner"], org, transparent()).status_code == 200
+    api.as_(shop["owner"]).patch(f"{ORGS}/{org}", {"use_custom_banner": True})
+    seen = (
+        api.as_(shop["owner"])
+        .get("/tenants/acme/portal/branding", query_string={"customer_id": shop["customers"]["Fleet North"]})
+        .json
+    )
+    served = Image.open(io.BytesIO(requests.get(seen["banner_url"], timeout=10).content))
+    assert served.convert("RGBA").getpixel((0, 0))[3] == 0

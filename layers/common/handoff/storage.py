@@ -48,8 +48,8 @@ def uploaded(bucket: str, key: str, head_bytes: int) -> Uploaded | None:
     try:
         found = aws.s3().head_object(Bucket=bucket, Key=key)
         size, etag = int(found["ContentLength"]), str(found["ETag"])
-        if size == 0:
-            return Uploaded(0, b"", etag)
+        if size == 0 or head_bytes == 0:
+            return Uploaded(size, b"", etag)
         body = aws.s3().get_object(Bucket=bucket, Key=key, Range=f"bytes=0-{head_bytes - 1}", IfMatch=etag)[
             "Body"
         ]

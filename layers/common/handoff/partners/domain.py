@@ -70,8 +70,9 @@ def chunks(data: bytes) -> list[Chunk]:
 
 
 def check_banner(data: bytes) -> None:
-    """Everything that can be refused before decoding: structure, CRCs, IHDR first and exactly 500x70 (a
-    50000x50000 header is refused here, never handed to a decoder), no markup in text chunks."""
+    """Everything that can be refused before decoding: structure, CRCs, one IHDR first and exactly 500x70
+    (a 50000x50000 header is refused here, never handed to a decoder), the critical chunks in their order,
+    and no markup in text chunks."""
     found = chunks(data)
     first = found[0]
     if first.kind != b"IHDR" or len(first.data) != 13:
@@ -81,11 +82,39 @@ def check_banner(data: bytes) -> None:
         raise BannerRefused(
             f"the image is {width}x{height}; a banner is exactly {BANNER_WIDTH}x{BANNER_HEIGHT}"
         )
+    _check_order(found, colour_type=first.data[9])
     for chunk in found:
+        if chunk.kind in (b"zTXt", b"iTXt") and (chunk.kind == b"zTXt" or _compressed_itxt(chunk.data)):
+            raise BannerRefused(f"the PNG holds a compressed {chunk.kind.decode()} chunk; plain text only")
         if chunk.kind in TEXT_CHUNKS:
             text = chunk.data
             if len(text) > MAX_TEXT_BYTES or b"<" in text or b">" in text:
                 raise BannerRefused(f"the PNG's {chunk.kind.decode()} chunk carries markup or too much text")
+
+
+def _compressed_itxt(data: bytes) -> bool:
+    keyword_end = data.find(b"\x00")
+    return keyword_end >= 0 and data[keyword_end + 1 : keyword_end + 2] == b"\x01"
+
+
+def _check_order(found: list[Chunk], colour_type: int) -> None:
+    """One IHDR; the palette (required for a palette image) before the image data; the image data in one
+    run; IEND empty."""
+    kinds = [c.kind for c in found]
+    if kinds.count(b"IHDR") != 1:
+        raise BannerRefused("the PNG holds more than one IHDR chunk")
+    if b"IDAT" not in kinds:
+        raise BannerRefused("the PNG holds no image data (IDAT)")
+    first_idat = kinds.index(b"IDAT")
+    last_idat = len(kinds) - 1 - kinds[::-1].index(b"IDAT")
+    if any(k != b"IDAT" for k in kinds[first_idat : last_idat + 1]):
+        raise BannerRefused("the PNG's image data (IDAT) is not in one run")
+    if kinds.count(b"PLTE") > 1 or (b"PLTE" in kinds and kinds.index(b"PLTE") > first_idat):
+        raise BannerRefused("the PNG's palette (PLTE) is misplaced")
+    if colour_type == 3 and b"PLTE" not in kinds:
+        raise BannerRefused("the palette image holds no palette (PLTE)")
+    if found[-1].data:
+        raise BannerRefused("the PNG's IEND chunk is not empty")
 
 
 def check_reencoded(data: bytes) -> None:

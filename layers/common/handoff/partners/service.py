@@ -107,6 +107,7 @@ def start_banner_upload(access: Access, partner_org_id: str, body: BannerUploadI
     """A presigned POST for one PNG of the announced size (S3 refuses a bigger one); the organization
     remembers which upload its confirmation checks."""
     item = _found(access, partner_org_id)
+    _check_live(item)
     upload_id = new_id()
     key = keys.banner_upload_key(item.tenant_id, item.partner_org_id, upload_id)
     settings = file_settings()
@@ -124,6 +125,7 @@ def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[byte
     """Checks the upload (size first, then structure and dimensions, then a clean decode), publishes its
     re-encoding, and deletes the upload whatever the outcome."""
     item = _found(access, partner_org_id)
+    _check_live(item)
     pending = item.pending_upload
     if not pending:
         raise Conflict(
@@ -131,10 +133,10 @@ def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[byte
         )
     bucket = file_settings().banner_bucket
     upload_key = keys.banner_upload_key(item.tenant_id, item.partner_org_id, pending["upload_id"])
-    found = storage.uploaded(bucket, upload_key, 1)
-    if found is None:
-        raise Conflict("nothing was uploaded for this banner yet", code="upload_missing")
     try:
+        found = storage.uploaded(bucket, upload_key, 0)
+        if found is None:
+            raise Conflict("nothing was uploaded for this banner yet", code="upload_missing")
         domain.check_size(int(pending["size_bytes"]), found.size)
         data = storage.read(bucket, upload_key, domain.MAX_BANNER_BYTES, found.etag)
         domain.check_banner(data)
@@ -147,19 +149,29 @@ def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[byte
         raise Conflict(
             "the upload was replaced while it was checked; confirm again", code="upload_changed"
         ) from error
-    target = keys.banner_object_key(item.tenant_id, item.partner_org_id, pending["upload_id"])
+    # Each attempt publishes under a key of its own: a concurrent confirm that loses the race removes only
+    # what it wrote itself, never the banner the winner committed.
+    target = keys.banner_object_key(item.tenant_id, item.partner_org_id, new_id())
     storage.put(bucket, target, clean, "image/png")
+    previous = item.banner_key
     item.banner_key, item.banner_updated_at, item.pending_upload = target, utc_now(), None
     try:
         repo.save(item, _event(access, item, "PartnerBannerPublished", size_bytes=len(clean)))
     except Exception:
         storage.discard(bucket, target)
         raise
-    try:
-        storage.discard(bucket, upload_key)
-    except Exception:  # committed: the lifecycle rule removes it
-        logger.warning("banner upload left for the lifecycle rule", partner_org_id=partner_org_id)
+    for leftover in (upload_key, previous):
+        try:
+            if leftover:
+                storage.discard(bucket, leftover)
+        except Exception:  # committed: the lifecycle rules remove what is left
+            logger.warning("banner object left for the lifecycle rule", partner_org_id=partner_org_id)
     return _out(item)
+
+
+def _check_live(item: repo.PartnerOrgItem) -> None:
+    if item.archived:
+        raise Conflict("this partner organization is archived; restore it first", code="archived")
 
 
 def branding(access: Access, customer_id: str | None) -> BrandingOut:
