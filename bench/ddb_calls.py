@@ -32,6 +32,7 @@ from devstack.samples import (
     SAMPLE_INVITATION,
     SAMPLE_LOCATION,
     SAMPLE_OFFER,
+    SAMPLE_ORG_UNIT,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
     SAMPLE_PORTAL_USER,
@@ -71,7 +72,7 @@ from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
 from handoff.partners import service as partners
-from handoff.partners.schemas import BannerUploadIn, PartnerOrgCreate
+from handoff.partners.schemas import BannerUploadIn, OrgUnitCreate, PartnerOrgCreate
 from handoff.portal import repository as portal_store
 from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
@@ -159,6 +160,8 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids[SAMPLE_TICKET] = outsourcing.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
     ids[SAMPLE_ATTACHMENT] = _attached(admin, ids[SAMPLE_TICKET], confirm=True)
     ids[SAMPLE_PARTNER_ORG] = partners.create(admin, PartnerOrgCreate(name="Northside")).partner_org_id
+    unit = OrgUnitCreate(name="North", partner_org_id=ids[SAMPLE_PARTNER_ORG])
+    ids[SAMPLE_ORG_UNIT] = partners.create_org_unit(admin, unit).org_unit_id
     ids["offered-ticket"], ids[SAMPLE_OFFER] = _offered(admin, ids)
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))

@@ -10,7 +10,8 @@
   only the items it touched are put back.
 - moto's Step Functions runs an execution in a thread that builds its environment only once it gets going; a
   `stop_execution` arriving first (an invitation accepted the moment it was sent) fails on the missing
-  environment, where AWS stops it. Ours waits for the environment, briefly.
+  environment, where AWS stops it. Ours stops it at once when it can, or as soon as its environment exists
+  (on a loaded machine that may take seconds), never not at all.
 """
 
 from __future__ import annotations
@@ -128,12 +129,18 @@ def make_dynamodb_writes_atomic() -> None:
 def _stop_when_started(original: Any) -> Any:
     @functools.wraps(original)
     def stop(self: Any, stop_date: Any, error: str | None, cause: str | None) -> None:
-        for _ in range(200):  # at most 2 s: the execution thread sets its environment at once
-            if getattr(self, "env", None) is not None:
-                break
-            threading.Event().wait(0.01)
         if getattr(self, "env", None) is not None:
             original(self, stop_date=stop_date, error=error, cause=cause)
+            return
+
+        def when_started() -> None:
+            for _ in range(6000):  # up to 60 s: the execution thread builds its environment once it runs
+                if getattr(self, "env", None) is not None:
+                    original(self, stop_date=stop_date, error=error, cause=cause)
+                    return
+                threading.Event().wait(0.01)
+
+        threading.Thread(target=when_started, daemon=True, name="devstack-stop-execution").start()
 
     stop._handoff_started = True  # type: ignore[attr-defined]
     return stop

@@ -123,3 +123,37 @@ def test_a_transparent_banner_stays_transparent(api, shop):
     )
     served = Image.open(io.BytesIO(requests.get(seen["banner_url"], timeout=10).content))
     assert served.convert("RGBA").getpixel((0, 0))[3] == 0
+
+
+def test_a_customer_gets_its_org_units_partner_organization(api, shop):
+    """Through the org unit: the unit names the organization, its customers show that organization's banner
+    (a customer's own organization comes first)."""
+    admin = api.as_(shop["owner"])
+    north, south = shop["orgs"]["Northside"], shop["orgs"]["Southside"]
+    unit = admin.post("/tenants/acme/org-units", {"name": "South region", "partner_org_id": south})
+    assert unit.status_code == 201, unit.json
+    unit_id = unit.json["org_unit_id"]
+    assert [u["org_unit_id"] for u in admin.get(f"{ORGS}/{south}/org-units").json["items"]] == [unit_id]
+    assert admin.get(f"{ORGS}/{north}/org-units").json["items"] == []
+    for org in (north, south):
+        assert upload(api, shop["owner"], org, valid()).status_code == 200
+        admin.patch(f"{ORGS}/{org}", {"use_custom_banner": True})
+    placed = admin.patch(f"/tenants/acme/customers/{shop['customers']['Alone']}", {"org_unit_id": unit_id})
+    assert placed.status_code == 200 and placed.json["org_unit_id"] == unit_id
+    alone = portal_user(api, shop["owner"], "alone@fleet.example", shop["customers"]["Alone"])
+    assert api.as_(alone).get("/tenants/acme/portal/branding").json["partner_org_id"] == south
+    admin.patch(f"/tenants/acme/customers/{shop['customers']['Alone']}", {"partner_org_id": north})
+    assert (
+        api.as_(alone).get("/tenants/acme/portal/branding").json["partner_org_id"] == north
+    )  # its own first
+
+    moved = admin.patch(f"/tenants/acme/org-units/{unit_id}", {"partner_org_id": None})
+    assert moved.status_code == 200 and admin.get(f"{ORGS}/{south}/org-units").json["items"] == []
+    admin.patch(f"/tenants/acme/org-units/{unit_id}", {"archived": True})
+    refused = admin.patch(
+        f"/tenants/acme/customers/{shop['customers']['Fleet South']}", {"org_unit_id": unit_id}
+    )
+    assert refused.status_code == 422 and "archived" in refused.json["error"]["details"][0]["reason"]
+    rival = api.user("owner@rival.example")
+    api.tenant(rival, "rival")
+    assert api.as_(rival).get(f"/tenants/acme/org-units/{unit_id}").status_code == 404

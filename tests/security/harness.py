@@ -20,6 +20,7 @@ from devstack.samples import (
     SAMPLE_ESTIMATE,
     SAMPLE_LOCATION,
     SAMPLE_OFFER,
+    SAMPLE_ORG_UNIT,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
     SAMPLE_PORTAL_USER,
@@ -186,8 +187,12 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
     work, work_order, time_entry = _work_order(api, admin, tenant_id, units[0], member)
     partner_org = admin.post(f"/tenants/{tenant_id}/partner-organizations", {"name": "Northside"}).json
+    org_unit = admin.post(
+        f"/tenants/{tenant_id}/org-units", {"name": "North", "partner_org_id": partner_org["partner_org_id"]}
+    ).json
     return {
         SAMPLE_PARTNER_ORG: partner_org["partner_org_id"],
+        SAMPLE_ORG_UNIT: org_unit["org_unit_id"],
         SAMPLE_ATTACHMENT: attached(api, owner, tenant_id, in_house),
         SAMPLE_WORK: work,
         SAMPLE_WORK_ORDER: work_order,

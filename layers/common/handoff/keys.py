@@ -369,6 +369,20 @@ def partner_orgs_partition(tenant_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}PARTNER_ORGS"
 
 
+def org_unit(tenant_id: str, org_unit_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}ORG_UNIT#{org_unit_id}", "ORG_UNIT"
+
+
+def org_units_partition(tenant_id: str) -> str:
+    """The tenant's org units by name (GSI1 live, GSI2 with the archived)."""
+    return f"{tenant_prefix(tenant_id)}ORG_UNITS"
+
+
+def partner_org_units(tenant_id: str, partner_org_id: str) -> str:
+    """The org units associated with a partner organization, by name (GSI3)."""
+    return f"{tenant_prefix(tenant_id)}PARTNER_ORG#{partner_org_id}#ORG_UNITS"
+
+
 def banner_upload_key(tenant_id: str, partner_org_id: str, upload_id: str) -> str:
     """Where a banner's presigned upload lands: never served, deleted once checked."""
     return f"uploads/{tenant_id}/banners/{partner_org_id}/{upload_id}"
@@ -426,6 +440,8 @@ class CursorQuery(StrEnum):
     ATTACHMENTS = "attachments"
     TICKET_SEARCH = "ticket-search"
     PARTNER_ORGS = "partner-orgs"
+    ORG_UNITS = "org-units"
+    PARTNER_ORG_UNITS = "partner-org-units"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -58,6 +58,10 @@ class Action(StrEnum):
     PARTNER_ORG_UPDATE = "partner-organization:update"
     BANNER_UPLOAD = "partner-organization:upload-banner"
     BRANDING_READ = "branding:read"
+    ORG_UNIT_LIST = "org-unit:list"
+    ORG_UNIT_READ = "org-unit:read"
+    ORG_UNIT_CREATE = "org-unit:create"
+    ORG_UNIT_UPDATE = "org-unit:update"
     RESOURCE_LIST = "partner-resource:list"
     RESOURCE_READ = "partner-resource:read"
     RESOURCE_CREATE = "partner-resource:create"
@@ -176,6 +180,10 @@ POLICY: dict[Action, Rule] = {
     Action.PARTNER_ORG_UPDATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     Action.BANNER_UPLOAD: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     Action.BRANDING_READ: Rule(Scope.TENANT, _STAFF | CLIENT_ROLES, servicer=_HIDDEN),
+    Action.ORG_UNIT_LIST: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
+    Action.ORG_UNIT_READ: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
+    Action.ORG_UNIT_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.ORG_UNIT_UPDATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     # A partner company's admin portal: its own people (resources), who of them may accept offered work.
     Action.RESOURCE_LIST: Rule(Scope.TENANT, _MANAGERS),
     Action.RESOURCE_READ: Rule(Scope.TENANT, _MANAGERS, self_allowed=True),

@@ -97,6 +97,8 @@ EVENT_TYPES = frozenset(
         "PartnerOrganizationCreated",
         "PartnerOrganizationUpdated",
         "PartnerBannerPublished",
+        "OrgUnitCreated",
+        "OrgUnitUpdated",
         "WorkOrderOpened",
         "TechnicianClockedOn",
         "TechnicianClockedOff",

@@ -15,7 +15,7 @@ from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
 from handoff.store import reads
-from handoff.store.pages import Page, by_name, place_by_name
+from handoff.store.pages import Page, by_name, decode_cursor, first_page, place_by_name
 from handoff.store.table import Item, transaction
 
 
@@ -36,6 +36,80 @@ class PartnerOrgItem(Item, discriminator="partner_org"):
 
     def place(self) -> None:
         place_by_name(self, keys.partner_orgs_partition(self.tenant_id), self.partner_org_id)
+
+
+class OrgUnitItem(Item, discriminator="org_unit"):
+    """A unit of the tenant's customers (a region, a division); associated with a partner organization, its
+    customers are that organization's."""
+
+    tenant_id = UnicodeAttribute()
+    org_unit_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    partner_org_id = UnicodeAttribute(null=True)
+    archived = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    def place(self) -> None:
+        place_by_name(self, keys.org_units_partition(self.tenant_id), self.org_unit_id)
+        if self.partner_org_id:
+            self.gsi3pk = keys.partner_org_units(self.tenant_id, self.partner_org_id)
+            self.gsi3sk = keys.by_name(self.name, self.org_unit_id)
+        else:
+            self.gsi3pk, self.gsi3sk = None, None
+
+
+def new_org_unit(tenant_id: str, name: str, created_by: str) -> OrgUnitItem:
+    org_unit_id = new_id()
+    pk, sk = keys.org_unit(tenant_id, org_unit_id)
+    now = utc_now()
+    return OrgUnitItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        org_unit_id=org_unit_id,
+        name=name,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def org_unit_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.org_unit(path["tenant_id"], path["org_unit_id"])]
+
+
+def get_org_unit(tenant_id: str, org_unit_id: str) -> OrgUnitItem | None:
+    return reads.get(OrgUnitItem, keys.org_unit(tenant_id, org_unit_id))
+
+
+def listed_org_units(
+    tenant_id: str, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> Page[OrgUnitItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.ORG_UNITS, tenant_id, name_prefix, include_archived)
+    return by_name(
+        OrgUnitItem,
+        keys.org_units_partition(tenant_id),
+        name_prefix=name_prefix,
+        include_archived=include_archived,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+    )
+
+
+def org_units_of(tenant_id: str, partner_org_id: str, limit: int, cursor: str | None) -> Page[OrgUnitItem]:
+    """A partner organization's org units by name: one Query (GSI3)."""
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_ORG_UNITS, tenant_id, partner_org_id)
+    results = OrgUnitItem.gsi3.query(
+        keys.partner_org_units(tenant_id, partner_org_id),
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, OrgUnitItem)], next_cursor=page.next_cursor)
 
 
 def new_partner_org(tenant_id: str, name: str, created_by: str) -> PartnerOrgItem:
@@ -77,8 +151,8 @@ def listed(
     )
 
 
-def save(item: PartnerOrgItem, event: Envelope | None) -> None:
-    """The organization (versioned) and its event: one transaction."""
+def save(item: PartnerOrgItem | OrgUnitItem, event: Envelope | None) -> None:
+    """The organization or org unit (versioned) and its event: one transaction."""
     item.updated_at = utc_now()
     item.place()
     with transaction() as tx:

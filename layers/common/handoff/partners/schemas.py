@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
+from handoff.ids import ULID_PATTERN
 from handoff.partners.domain import MAX_BANNER_BYTES
 from handoff.schema import Email, PatchModel, WriteModel
 
@@ -46,6 +47,41 @@ class PartnerOrgOut(BaseModel):
 
 class PartnerOrgPage(BaseModel):
     items: list[PartnerOrgOut]
+    next_cursor: str | None
+
+
+Id = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
+
+
+class OrgUnitCreate(WriteModel):
+    name: Name
+    partner_org_id: Id | None = Field(
+        default=None, description="The partner organization whose customers this unit's customers are"
+    )
+
+
+class OrgUnitPatch(PatchModel):
+    """Rename, archive or restore, and associate with a partner organization (`null`: with none)."""
+
+    clearable = frozenset({"partner_org_id"})
+
+    name: Name | None = None
+    partner_org_id: Id | None = None
+    archived: bool | None = None
+
+
+class OrgUnitOut(BaseModel):
+    org_unit_id: str
+    name: str
+    partner_org_id: str | None
+    archived: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrgUnitPage(BaseModel):
+    items: list[OrgUnitOut]
     next_cursor: str | None
 
 

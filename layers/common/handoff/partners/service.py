@@ -21,6 +21,10 @@ from handoff.partners.schemas import (
     BannerUploadIn,
     BannerUploadOut,
     BrandingOut,
+    OrgUnitCreate,
+    OrgUnitOut,
+    OrgUnitPage,
+    OrgUnitPatch,
     PartnerOrgCreate,
     PartnerOrgOut,
     PartnerOrgPage,
@@ -98,6 +102,92 @@ def update(
         setattr(item, field, value)
     repo.save(item, _event(access, item, "PartnerOrganizationUpdated", changed=sorted(changes)))
     return _out(item)
+
+
+# ---- org units -----------------------------------------------------------------------------------------
+
+
+def _unit_out(item: repo.OrgUnitItem) -> OrgUnitOut:
+    return OrgUnitOut.model_validate(item, from_attributes=True)
+
+
+def _unit_event(access: Access, item: repo.OrgUnitItem, type: str, **data: object) -> Envelope:
+    return new_event(
+        source=SOURCE,
+        type=type,
+        tenant_id=item.tenant_id,
+        entity_type="org_unit",
+        entity_id=item.org_unit_id,
+        version=(item.version or 0) + 1,
+        actor=user_actor(access.user_id, access.tenant),
+        data={"name": item.name, "partner_org_id": item.partner_org_id, **data},
+    )
+
+
+def _check_partner_org(tenant_id: str, partner_org_id: str | None) -> None:
+    if partner_org_id is None:
+        return
+    org = repo.get(tenant_id, partner_org_id)
+    if org is None:
+        raise Invalid("partner_org_id", "no such partner organization")
+    if org.archived:
+        raise Invalid("partner_org_id", "this partner organization is archived")
+
+
+def _unit(access: Access, org_unit_id: str) -> repo.OrgUnitItem:
+    item = repo.get_org_unit(access.tenant, org_unit_id)
+    if item is None:
+        raise NotFound("org unit not found")
+    return item
+
+
+def create_org_unit(access: Access, body: OrgUnitCreate) -> OrgUnitOut:
+    _check_partner_org(access.tenant, body.partner_org_id)
+    item = repo.new_org_unit(access.tenant, body.name, access.user_id)
+    item.partner_org_id = body.partner_org_id
+    repo.save(item, _unit_event(access, item, "OrgUnitCreated"))
+    return _unit_out(item)
+
+
+def get_org_unit(access: Access, org_unit_id: str) -> OrgUnitOut:
+    return _unit_out(_unit(access, org_unit_id))
+
+
+def list_org_units(
+    access: Access, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> OrgUnitPage:
+    page = repo.listed_org_units(access.tenant, name_prefix, include_archived, limit, cursor)
+    return OrgUnitPage(items=[_unit_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def update_org_unit(
+    access: Access, org_unit_id: str, patch: OrgUnitPatch, expected_version: int | None
+) -> OrgUnitOut:
+    item = _unit(access, org_unit_id)
+    check_version(expected_version, item.version)
+    changes = patch.model_dump(exclude_unset=True)
+    _check_partner_org(access.tenant, changes.get("partner_org_id"))
+    for field, value in changes.items():
+        setattr(item, field, value)
+    repo.save(item, _unit_event(access, item, "OrgUnitUpdated", changed=sorted(changes)))
+    return _unit_out(item)
+
+
+def org_units_of(access: Access, partner_org_id: str, limit: int, cursor: str | None) -> OrgUnitPage:
+    """The partner organization's tab of org units (associated on the org unit)."""
+    _found(access, partner_org_id)
+    page = repo.org_units_of(access.tenant, partner_org_id, limit, cursor)
+    return OrgUnitPage(items=[_unit_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def partner_org_of_customer(
+    tenant_id: str, partner_org_id: str | None, org_unit_id: str | None
+) -> str | None:
+    """A customer's partner organization: its own, or its org unit's."""
+    if partner_org_id:
+        return partner_org_id
+    unit = repo.get_org_unit(tenant_id, org_unit_id) if org_unit_id else None
+    return unit.partner_org_id if unit is not None and not unit.archived else None
 
 
 # ---- banners -------------------------------------------------------------------------------------------
@@ -180,9 +270,10 @@ def branding(access: Access, customer_id: str | None) -> BrandingOut:
     chosen = customer_id or (min(access.customer_ids) if access.customer_ids else None)
     if chosen is None or not access.may_see_customer(chosen):
         raise NotFound("customer not found")
-    found, partner_org_id = portal.partner_org_of(access.tenant, chosen)
-    if not found:
+    customer = portal.partner_org_of(access.tenant, chosen)
+    if customer is None:
         raise NotFound("customer not found")
+    partner_org_id = partner_org_of_customer(access.tenant, *customer)
     default = BrandingOut(source="default", partner_org_id=None, banner_url=None)
     if not partner_org_id:
         return default

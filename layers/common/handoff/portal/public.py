@@ -44,7 +44,7 @@ def customer_names(tenant_id: str, customer_ids: list[str]) -> dict[str, str]:
     return {c.customer_id: c.name for c in repo.get_customers(tenant_id, customer_ids)}
 
 
-def partner_org_of(tenant_id: str, customer_id: str) -> tuple[bool, str | None]:
-    """Whether the customer exists, and the partner organization it belongs to (if any)."""
+def partner_org_of(tenant_id: str, customer_id: str) -> tuple[str | None, str | None] | None:
+    """The customer's partner organization and org unit (either may be none), or None: no such customer."""
     customer = repo.get_customer(tenant_id, customer_id)
-    return (customer is not None, customer.partner_org_id if customer is not None else None)
+    return (customer.partner_org_id, customer.org_unit_id) if customer is not None else None

@@ -30,6 +30,7 @@ class CustomerItem(Item, discriminator="customer"):
     phone = UnicodeAttribute(null=True)
     requires_invoice_authorization = BooleanAttribute(default=False)
     partner_org_id = UnicodeAttribute(null=True)  # the partner organization whose customer it is
+    org_unit_id = UnicodeAttribute(null=True)  # the org unit it belongs to (whose organization it may get)
     archived = BooleanAttribute(default=False)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()

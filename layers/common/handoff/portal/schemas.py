@@ -27,22 +27,29 @@ PartnerOrgId = Annotated[
 ]
 
 
+OrgUnitId = Annotated[
+    str, StringConstraints(pattern=ULID_PATTERN), Field(description="The org unit the customer belongs to")
+]
+
+
 class CustomerCreate(WriteModel):
     name: Name
     contact_email: Email | None = None
     phone: Phone | None = None
     requires_invoice_authorization: bool = False
     partner_org_id: PartnerOrgId | None = None
+    org_unit_id: OrgUnitId | None = None
 
 
 class CustomerPatch(PatchModel):
-    clearable = frozenset({"contact_email", "phone", "partner_org_id"})
+    clearable = frozenset({"contact_email", "phone", "partner_org_id", "org_unit_id"})
 
     name: Name | None = None
     contact_email: Email | None = None
     phone: Phone | None = None
     requires_invoice_authorization: bool | None = None
     partner_org_id: PartnerOrgId | None = None
+    org_unit_id: OrgUnitId | None = None
     archived: bool | None = None
 
 
@@ -53,6 +60,7 @@ class CustomerOut(BaseModel):
     phone: str | None
     requires_invoice_authorization: bool
     partner_org_id: str | None
+    org_unit_id: str | None
     archived: bool
     version: int
     created_at: datetime

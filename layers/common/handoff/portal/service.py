@@ -83,18 +83,23 @@ def get_customer(access: Access, customer_id: str) -> CustomerOut:
     return _customer_out(_visible_customer(access, customer_id))
 
 
-def _check_partner_org(tenant_id: str, partner_org_id: str | None) -> None:
-    if partner_org_id is None:
-        return
-    live = partners.is_live(tenant_id, partner_org_id)
-    if live is None:
-        raise Invalid("partner_org_id", "no such partner organization")
-    if not live:
-        raise Invalid("partner_org_id", "this partner organization is archived")
+def _check_partner_org(tenant_id: str, partner_org_id: str | None, org_unit_id: str | None = None) -> None:
+    """The organization and the org unit a customer is put in exist and are live."""
+    for field, value, live_of, noun in (
+        ("partner_org_id", partner_org_id, partners.is_live, "partner organization"),
+        ("org_unit_id", org_unit_id, partners.org_unit_is_live, "org unit"),
+    ):
+        if value is None:
+            continue
+        live = live_of(tenant_id, value)
+        if live is None:
+            raise Invalid(field, f"no such {noun}")
+        if not live:
+            raise Invalid(field, f"this {noun} is archived")
 
 
 def create_customer(access: Access, body: CustomerCreate) -> CustomerOut:
-    _check_partner_org(access.tenant, body.partner_org_id)
+    _check_partner_org(access.tenant, body.partner_org_id, body.org_unit_id)
     item = repo.new_customer(access.tenant, access.user_id, **body.model_dump())
     repo.save(item, _event(access, "CustomerCreated", ("customer", item.customer_id), 1, name=item.name))
     return _customer_out(item)
@@ -103,7 +108,7 @@ def create_customer(access: Access, body: CustomerCreate) -> CustomerOut:
 def update_customer(access: Access, customer_id: str, patch: CustomerPatch) -> CustomerOut:
     item = _visible_customer(access, customer_id)
     changes = patch.model_dump(exclude_unset=True)
-    _check_partner_org(access.tenant, changes.get("partner_org_id"))
+    _check_partner_org(access.tenant, changes.get("partner_org_id"), changes.get("org_unit_id"))
     for field, value in changes.items():
         setattr(item, field, value)
     event = _event(
