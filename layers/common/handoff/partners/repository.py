@@ -88,10 +88,24 @@ def get_org_unit(tenant_id: str, org_unit_id: str) -> OrgUnitItem | None:
 def listed_org_units(
     tenant_id: str, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
 ) -> Page[OrgUnitItem]:
-    scope = keys.cursor_scope(keys.CursorQuery.ORG_UNITS, tenant_id, name_prefix, include_archived)
+    partition, query = keys.org_units_partition(tenant_id), keys.CursorQuery.ORG_UNITS
+    return _by_name(OrgUnitItem, partition, query, tenant_id, name_prefix, include_archived, limit, cursor)
+
+
+def _by_name[M: Item](
+    model: type[M],
+    partition: str,
+    query: keys.CursorQuery,
+    tenant_id: str,
+    name_prefix: str | None,
+    include_archived: bool,
+    limit: int,
+    cursor: str | None,
+) -> Page[M]:
+    scope = keys.cursor_scope(query, tenant_id, name_prefix, include_archived)
     return by_name(
-        OrgUnitItem,
-        keys.org_units_partition(tenant_id),
+        model,
+        partition,
         name_prefix=name_prefix,
         include_archived=include_archived,
         limit=limit,
@@ -139,16 +153,8 @@ def get(tenant_id: str, partner_org_id: str) -> PartnerOrgItem | None:
 def listed(
     tenant_id: str, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
 ) -> Page[PartnerOrgItem]:
-    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_ORGS, tenant_id, name_prefix, include_archived)
-    return by_name(
-        PartnerOrgItem,
-        keys.partner_orgs_partition(tenant_id),
-        name_prefix=name_prefix,
-        include_archived=include_archived,
-        limit=limit,
-        cursor=cursor,
-        scope=scope,
-    )
+    partition, query = keys.partner_orgs_partition(tenant_id), keys.CursorQuery.PARTNER_ORGS
+    return _by_name(PartnerOrgItem, partition, query, tenant_id, name_prefix, include_archived, limit, cursor)
 
 
 def save(item: PartnerOrgItem | OrgUnitItem, event: Envelope | None) -> None:

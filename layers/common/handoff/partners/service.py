@@ -52,16 +52,22 @@ def _out(item: repo.PartnerOrgItem) -> PartnerOrgOut:
     )
 
 
-def _event(access: Access, item: repo.PartnerOrgItem, type: str, **data: object) -> Envelope:
+def _event(
+    access: Access, item: repo.PartnerOrgItem | repo.OrgUnitItem, type: str, **data: object
+) -> Envelope:
+    if isinstance(item, repo.OrgUnitItem):
+        entity, facts = ("org_unit", item.org_unit_id), {"partner_org_id": item.partner_org_id}
+    else:
+        entity, facts = ("partner_organization", item.partner_org_id), {}
     return new_event(
         source=SOURCE,
         type=type,
         tenant_id=item.tenant_id,
-        entity_type="partner_organization",
-        entity_id=item.partner_org_id,
+        entity_type=entity[0],
+        entity_id=entity[1],
         version=(item.version or 0) + 1,
         actor=user_actor(access.user_id, access.tenant),
-        data={"name": item.name, **data},
+        data={"name": item.name, **facts, **data},
     )
 
 
@@ -111,19 +117,6 @@ def _unit_out(item: repo.OrgUnitItem) -> OrgUnitOut:
     return OrgUnitOut.model_validate(item, from_attributes=True)
 
 
-def _unit_event(access: Access, item: repo.OrgUnitItem, type: str, **data: object) -> Envelope:
-    return new_event(
-        source=SOURCE,
-        type=type,
-        tenant_id=item.tenant_id,
-        entity_type="org_unit",
-        entity_id=item.org_unit_id,
-        version=(item.version or 0) + 1,
-        actor=user_actor(access.user_id, access.tenant),
-        data={"name": item.name, "partner_org_id": item.partner_org_id, **data},
-    )
-
-
 def _check_partner_org(tenant_id: str, partner_org_id: str | None) -> None:
     if partner_org_id is None:
         return
@@ -145,7 +138,7 @@ def create_org_unit(access: Access, body: OrgUnitCreate) -> OrgUnitOut:
     _check_partner_org(access.tenant, body.partner_org_id)
     item = repo.new_org_unit(access.tenant, body.name, access.user_id)
     item.partner_org_id = body.partner_org_id
-    repo.save(item, _unit_event(access, item, "OrgUnitCreated"))
+    repo.save(item, _event(access, item, "OrgUnitCreated"))
     return _unit_out(item)
 
 
@@ -169,7 +162,7 @@ def update_org_unit(
     _check_partner_org(access.tenant, changes.get("partner_org_id"))
     for field, value in changes.items():
         setattr(item, field, value)
-    repo.save(item, _unit_event(access, item, "OrgUnitUpdated", changed=sorted(changes)))
+    repo.save(item, _event(access, item, "OrgUnitUpdated", changed=sorted(changes)))
     return _unit_out(item)
 
 
