@@ -3,14 +3,12 @@ service board of approved labour and the work orders technicians clock on to."""
 
 from datetime import date
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Annotated
 
-from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-from pydantic import BaseModel
 
-from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match, signed_endpoint
-from handoff.api.params import DEFAULT_LIMIT, Accept, Cursor, IfMatch, Limit, wants_csv
+from handoff.api.app import endpoint, lambda_entry, negotiated, new_app, parse_if_match, signed_endpoint
+from handoff.api.params import DEFAULT_LIMIT, Accept, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
@@ -531,12 +529,6 @@ def rotate_inbound_secret(
     return inbound.rotate_secret(access, servicer_id, body)
 
 
-def _report(report: BaseModel, as_csv: str, accept: str | None) -> Any:
-    if wants_csv(accept):
-        return Response(status_code=200, content_type="text/csv; charset=utf-8", body=as_csv)
-    return report
-
-
 @endpoint(
     app,
     "GET",
@@ -560,7 +552,7 @@ def summary_report(
     period, by the status they are in now and by the partner holding them. A partner's members see their
     own company's work only. `Accept: text/csv` for CSV."""
     report, as_csv = reports.summary(access, period_from, period_to, partner)
-    return _report(report, as_csv, accept)  # type: ignore[no-any-return]
+    return negotiated(report, as_csv, accept)  # type: ignore[no-any-return]
 
 
 @endpoint(
@@ -579,7 +571,7 @@ def status_report(
     accept: Accept = None,
 ) -> StatusReport | str:
     report, as_csv = reports.status(access, partner)
-    return _report(report, as_csv, accept)  # type: ignore[no-any-return]
+    return negotiated(report, as_csv, accept)  # type: ignore[no-any-return]
 
 
 @signed_endpoint(

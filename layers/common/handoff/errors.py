@@ -75,6 +75,15 @@ class Invalid(HandoffError):
         super().__init__(f"{where}: {reason}", details=[{"field": where, "reason": reason, "type": "rule"}])
 
 
+def check_live(field: str, live: bool | None, noun: str, *, hint: str = "") -> None:
+    """A reference to a record that must exist (`live` None: it does not) and be in use (False: archived):
+    422 naming the field otherwise."""
+    if live is None:
+        raise Invalid(field, f"no such {noun}")
+    if not live:
+        raise Invalid(field, f"this {noun} is archived{hint}")
+
+
 def check_version(expected: int | None, actual: int | None) -> None:
     """An `If-Match` version that is not the stored one: the caller read a state that no longer exists."""
     if expected is not None and expected != actual:

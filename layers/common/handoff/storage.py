@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handoff import aws
+from handoff.errors import Conflict
 from handoff.ids import utc_now
 
 
@@ -25,8 +26,12 @@ class Uploaded:
     etag: str  # the bytes that were checked: what is published must be these
 
 
-class UploadChanged(Exception):
-    """The upload was replaced between its check and its publication."""
+class UploadChanged(Conflict):
+    """The upload was replaced between its check and its publication: the client confirms again (409)."""
+
+    def __init__(self, key: str):
+        super().__init__("the upload was replaced while it was checked; confirm again", code="upload_changed")
+        self.key = key
 
 
 def presigned_upload(bucket: str, key: str, content_type: str, max_bytes: int, seconds: int) -> Upload:

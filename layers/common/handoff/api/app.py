@@ -24,6 +24,7 @@ from handoff import keys
 from handoff import signing as webhook_signing
 from handoff.api import idempotency
 from handoff.api.errors import error_proxy_result, error_response, error_responses, reason_of
+from handoff.api.params import wants_csv
 from handoff.auth import access as access_resolver
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
@@ -455,3 +456,10 @@ def parse_if_match(value: str | None) -> int | None:
     if not re.fullmatch(r"[0-9]{1,12}", cleaned):  # str.isdigit() also admits "²", which int() refuses
         raise Invalid("if-match", 'must be the object\'s version, e.g. "3"', location="header")
     return int(cleaned)
+
+
+def negotiated(report: Any, as_csv: str, accept: str | None) -> Any:
+    """The JSON model, or the same as CSV when the client asks for it (`Accept: text/csv`)."""
+    if wants_csv(accept):
+        return Response(status_code=HTTPStatus.OK, content_type="text/csv; charset=utf-8", body=as_csv)
+    return report

@@ -12,7 +12,7 @@ from aws_lambda_powertools import Logger
 from handoff import keys, storage
 from handoff.auth.access import Access
 from handoff.config import file_settings
-from handoff.errors import Conflict, Invalid, NotFound, check_version
+from handoff.errors import Conflict, Invalid, NotFound, check_live, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.ids import new_id, utc_now
 from handoff.partners import domain
@@ -121,10 +121,7 @@ def _check_partner_org(tenant_id: str, partner_org_id: str | None) -> None:
     if partner_org_id is None:
         return
     org = repo.get(tenant_id, partner_org_id)
-    if org is None:
-        raise Invalid("partner_org_id", "no such partner organization")
-    if org.archived:
-        raise Invalid("partner_org_id", "this partner organization is archived")
+    check_live("partner_org_id", None if org is None else not org.archived, "partner organization")
 
 
 def _unit(access: Access, org_unit_id: str) -> repo.OrgUnitItem:
@@ -228,10 +225,6 @@ def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[byte
     except domain.BannerRefused:
         storage.discard(bucket, upload_key)  # never served, and gone; the current banner stays
         raise
-    except storage.UploadChanged as error:
-        raise Conflict(
-            "the upload was replaced while it was checked; confirm again", code="upload_changed"
-        ) from error
     # Each attempt publishes under a key of its own: a concurrent confirm that loses the race removes only
     # what it wrote itself, never the banner the winner committed.
     target = keys.banner_object_key(item.tenant_id, item.partner_org_id, new_id())

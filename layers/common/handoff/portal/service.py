@@ -10,7 +10,7 @@ from typing import Any
 
 from handoff import keys
 from handoff.auth.access import Access
-from handoff.errors import Conflict, Forbidden, Invalid, NotFound
+from handoff.errors import Conflict, Forbidden, Invalid, NotFound, check_live
 from handoff.events.envelope import new_event, user_actor
 from handoff.partners import public as partners
 from handoff.portal import repository as repo
@@ -89,13 +89,8 @@ def _check_partner_org(tenant_id: str, partner_org_id: str | None, org_unit_id: 
         ("partner_org_id", partner_org_id, partners.is_live, "partner organization"),
         ("org_unit_id", org_unit_id, partners.org_unit_is_live, "org unit"),
     ):
-        if value is None:
-            continue
-        live = live_of(tenant_id, value)
-        if live is None:
-            raise Invalid(field, f"no such {noun}")
-        if not live:
-            raise Invalid(field, f"this {noun} is archived")
+        if value is not None:
+            check_live(field, live_of(tenant_id, value), noun)
 
 
 def create_customer(access: Access, body: CustomerCreate) -> CustomerOut:

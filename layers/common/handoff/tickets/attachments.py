@@ -124,12 +124,7 @@ def confirm(access: Access, ticket_id: str, attachment_id: str) -> AttachmentOut
         raise Conflict(f"this attachment is already {attachment.status}", code="already_confirmed")
     _check_open(item)
     bucket = file_settings().attachment_bucket
-    try:
-        found = storage.uploaded(bucket, attachment.upload_key, filetypes.HEAD_BYTES)
-    except storage.UploadChanged as error:
-        raise Conflict(
-            "the upload was replaced while it was checked; confirm again", code="upload_changed"
-        ) from error
+    found = storage.uploaded(bucket, attachment.upload_key, filetypes.HEAD_BYTES)
     if found is None:
         raise Conflict("nothing was uploaded for this attachment yet", code="upload_missing")
     reason = filetypes.refusal(attachment.content_type, int(attachment.size_bytes), found.size, found.head)
@@ -137,14 +132,9 @@ def confirm(access: Access, ticket_id: str, attachment_id: str) -> AttachmentOut
         storage.discard(bucket, attachment.upload_key)
         raise Invalid("file", reason, location="upload")
     target = attachment_object_key(item.tenant_id, item.ticket_id, attachment.attachment_id)
-    try:
-        storage.publish(
-            bucket, found, attachment.upload_key, target, attachment.content_type, attachment.filename
-        )
-    except storage.UploadChanged as error:
-        raise Conflict(
-            "the upload was replaced while it was checked; confirm again", code="upload_changed"
-        ) from error
+    storage.publish(
+        bucket, found, attachment.upload_key, target, attachment.content_type, attachment.filename
+    )
     attachment.status, attachment.object_key, attachment.expires_at = "available", target, None
     # Shared with whoever holds the ticket now (it may have changed hands since the announcement).
     attachment.assignment = service.shared_with(item, doer, bool(attachment.internal))

@@ -11,7 +11,7 @@ from typing import Any
 from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, is_allowed
-from handoff.errors import Conflict, Forbidden, Invalid, NotFound, check_version
+from handoff.errors import Conflict, Forbidden, Invalid, NotFound, check_live, check_version
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.links import public as links
@@ -564,10 +564,7 @@ def update(access: Access, ticket_id: str, patch: TicketPatch, expected_version:
 
 def _check_live_location(tenant_id: str, location_id: str) -> None:
     live = locations.is_live(tenant_id, location_id)
-    if live is None:
-        raise Invalid("location_id", "no such location")
-    if not live:
-        raise Invalid("location_id", "this location is archived; restore it or choose another")
+    check_live("location_id", live, "location", hint="; restore it or choose another")
 
 
 def _check_location(item: repo.TicketItem, location_id: str | None) -> None:
