@@ -83,6 +83,7 @@ from handoff.store.table import client
 from handoff.tickets import attachments, inbound, outsourcing, workorders
 from handoff.tickets import reports as ticket_reports
 from handoff.tickets import repository as ticket_repo
+from handoff.tickets import routing as ticket_routing
 from handoff.tickets import search as search_tickets
 from handoff.tickets import service as tickets
 from handoff.tickets.domain import OfferAction, TicketAction, TicketStatus
@@ -156,7 +157,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids[SAMPLE_BOOKING] = bookings.request(
         admin, BookingCreate(unit_id=ids[SAMPLE_UNIT], slot=slot, description="x")
     ).booking_id
-    ticket = tickets.create(admin, TicketCreate(title="Pump")).ticket_id
+    ticket = ticket_routing.create(admin, TicketCreate(title="Pump")).ticket_id
     ids[SAMPLE_TICKET] = outsourcing.act(admin, ticket, TicketAction.START, TicketStep()).ticket_id
     ids[SAMPLE_ATTACHMENT] = _attached(admin, ids[SAMPLE_TICKET], confirm=True)
     ids[SAMPLE_PARTNER_ORG] = partners.create(admin, PartnerOrgCreate(name="Northside")).partner_org_id
@@ -183,7 +184,9 @@ def _attached(admin: Access, ticket_id: str, *, confirm: bool) -> str:
 
 def _offered(admin: Access, ids: dict[str, str], *, countered: bool = False) -> tuple[str, str]:
     """A ticket at fixit's granted location offered to fixit; countered by fixit: the owner's turn."""
-    ticket = tickets.create(admin, TicketCreate(title="Pump", location_id=ids[SAMPLE_LOCATION])).ticket_id
+    ticket = ticket_routing.create(
+        admin, TicketCreate(title="Pump", location_id=ids[SAMPLE_LOCATION])
+    ).ticket_id
     terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
     offer = outsourcing.make(admin, ticket, OfferCreate(servicer_id="fixit", terms=terms)).offer_id
     if countered:
@@ -210,7 +213,7 @@ def _banner_uploaded(admin: Access, ids: dict[str, str]) -> dict[str, str]:
 # Routes whose happy path needs its own objects: what the world adds before the route is measured.
 SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]] = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): lambda admin, ids: {
-        SAMPLE_TICKET: tickets.create(
+        SAMPLE_TICKET: ticket_routing.create(
             admin, TicketCreate(title="Pump", location_id=ids[SAMPLE_LOCATION])
         ).ticket_id
     },
@@ -301,7 +304,7 @@ def _partner_system(admin: Access, ids: dict[str, str], samples: Any, calls: Cou
     """fixit's system posts a signed update of a ticket outsourced to it (the happy path, measured)."""
     print("as fixit's system (a signed inbound update):")
     location = ids[SAMPLE_LOCATION]
-    ticket = tickets.create(admin, TicketCreate(title="Pump", location_id=location)).ticket_id
+    ticket = ticket_routing.create(admin, TicketCreate(title="Pump", location_id=location)).ticket_id
     terms = TermsIn(hourly_rate_cents=6000, currency="EUR")
     outsourcing.act(admin, ticket, TicketAction.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
     secret = inbound.rotate_secret(admin, "fixit", RotateInboundSecret()).secret

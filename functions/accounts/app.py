@@ -20,6 +20,7 @@ from handoff.accounts.schemas import (
     MergeRequest,
     ResourceCreate,
     ResourcePatch,
+    TechnicianAdd,
     TenantCreate,
     TenantOut,
     TenantPatch,
@@ -157,6 +158,45 @@ def update_member(
     if_match: IfMatch = None,
 ) -> MemberOut:
     return service.update_member(access, user_id, body, parse_if_match(if_match))
+
+
+TECHNICIANS = "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/technicians"
+
+
+@endpoint(
+    app, "GET", TECHNICIANS, action=Action.PARTNER_ORG_READ, summary="A partner organization's technicians"
+)
+def list_technicians(
+    tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> MemberPage:
+    """Its members with the partner role, by name (the association is the membership's `partner_org_id`)."""
+    return service.technicians(access, partner_org_id, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    TECHNICIANS,
+    action=Action.MEMBER_UPDATE,
+    summary="Put a member with the partner role in the organization",
+)
+def add_technician(
+    tenant_id: str, partner_org_id: str, body: Annotated[TechnicianAdd, Body()], access: Access
+) -> MemberOut:
+    return service.add_technician(access, partner_org_id, body.user_id)
+
+
+@endpoint(
+    app,
+    "DELETE",
+    f"{TECHNICIANS}/<user_id>",
+    action=Action.MEMBER_UPDATE,
+    summary="Take a technician out of the organization",
+    prefetch=repository.member_keys,
+)
+def remove_technician(tenant_id: str, partner_org_id: str, user_id: str, access: Access) -> MemberOut:
+    """They stay a member; teams refuse a partner user who belongs to no organization."""
+    return service.remove_technician(access, partner_org_id, user_id)
 
 
 @endpoint(

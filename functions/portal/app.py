@@ -41,6 +41,21 @@ ACCOUNT = f"{ACCOUNTS}/<user_id>"
 
 
 @endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/customers",
+    action=Action.PARTNER_ORG_READ,
+    summary="A partner organization's customers: those naming it, then those of its org units",
+)
+def partner_org_customers(
+    tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> CustomerPage:
+    """Read-only here: a customer names its organization, or its org unit does. A page may come back short
+    (even empty) while `next_cursor` is set: follow it to the end."""
+    return service.partner_org_customers(access, partner_org_id, limit, cursor)
+
+
+@endpoint(
     app, "GET", CUSTOMERS, action=Action.CUSTOMER_LIST, summary="List customers (a portal user: its own)"
 )
 def list_customers(

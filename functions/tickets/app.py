@@ -20,6 +20,7 @@ from handoff.tickets import (
     outsourcing,
     reports,
     repository,
+    routing,
     search,
     service,
     workorders,
@@ -38,6 +39,7 @@ from handoff.tickets.schemas import (
     CostCreate,
     CostOut,
     CostPage,
+    EscalateIn,
     InboundSecret,
     NoteCreate,
     OfferAnswer,
@@ -94,7 +96,8 @@ def list_tickets(
     app, "POST", TICKETS, action=Action.TICKET_CREATE, status=HTTPStatus.CREATED, summary="Open a ticket"
 )
 def create_ticket(tenant_id: str, body: Annotated[TicketCreate, Body()], access: Access) -> TicketOut:
-    return service.create(access, body)
+    """Logged for a team (`team_id`), someone of its first layer takes it: see the team's routing."""
+    return routing.create(access, body)
 
 
 @endpoint(
@@ -229,7 +232,36 @@ def update_ticket(
 def assign_ticket(
     tenant_id: str, ticket_id: str, body: Annotated[AssignIn, Body()], access: Access
 ) -> TicketOut:
-    return outsourcing.assign(access, ticket_id, body)
+    return routing.assign(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "POST",
+    f"{TICKET}/escalate",
+    action=Action.TICKET_ESCALATE,
+    summary="Move a routed ticket to the next escalation layer of its team now",
+    prefetch=repository.ticket_keys,
+)
+def escalate_ticket(
+    tenant_id: str, ticket_id: str, body: Annotated[EscalateIn, Body()], access: Access
+) -> TicketOut:
+    """Only while no one has taken it up (open, or offered to the preferred vendor: the offer is withdrawn);
+    the last layer escalates no further (409 `no_next_layer`)."""
+    return routing.escalate(access, ticket_id, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/requests",
+    action=Action.PARTNER_ORG_READ,
+    summary="A partner organization's requests: the tickets assigned to its users, newest first",
+)
+def partner_org_requests(
+    tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> TicketPage:
+    return search.requests_of(access, partner_org_id, limit, cursor)
 
 
 @endpoint(

@@ -1,14 +1,15 @@
 """The tickets' event-driven side, through the bus: told by the ticket deadline Step Functions executions, the
 reminder and the escalation of a partner's work waiting for an owner admin's approval, and the reminder and
-the expiry of an offer round waiting for its answer; told by a committed link revocation, the withdrawal of
-the offers still waiting on that partner."""
+the expiry of an offer round waiting for its answer, and the escalation of a routed ticket no one of its
+layer answered; told by a committed link revocation, the withdrawal of the offers still waiting on that
+partner."""
 
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handoff.tickets import outsourcing, service
+from handoff.tickets import outsourcing, routing, service
 
 logger = Logger()
 
@@ -32,6 +33,8 @@ def deadline(detail: dict[str, Any]) -> dict[str, str]:
     version = int(detail["version"])
     if detail["deadline"] == "offer":
         outcome = outsourcing.window_deadline(kind, tenant_id, ticket_id, str(detail["subject_id"]), version)
+    elif detail["deadline"] == "escalation":
+        outcome = routing.escalation_deadline(kind, tenant_id, ticket_id, version)
     else:
         outcome = service.approval_deadline(kind, tenant_id, ticket_id, version)
     logger.info(

@@ -84,6 +84,7 @@ class WorkflowSettings(BaseModel):
     ticket_approval_reminder_seconds: int = Field(ge=1, alias="TICKET_APPROVAL_REMINDER_SECONDS")
     ticket_approval_deadline_seconds: int = Field(ge=2, alias="TICKET_APPROVAL_DEADLINE_SECONDS")
     offer_hour_seconds: int = Field(ge=1, alias="OFFER_HOUR_SECONDS")
+    escalation_minute_seconds: int = Field(default=60, ge=1, alias="ESCALATION_MINUTE_SECONDS")
 
 
 class FileSettings(BaseModel):

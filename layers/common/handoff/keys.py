@@ -383,6 +383,35 @@ def partner_org_units(tenant_id: str, partner_org_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}PARTNER_ORG#{partner_org_id}#ORG_UNITS"
 
 
+def partner_org_technicians(tenant_id: str, partner_org_id: str) -> str:
+    """A partner organization's technicians (members with the partner role in it), by name (GSI3)."""
+    return f"{tenant_prefix(tenant_id)}PARTNER_ORG#{partner_org_id}#TECHNICIANS"
+
+
+def partner_org_customers(tenant_id: str, partner_org_id: str) -> str:
+    """The customers that name a partner organization themselves, by name (GSI3)."""
+    return f"{tenant_prefix(tenant_id)}PARTNER_ORG#{partner_org_id}#CUSTOMERS"
+
+
+def org_unit_customers(tenant_id: str, org_unit_id: str) -> str:
+    """The customers of an org unit that name no partner organization themselves (they get the org unit's),
+    by name (GSI3)."""
+    return f"{tenant_prefix(tenant_id)}ORG_UNIT#{org_unit_id}#CUSTOMERS"
+
+
+def teams_partition(tenant_id: str) -> str:
+    """The tenant's teams by name (GSI1 live, GSI2 with the archived)."""
+    return f"{tenant_prefix(tenant_id)}TEAMS"
+
+
+def team(tenant_id: str, team_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}TEAM#{team_id}", "TEAM"
+
+
+def team_turn(tenant_id: str, team_id: str) -> tuple[str, str]:
+    return f"{tenant_prefix(tenant_id)}TEAM#{team_id}", "TURN"
+
+
 def banner_upload_key(tenant_id: str, partner_org_id: str, upload_id: str) -> str:
     """Where a banner's presigned upload lands: never served, deleted once checked."""
     return f"uploads/{tenant_id}/banners/{partner_org_id}/{upload_id}"
@@ -442,6 +471,10 @@ class CursorQuery(StrEnum):
     PARTNER_ORGS = "partner-orgs"
     ORG_UNITS = "org-units"
     PARTNER_ORG_UNITS = "partner-org-units"
+    PARTNER_ORG_TECHNICIANS = "partner-org-technicians"
+    PARTNER_ORG_CUSTOMERS = "partner-org-customers"
+    PARTNER_ORG_REQUESTS = "partner-org-requests"
+    TEAMS = "teams"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -144,9 +144,34 @@ def _offer_window(envelope: dict[str, Any], settings: WorkflowSettings) -> Start
     )
 
 
+def _routing_execution(ticket_id: str, round_: int) -> str:
+    return f"ticket-{ticket_id}-route-r{round_}"
+
+
+def _routing_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> Start | None:
+    """A routed ticket waits for its assignee's answer for the layer's response time; unanswered, it
+    escalates to the next layer (none in the last layer, or when no one took it)."""
+    data = envelope["data"]
+    if not data.get("waits"):
+        return None
+    window = int(data["response_minutes"]) * settings.escalation_minute_seconds
+    return Start(
+        settings.ticket_deadline_state_machine_arn,
+        _routing_execution(envelope["entity"]["id"], int(data["round"])),
+        {
+            "deadline": "escalation",
+            "tenant_id": envelope["tenant_id"],
+            "ticket_id": envelope["entity"]["id"],
+            "subject_id": data["team_id"],
+            "version": int(data["round"]),
+            **_reminder_then_rest(max(1, window * 3 // 4), window),
+        },
+    )
+
+
 # Event type -> the workflow it starts. The template's rule for functions/workflows names the same types
 # (tests/unit/test_workflows.py holds the two together).
-STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
+STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start | None]] = {
     "BookingSuggested": _booking_suggestion_deadline,
     "EstimateSubmitted": _estimate_decision_deadline,
     "EstimateResubmitted": _estimate_decision_deadline,
@@ -156,6 +181,7 @@ STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start]] = {
     "TicketApprovalRequested": _approval_deadline,
     "OfferMade": _offer_window,
     "OfferCountered": _offer_window,
+    "TicketRouted": _routing_deadline,
 }
 # An owner admin's answer ends the approval's wait (it names the version that asked).
 APPROVAL_ANSWERS = frozenset({"TicketApproved", "TicketRejected"})
@@ -192,11 +218,17 @@ def _waits_ended_by(envelope: dict[str, Any]) -> list[str]:
     }.get(str(kind), [])
 
 
+# What answers a routed ticket (its event names the round it ends), and a new routing (the round before).
+ROUTING_ANSWERS = frozenset(
+    {"TicketStarted", "OfferAccepted", "TicketAssigned", "TicketWithdrawn", "TicketCancelled", "TicketRouted"}
+)
+
 STOPS = frozenset(
     {"EstimateApproved", "EstimateDisputed", "EstimateDeclined", "EstimateResubmitted", "EstimateRevised"}
     | INVITATION_ANSWERS
     | APPROVAL_ANSWERS
     | OFFER_ANSWERS
+    | ROUTING_ANSWERS
 )
 
 
@@ -210,6 +242,11 @@ def stops_for(envelope: dict[str, Any]) -> list[str]:
     """The execution ARNs the event ends: an estimate's waits, an invitation's, an approval's, or an offer
     round's."""
     settings = workflow_settings()
+    tickets = settings.ticket_deadline_state_machine_arn.replace(":stateMachine:", ":execution:")
+    routing = [
+        f"{tickets}:{_routing_execution(envelope['entity']['id'], r)}"
+        for r in _routing_rounds_ended(envelope)
+    ]
     if envelope.get("type") in INVITATION_ANSWERS:
         machine, names = (
             settings.invitation_expiry_state_machine_arn,
@@ -224,7 +261,15 @@ def stops_for(envelope: dict[str, Any]) -> list[str]:
     else:
         machine, names = settings.estimate_deadline_state_machine_arn, _waits_ended_by(envelope)
     prefix = machine.replace(":stateMachine:", ":execution:")
-    return [f"{prefix}:{name}" for name in names]
+    return [f"{prefix}:{name}" for name in names] + routing
+
+
+def _routing_rounds_ended(envelope: dict[str, Any]) -> list[int]:
+    """The routing round whose deadline this event ends: the one an answer (or a routing on demand) names."""
+    if envelope.get("type") not in ROUTING_ANSWERS or envelope.get("source") != "handoff.tickets":
+        return []
+    ended = (envelope.get("data") or {}).get("ended_routing_round")
+    return [int(ended)] if ended else []
 
 
 def stop(execution_arn: str, cause: str) -> None:

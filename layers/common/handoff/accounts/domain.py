@@ -84,6 +84,21 @@ def change_member(
     return after
 
 
+def partner_org_after(
+    roles: frozenset[Role], current: str | None, requested: str | None, named: bool
+) -> str | None:
+    """A member's partner organization after a change (`named`: the change names one, or `null`). Only a
+    member with the partner role belongs to one; a member who loses the role leaves it."""
+    org = requested if named else current
+    if org is not None and Role.PARTNER not in roles:
+        if named:
+            raise Invalid(
+                "partner_org_id", "only a member with the partner role belongs to a partner organization"
+            )
+        return None
+    return org
+
+
 def merged_membership(target: MemberState | None, duplicate: MemberState) -> MemberState:
     """What the surviving identity holds in a tenant after absorbing a duplicate's membership there."""
     if target is None:

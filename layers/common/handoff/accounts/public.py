@@ -3,12 +3,15 @@ accounts repository (no schemas, no use cases: cheap to import for any function)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
+from handoff import keys
 from handoff.accounts import domain
 from handoff.accounts import repository as repo
 from handoff.auth.policy import Role
 from handoff.identity.domain import Login
+from handoff.store import reads
 
 
 def live_roles(tenant_id: str, user_id: str) -> frozenset[Role] | None:
@@ -18,6 +21,25 @@ def live_roles(tenant_id: str, user_id: str) -> frozenset[Role] | None:
     if membership is None or not membership.live:
         return None
     return membership.role_set
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A live member who may be given work: their roles and, for a partner user, their organization."""
+
+    user_id: str
+    roles: frozenset[Role]
+    partner_org_id: str | None
+
+
+def workers(tenant_id: str, user_ids: list[str]) -> dict[str, Worker]:
+    """The live members among these ids (one BatchGetItem), by id."""
+    found = reads.get_many(repo.MembershipItem, [keys.member(tenant_id, u) for u in dict.fromkeys(user_ids)])
+    return {
+        m.user_id: Worker(m.user_id, m.role_set, m.partner_org_id if Role.PARTNER in m.role_set else None)
+        for m in found
+        if m.live
+    }
 
 
 def tax_rate_bp(tenant_id: str) -> int:

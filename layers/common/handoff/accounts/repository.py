@@ -80,6 +80,7 @@ class MembershipItem(Item, discriminator="membership"):
     active = BooleanAttribute(default=True)
     can_login = BooleanAttribute(default=True)
     accepts_work = BooleanAttribute(default=False)  # may answer offers linked owners make this tenant
+    partner_org_id = UnicodeAttribute(null=True)  # a partner user's organization (the partner role only)
     merged_into = UnicodeAttribute(null=True)
     customer_ids = UnicodeSetAttribute(null=True)  # a portal account's companies (client roles only)
     created_at = UTCDateTimeAttribute()
@@ -123,6 +124,10 @@ class MembershipItem(Item, discriminator="membership"):
         portal = self.is_portal_account
         self.gsi1pk = (keys.portal_accounts_partition if portal else keys.members_partition)(self.tenant_id)
         self.gsi1sk = keys.by_name(self.name, self.user_id)
+        # A partner organization's technicians tab: its partner users, by name.
+        org = self.partner_org_id if Role.PARTNER in self.role_set else None
+        self.gsi3pk = keys.partner_org_technicians(self.tenant_id, org) if org else None
+        self.gsi3sk = keys.by_name(self.name, self.user_id) if org else None
 
     @property
     def live(self) -> bool:
@@ -328,6 +333,20 @@ def search_members(
     found = first_page(entries, MemberFacetItem, scope)
     members = reads.get_many(MembershipItem, (keys.member(tenant_id, e.user_id) for e in found.items))
     return Page(items=members, next_cursor=found.next_cursor)
+
+
+def technicians_of(
+    tenant_id: str, partner_org_id: str, limit: int, cursor: str | None
+) -> Page[MembershipItem]:
+    """A partner organization's technicians by name: one Query of its GSI3 partition."""
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_ORG_TECHNICIANS, tenant_id, partner_org_id)
+    results = MembershipItem.gsi3.query(
+        keys.partner_org_technicians(tenant_id, partner_org_id),
+        page_size=limit,
+        last_evaluated_key=decode_cursor(cursor, scope),
+    )
+    page = first_page(results, Item, scope)
+    return Page(items=[i for i in page.items if isinstance(i, MembershipItem)], next_cursor=page.next_cursor)
 
 
 def search_portal_accounts(tenant_id: str, limit: int, cursor: str | None) -> Page[MembershipItem]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
@@ -28,6 +28,11 @@ def _known_timezone(value: str) -> str:
 TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
 UserId = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+PartnerOrgId = Annotated[
+    str,
+    StringConstraints(pattern=ULID_PATTERN),
+    Field(description="The partner organization a member with the partner role belongs to"),
+]
 Phone = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[0-9+() .-]+$")
 ]
@@ -96,11 +101,16 @@ class MemberCreate(WriteModel):
 
 
 class MemberPatch(PatchModel):
+    """`partner_org_id` puts a member with the partner role in a partner organization (`null`: out)."""
+
+    clearable: ClassVar[frozenset[str]] = frozenset({"partner_org_id"})
+
     name: Name | None = None
     roles: Roles | None = None
     active: bool | None = None
     can_login: bool | None = None
     accepts_work: AcceptsWork | None = None
+    partner_org_id: PartnerOrgId | None = None
 
 
 StaffRole = Literal["admin", "dispatcher", "technician", "partner"]
@@ -142,6 +152,12 @@ class ResourcePatch(PatchModel):
         return MemberPatch.model_validate(fields)
 
 
+class TechnicianAdd(WriteModel):
+    """A member with the partner role, put in this partner organization (moved from another)."""
+
+    user_id: Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
+
+
 class MemberOut(BaseModel):
     tenant_id: str
     user_id: str
@@ -151,6 +167,9 @@ class MemberOut(BaseModel):
     active: bool
     can_login: bool
     accepts_work: bool = Field(description="May accept offered work for this tenant (its admins always may)")
+    partner_org_id: str | None = Field(
+        default=None, description="The partner organization a partner user belongs to"
+    )
     merged_into: str | None
     invited_until: datetime | None = Field(
         default=None, description="An existing login added here: invited until then, unless it accepts"

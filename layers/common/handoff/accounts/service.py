@@ -24,10 +24,11 @@ from handoff.accounts.schemas import (
 )
 from handoff.auth.access import TENANT_NOT_FOUND, Access
 from handoff.auth.policy import Role
-from handoff.errors import Conflict, NotFound, Unauthorized, check_version
+from handoff.errors import Conflict, NotFound, Unauthorized, check_live, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.links import public as links
 from handoff.links.domain import LinkStatus
+from handoff.partners import public as partners
 from handoff.portal import public as portal
 from handoff.store import reads
 
@@ -59,6 +60,7 @@ def _membership_facts(item: repo.MembershipItem) -> dict[str, object]:
         "active": item.active,
         "can_login": item.can_login,
         "accepts_work": bool(item.accepts_work),
+        "partner_org_id": item.partner_org_id,
     }
 
 
@@ -381,10 +383,15 @@ def update_member(
         counted and _live_admin(membership.role_set, membership.active, membership.can_login),
         counted and _live_admin(after.roles, after.active, after.can_login),
     )
+    named = "partner_org_id" in patch.model_fields_set
+    org = domain.partner_org_after(after.roles, membership.partner_org_id, patch.partner_org_id, named)
+    if named and org is not None and org != membership.partner_org_id:
+        check_live("partner_org_id", partners.is_live(access.tenant, org), "partner organization")
     membership.roles = sorted(r.value for r in after.roles)
     membership.active = after.active
     membership.can_login = after.can_login
     membership.name = after.name
+    membership.partner_org_id = org
     if patch.accepts_work is not None:
         membership.accepts_work = patch.accepts_work
     event = _event(
@@ -404,6 +411,37 @@ def update_member(
         admins_delta=delta,
     )
     return member_out(membership)
+
+
+# ---- a partner organization's technicians (the association is the membership's) ---------------------------
+
+
+def _org(access: Access, partner_org_id: str) -> bool:
+    """Whether the organization is live (404 when there is none)."""
+    live = partners.is_live(access.tenant, partner_org_id)
+    if live is None:
+        raise NotFound("partner organization not found")
+    return live
+
+
+def technicians(access: Access, partner_org_id: str, limit: int, cursor: str | None) -> MemberPage:
+    _org(access, partner_org_id)
+    page = repo.technicians_of(access.tenant, partner_org_id, limit, cursor)
+    return MemberPage(items=[member_out(m) for m in page.items], next_cursor=page.next_cursor)
+
+
+def add_technician(access: Access, partner_org_id: str, user_id: str) -> MemberOut:
+    """Puts a member with the partner role in the organization (moving them from another)."""
+    if not _org(access, partner_org_id):
+        raise Conflict("this partner organization is archived; restore it first", code="archived")
+    return update_member(access, user_id, MemberPatch(partner_org_id=partner_org_id), None)
+
+
+def remove_technician(access: Access, partner_org_id: str, user_id: str) -> MemberOut:
+    membership = repo.get_membership(access.tenant, user_id)
+    if membership is None or membership.partner_org_id != partner_org_id:
+        raise NotFound("no such technician in this partner organization")
+    return update_member(access, user_id, MemberPatch(partner_org_id=None), None)
 
 
 def reset_access(access: Access, user_id: str) -> AccessResetOut:

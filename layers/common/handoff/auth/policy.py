@@ -62,6 +62,11 @@ class Action(StrEnum):
     ORG_UNIT_READ = "org-unit:read"
     ORG_UNIT_CREATE = "org-unit:create"
     ORG_UNIT_UPDATE = "org-unit:update"
+    TEAM_LIST = "team:list"
+    TEAM_READ = "team:read"
+    TEAM_CREATE = "team:create"
+    TEAM_UPDATE = "team:update"
+    TICKET_ESCALATE = "ticket:escalate"
     RESOURCE_LIST = "partner-resource:list"
     RESOURCE_READ = "partner-resource:read"
     RESOURCE_CREATE = "partner-resource:create"
@@ -184,6 +189,10 @@ POLICY: dict[Action, Rule] = {
     Action.ORG_UNIT_READ: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
     Action.ORG_UNIT_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     Action.ORG_UNIT_UPDATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.TEAM_LIST: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
+    Action.TEAM_READ: Rule(Scope.TENANT, _STAFF, servicer=_HIDDEN),
+    Action.TEAM_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.TEAM_UPDATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     # A partner company's admin portal: its own people (resources), who of them may accept offered work.
     Action.RESOURCE_LIST: Rule(Scope.TENANT, _MANAGERS),
     Action.RESOURCE_READ: Rule(Scope.TENANT, _MANAGERS, self_allowed=True),
@@ -287,6 +296,7 @@ POLICY: dict[Action, Rule] = {
     Action.TIME_CORRECT: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     # The owner assigns to its members or a partner company; a partner, the work it holds to its own members.
     Action.TICKET_ASSIGN: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
+    Action.TICKET_ESCALATE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     Action.TICKET_SEARCH: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     # Reports: the owner's dispatchers and admins; a partner's admins and those allowed to accept work.
     Action.REPORT_READ: Rule(

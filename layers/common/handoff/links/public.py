@@ -30,6 +30,14 @@ def is_active(owner_id: str, servicer_id: str) -> bool:
     return found is not None and found.status is LinkStatus.ACTIVE
 
 
+def preferred_vendors(owner_id: str) -> list[ServicerGrant]:
+    """The owner's active links marked preferred vendor: one Query of its servicers (one page holds them;
+    an owner links a handful of instances, not hundreds)."""
+    page = repo.list_links(owner_id, MAX_LIMIT, None)
+    grants = [link.grant() for link in page.items]
+    return [g for g in grants if g.status is LinkStatus.ACTIVE and g.flags.preferred_vendor]
+
+
 def linked_owners(servicer_id: str) -> list[ServicerGrant]:
     """The owners this instance is linked to (not revoked): one Query of its owners partition."""
     page = repo.list_linked_owners(servicer_id, MAX_LIMIT, None)

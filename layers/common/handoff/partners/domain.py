@@ -1,5 +1,6 @@
-"""Pure rules of partner organizations: what a banner must be before any image library decodes it (PNG
-structure, exact size, no hidden payload), and what its re-encoding may hold (no AWS here)."""
+"""Pure rules of partner organizations: who may be put in a team's escalation layer, what a banner must be
+before any image library decodes it (PNG structure, exact size, no hidden payload), and what its re-encoding
+may hold (no AWS here)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from handoff.auth.policy import Role
 from handoff.errors import Invalid
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -15,6 +17,29 @@ MAX_BANNER_BYTES = 64 * 1024
 CRITICAL = frozenset({b"IHDR", b"PLTE", b"IDAT", b"IEND"})
 TEXT_CHUNKS = frozenset({b"tEXt", b"zTXt", b"iTXt"})
 MAX_TEXT_BYTES = 1024
+
+
+# Who works a team's requests: internal technicians and partner users (dispatchers may take work too).
+LAYER_ROLES = frozenset({Role.TECHNICIAN, Role.DISPATCHER, Role.PARTNER})
+MAX_LAYERS, MAX_LAYER_MEMBERS = 5, 20
+
+
+def check_partner_user(roles: frozenset[Role], partner_org_id: str | None, field: str) -> None:
+    """A partner user works for a partner organization: one who belongs to none is given no work."""
+    if Role.PARTNER in roles and partner_org_id is None:
+        raise Invalid(
+            field,
+            "this partner user belongs to no partner organization; add them to one "
+            "(…/partner-organizations/{partner_org_id}/technicians) first",
+        )
+
+
+def check_layer_member(roles: frozenset[Role] | None, partner_org_id: str | None, field: str) -> None:
+    if roles is None:
+        raise Invalid(field, "not an active member of this tenant")
+    if not roles & LAYER_ROLES:
+        raise Invalid(field, "a layer holds technicians, dispatchers and partner users")
+    check_partner_user(roles, partner_org_id, field)
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pynamodb.attributes import (
     BooleanAttribute,
     JSONAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.transactions import TransactWrite
 
 from handoff import keys
 from handoff.events.envelope import Envelope
@@ -54,11 +58,87 @@ class OrgUnitItem(Item, discriminator="org_unit"):
 
     def place(self) -> None:
         place_by_name(self, keys.org_units_partition(self.tenant_id), self.org_unit_id)
-        if self.partner_org_id:
+        if self.partner_org_id and not self.archived:  # an archived unit gives its customers no organization
             self.gsi3pk = keys.partner_org_units(self.tenant_id, self.partner_org_id)
             self.gsi3sk = keys.by_name(self.name, self.org_unit_id)
         else:
             self.gsi3pk, self.gsi3sk = None, None
+
+
+class TeamItem(Item, discriminator="team"):
+    """Who works a kind of request: ordered escalation layers of technicians and partner users."""
+
+    tenant_id = UnicodeAttribute()
+    team_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    layers = JSONAttribute(default=list)  # [{members: [user_id], response_minutes}]
+    routes_outward = BooleanAttribute(default=False)
+    vendor_terms = JSONAttribute(null=True)  # the terms an offer to the preferred vendor proposes
+    archived = BooleanAttribute(default=False)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    def place(self) -> None:
+        place_by_name(self, keys.teams_partition(self.tenant_id), self.team_id)
+
+
+class TeamTurnItem(Item, discriminator="team_turn"):
+    """How many requests the team routed: the round-robin among equally loaded people. Unversioned and kept
+    apart from the team, so routing (an atomic ADD) never conflicts with an edit of the team."""
+
+    turns = NumberAttribute(default=0)
+
+
+def new_team(tenant_id: str, name: str, created_by: str) -> TeamItem:
+    team_id = new_id()
+    pk, sk = keys.team(tenant_id, team_id)
+    now = utc_now()
+    return TeamItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        team_id=team_id,
+        name=name,
+        created_by=created_by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def team_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.team(path["tenant_id"], path["team_id"])]
+
+
+def get_team(tenant_id: str, team_id: str) -> TeamItem | None:
+    return reads.get(TeamItem, keys.team(tenant_id, team_id))
+
+
+def team_turns(tenant_id: str, team_id: str) -> int:
+    found = reads.get(TeamTurnItem, keys.team_turn(tenant_id, team_id))
+    return int(found.turns) if found is not None else 0
+
+
+def stage_turn(tx: TransactWrite, tenant_id: str, team_id: str) -> None:
+    pk, sk = keys.team_turn(tenant_id, team_id)
+    tx.update(TeamTurnItem(pk, sk), actions=[Item.entity.set(TeamTurnItem), TeamTurnItem.turns.add(1)])
+
+
+def listed_teams(
+    tenant_id: str, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> Page[TeamItem]:
+    partition, query = keys.teams_partition(tenant_id), keys.CursorQuery.TEAMS
+    return _by_name(TeamItem, partition, query, tenant_id, name_prefix, include_archived, limit, cursor)
+
+
+def next_org_unit(tenant_id: str, partner_org_id: str, after: dict[str, Any] | None) -> OrgUnitItem | None:
+    """The organization's next live org unit by name after `after` (an org unit's index key), or its first:
+    one Query of one item."""
+    results = OrgUnitItem.gsi3.query(
+        keys.partner_org_units(tenant_id, partner_org_id), limit=1, last_evaluated_key=after
+    )
+    return next((i for i in results if isinstance(i, OrgUnitItem)), None)
 
 
 def new_org_unit(tenant_id: str, name: str, created_by: str) -> OrgUnitItem:
@@ -157,8 +237,8 @@ def listed(
     return _by_name(PartnerOrgItem, partition, query, tenant_id, name_prefix, include_archived, limit, cursor)
 
 
-def save(item: PartnerOrgItem | OrgUnitItem, event: Envelope | None) -> None:
-    """The organization or org unit (versioned) and its event: one transaction."""
+def save(item: PartnerOrgItem | OrgUnitItem | TeamItem, event: Envelope | None) -> None:
+    """The organization, org unit or team (versioned) and its event: one transaction."""
     item.updated_at = utc_now()
     item.place()
     with transaction() as tx:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from handoff.ids import ULID_PATTERN
-from handoff.partners.domain import MAX_BANNER_BYTES
+from handoff.partners.domain import MAX_BANNER_BYTES, MAX_LAYER_MEMBERS, MAX_LAYERS
 from handoff.schema import Email, PatchModel, WriteModel
+from handoff.tickets.schemas import TermsIn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 
@@ -100,3 +101,73 @@ class BrandingOut(BaseModel):
     source: Literal["partner_organization", "default"]
     partner_org_id: str | None
     banner_url: str | None = Field(description="A presigned URL valid for minutes; none: the default look")
+
+
+class LayerIn(WriteModel):
+    """One escalation layer: who works the team's requests at this level, and how long they have to answer
+    (start the work) before the request moves on to the next layer."""
+
+    members: list[Id] = Field(
+        default_factory=list,
+        max_length=MAX_LAYER_MEMBERS,
+        description="Internal technicians and partner users (a partner user must belong to an organization)",
+    )
+    response_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+
+    @model_validator(mode="after")
+    def _distinct(self) -> LayerIn:
+        if len(set(self.members)) != len(self.members):
+            raise ValueError("name each member once in a layer")
+        return self
+
+
+Layers = Annotated[list[LayerIn], Field(min_length=1, max_length=MAX_LAYERS)]
+VendorTerms = Annotated[
+    TermsIn,
+    Field(description="What an offer to the preferred vendor proposes when the team routes outward"),
+]
+
+
+class TeamCreate(WriteModel):
+    name: Name
+    layers: Layers
+    routes_outward: bool = Field(
+        default=False,
+        description="When a layer has no one to take a request, offer it to the preferred vendor",
+    )
+    vendor_terms: VendorTerms | None = None
+
+
+class TeamPatch(PatchModel):
+    """Rename, archive or restore, replace the layers, route outward or not; `null` clears the vendor
+    terms."""
+
+    clearable = frozenset({"vendor_terms"})
+
+    name: Name | None = None
+    layers: Layers | None = None
+    routes_outward: bool | None = None
+    vendor_terms: VendorTerms | None = None
+    archived: bool | None = None
+
+
+class LayerOut(BaseModel):
+    members: list[str]
+    response_minutes: int
+
+
+class TeamOut(BaseModel):
+    team_id: str
+    name: str
+    layers: list[LayerOut]
+    routes_outward: bool
+    vendor_terms: dict[str, object] | None
+    archived: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TeamPage(BaseModel):
+    items: list[TeamOut]
+    next_cursor: str | None

@@ -10,12 +10,13 @@ from collections.abc import Callable
 from aws_lambda_powertools import Logger
 
 from handoff import keys, storage
+from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.config import file_settings
 from handoff.errors import Conflict, Invalid, NotFound, check_live, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.ids import new_id, utc_now
-from handoff.partners import domain
+from handoff.partners import domain, public
 from handoff.partners import repository as repo
 from handoff.partners.schemas import (
     BannerUploadIn,
@@ -29,6 +30,10 @@ from handoff.partners.schemas import (
     PartnerOrgOut,
     PartnerOrgPage,
     PartnerOrgPatch,
+    TeamCreate,
+    TeamOut,
+    TeamPage,
+    TeamPatch,
 )
 from handoff.portal import public as portal
 
@@ -53,10 +58,13 @@ def _out(item: repo.PartnerOrgItem) -> PartnerOrgOut:
 
 
 def _event(
-    access: Access, item: repo.PartnerOrgItem | repo.OrgUnitItem, type: str, **data: object
+    access: Access, item: repo.PartnerOrgItem | repo.OrgUnitItem | repo.TeamItem, type: str, **data: object
 ) -> Envelope:
+    facts: dict[str, object]
     if isinstance(item, repo.OrgUnitItem):
         entity, facts = ("org_unit", item.org_unit_id), {"partner_org_id": item.partner_org_id}
+    elif isinstance(item, repo.TeamItem):
+        entity, facts = ("team", item.team_id), {"layers": len(item.layers)}
     else:
         entity, facts = ("partner_organization", item.partner_org_id), {}
     return new_event(
@@ -170,14 +178,82 @@ def org_units_of(access: Access, partner_org_id: str, limit: int, cursor: str | 
     return OrgUnitPage(items=[_unit_out(i) for i in page.items], next_cursor=page.next_cursor)
 
 
-def partner_org_of_customer(
-    tenant_id: str, partner_org_id: str | None, org_unit_id: str | None
-) -> str | None:
-    """A customer's partner organization: its own, or its org unit's."""
-    if partner_org_id:
-        return partner_org_id
-    unit = repo.get_org_unit(tenant_id, org_unit_id) if org_unit_id else None
-    return unit.partner_org_id if unit is not None and not unit.archived else None
+# ---- teams ---------------------------------------------------------------------------------------------
+
+
+def _team_out(item: repo.TeamItem) -> TeamOut:
+    return TeamOut.model_validate(
+        {
+            "team_id": item.team_id,
+            "name": item.name,
+            "layers": item.layers,
+            "routes_outward": bool(item.routes_outward),
+            "vendor_terms": item.vendor_terms,
+            "archived": bool(item.archived),
+            "version": int(item.version or 0),
+            "created_at": item.created_at,
+            "updated_at": item.updated_at,
+        }
+    )
+
+
+def _team(access: Access, team_id: str) -> repo.TeamItem:
+    item = repo.get_team(access.tenant, team_id)
+    if item is None:
+        raise NotFound("team not found")
+    return item
+
+
+def _check_team(tenant_id: str, item: repo.TeamItem) -> None:
+    """Every layer member is a live technician, dispatcher or partner user (one BatchGetItem), a partner user
+    in an organization; a team routing outward names the terms it offers."""
+    found = accounts.workers(tenant_id, [m for layer in item.layers for m in layer["members"]])
+    for n, layer in enumerate(item.layers):
+        for i, user_id in enumerate(layer["members"]):
+            worker = found.get(user_id)
+            domain.check_layer_member(
+                worker.roles if worker else None,
+                worker.partner_org_id if worker else None,
+                f"layers.{n}.members.{i}",
+            )
+    if item.routes_outward and not item.vendor_terms:
+        raise Invalid(
+            "vendor_terms", "a team that routes outward names the terms it offers its preferred vendor"
+        )
+
+
+def _apply_team(item: repo.TeamItem, changes: dict[str, object]) -> None:
+    for field, value in changes.items():
+        setattr(item, field, value)
+
+
+def create_team(access: Access, body: TeamCreate) -> TeamOut:
+    item = repo.new_team(access.tenant, body.name, access.user_id)
+    _apply_team(item, body.model_dump(mode="json", exclude={"name"}))
+    _check_team(access.tenant, item)
+    repo.save(item, _event(access, item, "TeamCreated"))
+    return _team_out(item)
+
+
+def get_team(access: Access, team_id: str) -> TeamOut:
+    return _team_out(_team(access, team_id))
+
+
+def list_teams(
+    access: Access, name_prefix: str | None, include_archived: bool, limit: int, cursor: str | None
+) -> TeamPage:
+    page = repo.listed_teams(access.tenant, name_prefix, include_archived, limit, cursor)
+    return TeamPage(items=[_team_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def update_team(access: Access, team_id: str, patch: TeamPatch, expected_version: int | None) -> TeamOut:
+    item = _team(access, team_id)
+    check_version(expected_version, item.version)
+    changes = patch.model_dump(mode="json", exclude_unset=True)
+    _apply_team(item, changes)
+    _check_team(access.tenant, item)
+    repo.save(item, _event(access, item, "TeamUpdated", changed=sorted(changes)))
+    return _team_out(item)
 
 
 # ---- banners -------------------------------------------------------------------------------------------
@@ -259,7 +335,7 @@ def branding(access: Access, customer_id: str | None) -> BrandingOut:
     customer = portal.partner_org_of(access.tenant, chosen)
     if customer is None:
         raise NotFound("customer not found")
-    partner_org_id = partner_org_of_customer(access.tenant, *customer)
+    partner_org_id = public.partner_org_of_customer(access.tenant, *customer)
     default = BrandingOut(source="default", partner_org_id=None, banner_url=None)
     if not partner_org_id:
         return default

@@ -48,3 +48,9 @@ def partner_org_of(tenant_id: str, customer_id: str) -> tuple[str | None, str | 
     """The customer's partner organization and org unit (either may be none), or None: no such customer."""
     customer = repo.get_customer(tenant_id, customer_id)
     return (customer.partner_org_id, customer.org_unit_id) if customer is not None else None
+
+
+def customer_is_live(tenant_id: str, customer_id: str) -> bool | None:
+    """True for a live customer, False for an archived one, None when there is none."""
+    customer = repo.get_customer(tenant_id, customer_id)
+    return None if customer is None else not customer.archived

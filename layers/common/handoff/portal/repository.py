@@ -99,10 +99,32 @@ def place(item: CustomerItem | UnitItem) -> None:
     """On its by-name lists (live, and all)."""
     if isinstance(item, CustomerItem):
         pages.place_by_name(item, keys.customers_partition(item.tenant_id), item.customer_id)
+        item.gsi3pk, item.gsi3sk = _partner_tab(item), keys.by_name(item.name, item.customer_id)
+        if item.gsi3pk is None:
+            item.gsi3sk = None
     else:
         pages.place_by_name(
             item, keys.customer_units_partition(item.tenant_id, item.customer_id), item.unit_id
         )
+
+
+def _partner_tab(item: CustomerItem) -> str | None:
+    """A live customer is on its partner organization's customers tab: under the organization it names, or
+    else under its org unit (whose organization is read when the tab is: a unit moving to another
+    organization takes its customers along, with no rewrite)."""
+    if item.archived:
+        return None
+    if item.partner_org_id:
+        return keys.partner_org_customers(item.tenant_id, item.partner_org_id)
+    return keys.org_unit_customers(item.tenant_id, item.org_unit_id) if item.org_unit_id else None
+
+
+def customers_in(partition: str, start: dict[str, Any] | None, limit: int) -> tuple[list[CustomerItem], Any]:
+    """One page of a customers-tab partition (GSI3) by name, and DynamoDB's key to resume it."""
+    results = CustomerItem.gsi3.query(partition, page_size=limit, last_evaluated_key=start)
+    raw = next(results.page_iter)
+    items = [CustomerItem.from_raw_data(i) for i in raw.get("Items", [])]
+    return [i for i in items if isinstance(i, CustomerItem)], results.page_iter.last_evaluated_key
 
 
 def customer_keys(path: dict[str, str]) -> list[reads.Key]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from handoff import keys
 from handoff.auth.access import Access
-from handoff.errors import Conflict, Forbidden, Invalid, NotFound, check_live
+from handoff.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, check_live
 from handoff.events.envelope import new_event, user_actor
 from handoff.partners import public as partners
 from handoff.portal import repository as repo
@@ -24,7 +24,7 @@ from handoff.portal.schemas import (
     UnitPage,
     UnitPatch,
 )
-from handoff.store.pages import page_of_ids
+from handoff.store.pages import decode_cursor, encode_cursor, page_of_ids
 
 SOURCE = "handoff.portal"
 CUSTOMER_NOT_FOUND = "customer not found"
@@ -77,6 +77,60 @@ def list_customers(
     page = repo.list_customers(access.tenant, name_prefix, include_archived, limit, cursor)
     items = [_customer_out(c) for c in page.items]
     return CustomerPage(items=items, next_cursor=page.next_cursor)
+
+
+def partner_org_customers(
+    access: Access, partner_org_id: str, limit: int, cursor: str | None
+) -> CustomerPage:
+    """A partner organization's customers tab: those naming it, then each of its org units' customers (those
+    naming no organization themselves), by name. A page reads one partition (one Query) and, when that ends,
+    finds the next org unit (one Query of one item): it may come back short, even empty, with a cursor."""
+    if partners.is_live(access.tenant, partner_org_id) is None:
+        raise NotFound("partner organization not found")
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_ORG_CUSTOMERS, access.tenant, partner_org_id)
+    start = decode_cursor(cursor, scope)
+    direct = keys.partner_org_customers(access.tenant, partner_org_id)
+    units = keys.partner_org_units(access.tenant, partner_org_id)
+    unit_key: dict[str, Any] | None = None  # the org unit whose customers this page reads
+    resume: dict[str, Any] | None = None
+    partition = direct
+    if start is not None:
+        index = start["GSI3PK"]["S"] if "GSI3PK" in start else ""
+        if index == units:  # the first page of this org unit's customers
+            unit_key = start
+        elif "UNIT_SK" in start:  # more of an org unit's customers
+            unit_key = _unit_key(access.tenant, units, start.pop("UNIT_ID")["S"], start.pop("UNIT_SK")["S"])
+            resume = start
+        elif index == direct:
+            resume = start
+        else:
+            raise BadRequest("the cursor is not valid for this list", code="invalid_cursor")
+        if unit_key is not None:
+            partition = keys.org_unit_customers(access.tenant, _unit_id(access.tenant, unit_key))
+    found, last = repo.customers_in(partition, resume, limit)
+    if last:
+        marker = (
+            {}
+            if unit_key is None
+            else {
+                "UNIT_ID": {"S": _unit_id(access.tenant, unit_key)},
+                "UNIT_SK": unit_key["GSI3SK"],
+            }
+        )
+        next_cursor = encode_cursor({**last, **marker}, scope)
+    else:
+        following = partners.next_org_unit(access.tenant, partner_org_id, unit_key)
+        next_cursor = encode_cursor(following[1], scope) if following else None
+    return CustomerPage(items=[_customer_out(c) for c in found], next_cursor=next_cursor)
+
+
+def _unit_id(tenant_id: str, unit_key: dict[str, Any]) -> str:
+    return str(unit_key["PK"]["S"]).removeprefix(keys.org_unit(tenant_id, "")[0])
+
+
+def _unit_key(tenant_id: str, units: str, unit_id: str, sort: str) -> dict[str, Any]:
+    pk, sk = keys.org_unit(tenant_id, unit_id)
+    return {"PK": {"S": pk}, "SK": {"S": sk}, "GSI3PK": {"S": units}, "GSI3SK": {"S": sort}}
 
 
 def get_customer(access: Access, customer_id: str) -> CustomerOut:

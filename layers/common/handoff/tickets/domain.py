@@ -480,6 +480,7 @@ class SearchView:
     partner: str | None
     location: str | None
     words: tuple[str, ...]
+    organization: str | None = None  # the partner organization of its assignee (the owner's side only)
 
     def facets(self) -> list[str]:
         """The index partitions the ticket is listed in, for this side: every one a search may start from."""
@@ -487,6 +488,7 @@ class SearchView:
         found += [f"a={self.assignee}"] if self.assignee else []
         found += [f"p={self.partner}"] if self.partner else []
         found += [f"l={self.location}"] if self.location else []
+        found += [f"o={self.organization}"] if self.organization else []
         return found + [f"w={word}" for word in self.words]
 
 
@@ -501,6 +503,7 @@ class SearchFilters:
     updated_from: datetime | None = None
     updated_to: datetime | None = None  # exclusive
     words: tuple[str, ...] = ()
+    organization: str | None = None
 
     def start(self) -> str:
         """The partition a search reads: the most selective filter it names (a title word, the longest
@@ -509,6 +512,7 @@ class SearchFilters:
             return f"w={max(self.words, key=len)}"
         for prefix, value in (
             ("a", self.assignee),
+            ("o", self.organization),
             ("l", self.location),
             ("p", self.partner),
             ("s", self.status),
@@ -524,6 +528,7 @@ class SearchFilters:
             and (self.assignee is None or view.assignee == self.assignee)
             and (self.partner is None or view.partner == self.partner)
             and (self.location is None or view.location == self.location)
+            and (self.organization is None or view.organization == self.organization)
             and all(word in view.words for word in self.words)
             and (self.created_from is None or created_at >= self.created_from)
             and (self.created_to is None or created_at < self.created_to)

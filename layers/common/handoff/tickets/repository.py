@@ -5,6 +5,7 @@ repair order counter and each technician's clock."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
 
 from handoff import keys
 from handoff.events.envelope import Envelope
@@ -61,6 +63,11 @@ class TicketItem(Item, discriminator="ticket"):
     due_date = UnicodeAttribute(null=True)
     assignee_id = UnicodeAttribute(null=True)  # the member it is assigned to (a company: servicer_id)
     partner_assignee_id = UnicodeAttribute(null=True)  # the partner's member its company assigned it to
+    assignee_org_id = UnicodeAttribute(null=True)  # the partner organization of its assignee (a partner user)
+    team_id = UnicodeAttribute(null=True)  # the team it is routed in
+    routing_layer = NumberAttribute(null=True)  # the escalation layer that holds it
+    routing_round = NumberAttribute(default=0)  # how many times it was routed: names each deadline
+    routing_waiting = BooleanAttribute(default=False)  # the layer's deadline runs: no answer yet
     search = JSONAttribute(null=True)  # the keys of its search entries (see search_keys)
     report = JSONAttribute(null=True)  # what it adds to the report buckets (see contribution)
     # A work order: its repair order number, what it repairs, and the approved lines it carries, each with
@@ -116,6 +123,7 @@ class TicketItem(Item, discriminator="ticket"):
             partner=self.servicer_id if owner else None,
             location=self.location_id,
             words=tuple(title_words(self.title)),
+            organization=self.assignee_org_id if owner else None,
         )
 
     def search_keys(self) -> set[tuple[str, str]]:
@@ -220,6 +228,7 @@ class ActivityItem(Item, discriminator="ticket_activity"):
     offer_id = UnicodeAttribute(null=True)  # an offer entry: the offer it proposes or answers
     cost_id = UnicodeAttribute(null=True)
     attachment_id = UnicodeAttribute(null=True)
+    routing = JSONAttribute(null=True)  # a routing entry: the RoutingDecision (who, which layer, why)
     created_at = UTCDateTimeAttribute()
 
     @property
@@ -765,6 +774,12 @@ def unit_work_orders(tenant_id: str, unit_id: str, limit: int, cursor: str | Non
     return newest_first(TicketItem, TicketItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
 
 
+def open_load(tenant_id: str, user_id: str) -> int:
+    """How many active tickets are assigned to this member now: one COUNT Query of their partition (it holds
+    only active tickets)."""
+    return int(TicketItem.gsi3.count(keys.assigned_to(tenant_id, user_id)))
+
+
 def assigned(
     tenant_id: str, user_id: str, status: str | None, limit: int, cursor: str | None
 ) -> Page[TicketItem]:
@@ -939,6 +954,7 @@ def save(
     offers: tuple[OfferItem, ...] = (),
     costs: tuple[CostItem, ...] = (),
     attachments: tuple[AttachmentItem, ...] = (),
+    also: tuple[Callable[[TransactWrite], None], ...] = (),
 ) -> None:
     """The ticket (versioned), its new and changed activity entries, the received inbound message id (a
     replay fails its condition), one event per change and, for a partner's change, the check that its link is
@@ -986,3 +1002,5 @@ def save(
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
         if active_link is not None:
             links.stage_still_active(tx, *active_link)
+        for stage in also:  # another context's part of the change (a team's routing turn)
+            stage(tx)

@@ -64,11 +64,15 @@ class TermsIn(WriteModel):
 
 
 class TicketCreate(WriteModel):
+    """`team_id` routes it: someone of the team's first layer takes it (see the team)."""
+
     title: Title
     description: Description | None = None
     location_id: Id | None = Field(default=None, description="Where the work is done")
     priority: Priority = "normal"
     due_date: date | None = None
+    customer_id: Id | None = Field(default=None, description="The customer the work is for")
+    team_id: Id | None = Field(default=None, description="The team that works it: routing picks the assignee")
 
 
 class TicketPatch(PatchModel):
@@ -85,20 +89,24 @@ class TicketPatch(PatchModel):
 
 
 class AssignIn(WriteModel):
-    """A member of this tenant (`assignee_id`), or a linked partner company (`servicer_id` with `terms`:
-    the ticket is outsourced to it, as the outsource step does)."""
+    """A member of this tenant (`assignee_id`), a linked partner company (`servicer_id` with `terms`: the
+    ticket is outsourced to it, as the outsource step does), or a team (`team_id`: routing picks someone of
+    its first layer)."""
 
     assignee_id: Id | None = Field(
         default=None, description="A technician, dispatcher or partner-role member"
     )
     servicer_id: TenantId | None = Field(default=None, description="A linked partner instance")
     terms: TermsIn | None = Field(default=None, description="With servicer_id: the rates its work bills at")
+    team_id: Id | None = Field(default=None, description="A team: routing picks the assignee")
     note: NoteText | None = None
 
     @model_validator(mode="after")
     def _one_assignee(self) -> AssignIn:
-        if (self.assignee_id is None) == (self.servicer_id is None):
-            raise ValueError("name exactly one of assignee_id (a member) or servicer_id (a partner company)")
+        if sum(x is not None for x in (self.assignee_id, self.servicer_id, self.team_id)) != 1:
+            raise ValueError(
+                "name exactly one of assignee_id (a member), servicer_id (a partner company) or team_id"
+            )
         if self.terms is not None and self.servicer_id is None:
             raise ValueError("terms go with servicer_id")
         return self
@@ -209,6 +217,8 @@ class TicketOut(BaseModel):
     assignee_id: str | None = Field(
         description="The member it is assigned to (a partner sees the member of its own it assigned it to)"
     )
+    team_id: str | None = Field(default=None, description="The team it is routed in (the owner's side)")
+    routing_layer: int | None = Field(default=None, description="The team's escalation layer holding it")
     status: str = Field(
         description="open, offered (waiting for the partner), accepted, in_progress, on_hold, completed, "
         "ready_to_submit (a work order whose unit is ready), closed or cancelled"
@@ -242,9 +252,25 @@ class TicketPage(BaseModel):
     next_cursor: str | None
 
 
+class RoutingOut(BaseModel):
+    """A RoutingDecision: the team, the layer that took the request, who (a member or the preferred vendor),
+    and why; `skipped`: earlier layers with no one to take it."""
+
+    team_id: str
+    round: int
+    via: Literal["partner_user", "technician", "vendor", "nobody"]
+    layer: int
+    assignee_id: str | None
+    servicer_id: str | None
+    reason: str
+    skipped: list[int]
+    response_minutes: int | None
+    trigger: Literal["created", "assigned", "escalated", "deadline"]
+
+
 class ActivityOut(BaseModel):
     entry_id: str
-    kind: Literal["step", "time", "note", "clock", "offer", "cost", "attachment"]
+    kind: Literal["step", "time", "note", "clock", "offer", "cost", "attachment", "routing"]
     by: str
     company_id: str = Field(description="The instance whose user or system made the entry")
     minutes: int | None = None
@@ -262,6 +288,7 @@ class ActivityOut(BaseModel):
     offer_id: str | None = Field(default=None, description="An offer entry: the offer it answers")
     cost_id: str | None = None
     attachment_id: str | None = None
+    routing: RoutingOut | None = Field(default=None, description="A routing entry: who took it, and why")
     created_at: datetime
 
 
@@ -553,3 +580,7 @@ class StatusReport(BaseModel):
     as_of: datetime
     partner: str | None
     statuses: list[StatusLine]
+
+
+class EscalateIn(WriteModel):
+    note: NoteText | None = None

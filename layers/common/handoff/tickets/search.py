@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from handoff import keys
 from handoff.auth.access import Access
-from handoff.errors import Forbidden, Invalid
+from handoff.errors import Forbidden, Invalid, NotFound
+from handoff.partners import public as partners
 from handoff.tickets import repository as repo
 from handoff.tickets import service
 from handoff.tickets.domain import SearchFilters, Side, TicketStatus, title_words
@@ -68,6 +69,18 @@ def search(
     viewer = doer.company_id
     scope = keys.cursor_scope(keys.CursorQuery.TICKET_SEARCH, access.tenant, viewer, *_shape(filters))
     found, next_cursor = repo.search(viewer, access.tenant, filters, limit, cursor, scope)
+    return TicketPage(items=[service.ticket_out(t, doer) for t in found], next_cursor=next_cursor)
+
+
+def requests_of(access: Access, partner_org_id: str, limit: int, cursor: str | None) -> TicketPage:
+    """The tickets assigned to a partner organization's users (the owner's side): one Query of that facet's
+    entries and one BatchGetItem."""
+    if partners.is_live(access.tenant, partner_org_id) is None:
+        raise NotFound("partner organization not found")
+    doer = service.doer_of(access)
+    filters = SearchFilters(organization=partner_org_id)
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_ORG_REQUESTS, access.tenant, partner_org_id)
+    found, next_cursor = repo.search(access.tenant, access.tenant, filters, limit, cursor, scope)
     return TicketPage(items=[service.ticket_out(t, doer) for t in found], next_cursor=next_cursor)
 
 

@@ -17,6 +17,8 @@ from handoff.ids import utc_now
 from handoff.links import public as links
 from handoff.links.domain import LinkStatus
 from handoff.locations import public as locations
+from handoff.partners.domain import check_partner_user
+from handoff.portal import public as portal
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import Side, Terms, TicketAction, TicketKind, TicketStatus
@@ -31,6 +33,7 @@ from handoff.tickets.schemas import (
     TicketPatch,
     TimeEntryCreate,
 )
+from handoff.workflows import ROUTING_ANSWERS
 
 SOURCE = "handoff.tickets"
 TICKET_NOT_FOUND = "ticket not found"
@@ -127,6 +130,10 @@ def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
             "priority": item.priority,
             "due_date": item.due_date,
             "assignee_id": item.assignee_id if doer.side is Side.OWNER else item.partner_assignee_id,
+            "team_id": item.team_id if doer.side is Side.OWNER else None,
+            "routing_layer": int(item.routing_layer)
+            if item.routing_layer is not None and doer.side is Side.OWNER
+            else None,
             "status": item.status,
             "ro_number": int(item.ro_number) if item.ro_number is not None else None,
             "unit_id": item.unit_id,
@@ -232,7 +239,7 @@ def stage_step(
     if step is TicketAction.OUTSOURCE:
         _check_outsourcing(item, servicer_id, terms)
         item.assign(servicer_id, terms)
-        item.assignee_id = None  # the company holds it now
+        item.assignee_id, item.assignee_org_id = None, None  # the company holds it now
     elif step in domain.RELEASING:
         item.assign(None, None)
     elif step is TicketAction.CLOSE:
@@ -421,9 +428,21 @@ def stage_work_order_step(
     return [], {}
 
 
+def _end_routing_wait(item: repo.TicketItem, changes: list[Change]) -> None:
+    """An answer ends a routed ticket's wait: its event names the round whose deadline it stops."""
+    if not item.routing_waiting or any(c.event.type == "TicketRouted" for c in changes):
+        return
+    answers = ROUTING_ANSWERS - {"TicketRouted"}
+    answer = next((c for c in changes if c.event.type in answers), None)
+    if answer is not None:
+        item.routing_waiting = False
+        answer.event.data["ended_routing_round"] = int(item.routing_round)
+
+
 def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: Any) -> None:
     """One transaction. A partner's change, and an outsourcing, hold only while the link is active at the
-    moment of the write (a revocation racing with it wins)."""
+    moment of the write (a revocation racing with it wins); an answer to a routed ticket ends its wait."""
+    _end_routing_wait(item, changes)
     partner = doer.company_id if doer.side is Side.PARTNER else None
     partner = next((c.needs_link for c in changes if c.needs_link), partner)
     repo.save(
@@ -438,16 +457,18 @@ def commit(item: repo.TicketItem, doer: Doer, changes: list[Change], **extra: An
 # ---- API use cases ----------------------------------------------------------------------------------------
 
 
-def create(access: Access, body: TicketCreate) -> TicketOut:
+def stage_create(access: Access, body: TicketCreate) -> tuple[repo.TicketItem, Doer, Change]:
     doer = doer_of(access)
     if body.location_id:
         _check_live_location(access.tenant, body.location_id)
+    if body.customer_id:
+        check_live("customer_id", portal.customer_is_live(access.tenant, body.customer_id), "customer")
     item = repo.new_ticket(access.tenant, body.title, body.description, body.location_id, access.user_id)
     item.priority, item.due_date = body.priority, body.due_date.isoformat() if body.due_date else None
+    item.customer_id = body.customer_id
     item.record("create", doer.by, doer.company_id, None, assignment=None)
-    created = change_of(item, "TicketCreated", doer, "step", None, {"step": "create"}, step="create")
-    commit(item, doer, [created])
-    return ticket_out(item, doer)
+    facts = {"step": "create", "customer_id": body.customer_id}
+    return item, doer, change_of(item, "TicketCreated", doer, "step", None, facts, step="create")
 
 
 def get(access: Access, ticket_id: str) -> TicketOut:
@@ -481,12 +502,15 @@ def assign_member(access: Access, item: repo.TicketItem, body: AssignIn) -> Tick
     assert body.assignee_id is not None
     if doer.side is Side.PARTNER:
         return _assign_partner_member(item, doer, body.assignee_id, body.note)
-    domain.check_assignee(accounts.live_roles(access.tenant, body.assignee_id))
+    worker = accounts.workers(access.tenant, [body.assignee_id]).get(body.assignee_id)
+    domain.check_assignee(worker.roles if worker else None)
+    assert worker is not None
+    check_partner_user(worker.roles, worker.partner_org_id, "assignee_id")
     previous = item.assignee_id
     domain.check_assignable(TicketStatus(item.status), item.servicer_id)
     if previous == body.assignee_id:
         return ticket_out(item, doer)  # already theirs: nothing to record
-    item.assignee_id = body.assignee_id
+    item.assignee_id, item.assignee_org_id = body.assignee_id, worker.partner_org_id
     item.record("assign", doer.by, doer.company_id, body.note, assignment=None)
     facts: dict[str, Any] = {
         "assignee_kind": "member",
@@ -630,6 +654,7 @@ def activity_out(item: repo.ActivityItem) -> ActivityOut:
         offer_id=item.offer_id,
         cost_id=item.cost_id,
         attachment_id=item.attachment_id,
+        routing=item.routing,
         created_at=item.created_at,
     )
 
