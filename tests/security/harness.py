@@ -23,8 +23,10 @@ from devstack.samples import (
     SAMPLE_ORG_UNIT,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
+    SAMPLE_PARTNER_USER,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
+    SAMPLE_TEAM,
     SAMPLE_TICKET,
     SAMPLE_TIME_ENTRY,
     SAMPLE_UNIT,
@@ -190,7 +192,23 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     org_unit = admin.post(
         f"/tenants/{tenant_id}/org-units", {"name": "North", "partner_org_id": partner_org["partner_org_id"]}
     ).json
+    partner_user = api.member(owner, tenant_id, f"partner@{tenant_id}.example", ["partner"])
+    joined = admin.post(
+        f"/tenants/{tenant_id}/partner-organizations/{partner_org['partner_org_id']}/technicians",
+        {"user_id": partner_user.user_id},
+    )
+    assert joined.status_code == 200, joined.json
+    team = admin.post(
+        f"/tenants/{tenant_id}/teams",
+        {
+            "name": "Field service",
+            "layers": [{"members": [member.user_id], "response_minutes": 600}, {"members": [member.user_id]}],
+        },
+    )
+    assert team.status_code == 201, team.json
     return {
+        SAMPLE_PARTNER_USER: partner_user.user_id,
+        SAMPLE_TEAM: team.json["team_id"],
         SAMPLE_PARTNER_ORG: partner_org["partner_org_id"],
         SAMPLE_ORG_UNIT: org_unit["org_unit_id"],
         SAMPLE_ATTACHMENT: attached(api, owner, tenant_id, in_house),

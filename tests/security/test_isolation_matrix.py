@@ -34,6 +34,7 @@ from devstack.samples import (
     SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
+    SAMPLE_TEAM,
     SAMPLE_TICKET,
     SAMPLE_UNIT,
     SAMPLE_USER,
@@ -57,7 +58,7 @@ ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id)\}"
+    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -163,6 +164,15 @@ def _offer_waiting_for(api, world, actor) -> dict[str, str]:
     return {SAMPLE_TICKET: ticket, SAMPLE_OFFER: offer}
 
 
+def _routed_ticket(api, world, actor=None) -> dict[str, str]:
+    """Escalating needs a ticket routed in a team with a layer after the one holding it."""
+    created = api.as_(world.owner).post(
+        "/tenants/acme/tickets", {"title": "To escalate", "team_id": world.ids[SAMPLE_TEAM]}
+    )
+    assert created.status_code == 201, created.json
+    return {SAMPLE_TICKET: created.json["ticket_id"]}
+
+
 def _banner_uploaded(api, world, actor) -> dict[str, str]:
     """Confirming a banner needs one uploaded (put straight into the bucket, as its presigned POST would)."""
     caller = SimpleNamespace(auth={"Authorization": f"Bearer {actor.token}"})
@@ -197,6 +207,7 @@ def _own_member(api, world, actor) -> dict[str, str]:
 PRECONDITIONS = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/assign"): _own_member,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): _routed_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): _uploaded,
     ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,
