@@ -35,8 +35,10 @@ from devstack.samples import (
     SAMPLE_ORG_UNIT,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
+    SAMPLE_PARTNER_USER,
     SAMPLE_PORTAL_USER,
     SAMPLE_SUBSCRIPTION,
+    SAMPLE_TEAM,
     SAMPLE_TICKET,
     SAMPLE_TIME_ENTRY,
     SAMPLE_UNIT,
@@ -72,7 +74,7 @@ from handoff.links.schemas import LinkCreate
 from handoff.locations import service as locations
 from handoff.locations.schemas import LocationCreate
 from handoff.partners import service as partners
-from handoff.partners.schemas import BannerUploadIn, OrgUnitCreate, PartnerOrgCreate
+from handoff.partners.schemas import BannerUploadIn, LayerIn, OrgUnitCreate, PartnerOrgCreate, TeamCreate
 from handoff.portal import repository as portal_store
 from handoff.portal import service as portal
 from handoff.portal.schemas import CustomerCreate, PortalAccountCreate, UnitCreate
@@ -163,6 +165,11 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids[SAMPLE_PARTNER_ORG] = partners.create(admin, PartnerOrgCreate(name="Northside")).partner_org_id
     unit = OrgUnitCreate(name="North", partner_org_id=ids[SAMPLE_PARTNER_ORG])
     ids[SAMPLE_ORG_UNIT] = partners.create_org_unit(admin, unit).org_unit_id
+    outside = MemberCreate(email="outside@x.io", name="Outside", roles=[Role.PARTNER])
+    ids[SAMPLE_PARTNER_USER] = accounts.add_member(admin, outside).user_id
+    accounts.add_technician(admin, ids[SAMPLE_PARTNER_ORG], ids[SAMPLE_PARTNER_USER])
+    layers = [LayerIn(members=[ids[SAMPLE_USER]], response_minutes=600), LayerIn(members=[ids[SAMPLE_USER]])]
+    ids[SAMPLE_TEAM] = partners.create_team(admin, TeamCreate(name="Field", layers=layers)).team_id
     ids["offered-ticket"], ids[SAMPLE_OFFER] = _offered(admin, ids)
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))
@@ -224,6 +231,11 @@ SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]
         SAMPLE_TICKET: ids["offered-ticket"]
     },
     ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): lambda admin, ids: {
+        SAMPLE_TICKET: ticket_routing.create(
+            admin, TicketCreate(title="Pump", team_id=ids[SAMPLE_TEAM])
+        ).ticket_id
+    },
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): lambda admin, ids: {
         SAMPLE_ATTACHMENT: _attached(admin, ids[SAMPLE_TICKET], confirm=False)
     },

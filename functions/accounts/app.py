@@ -29,6 +29,7 @@ from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
 from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
+from handoff.partners.public import partner_org_keys
 from handoff.schema import InvitationReply
 
 app = new_app()
@@ -164,7 +165,12 @@ TECHNICIANS = "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/techn
 
 
 @endpoint(
-    app, "GET", TECHNICIANS, action=Action.PARTNER_ORG_READ, summary="A partner organization's technicians"
+    app,
+    "GET",
+    TECHNICIANS,
+    action=Action.PARTNER_ORG_READ,
+    summary="A partner organization's technicians",
+    prefetch=partner_org_keys,
 )
 def list_technicians(
     tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
@@ -179,6 +185,7 @@ def list_technicians(
     TECHNICIANS,
     action=Action.MEMBER_UPDATE,
     summary="Put a member with the partner role in the organization",
+    prefetch=partner_org_keys,
 )
 def add_technician(
     tenant_id: str, partner_org_id: str, body: Annotated[TechnicianAdd, Body()], access: Access

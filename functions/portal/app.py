@@ -16,6 +16,7 @@ from handoff.bookings import service as bookings
 from handoff.bookings.domain import Status, Step
 from handoff.bookings.schemas import BookingAction, BookingCreate, BookingOut, BookingPage, BookingStep
 from handoff.ids import ULID_PATTERN
+from handoff.partners.public import partner_org_keys
 from handoff.portal import repository, service
 from handoff.portal.schemas import (
     CustomerCreate,
@@ -46,6 +47,7 @@ ACCOUNT = f"{ACCOUNTS}/<user_id>"
     "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/customers",
     action=Action.PARTNER_ORG_READ,
     summary="A partner organization's customers: those naming it, then those of its org units",
+    prefetch=partner_org_keys,
 )
 def partner_org_customers(
     tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None

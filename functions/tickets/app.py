@@ -12,6 +12,7 @@ from handoff.api.params import DEFAULT_LIMIT, Accept, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
+from handoff.partners.public import partner_org_keys
 from handoff.portal.public import unit_keys
 from handoff.tickets import (
     attachments,
@@ -257,6 +258,7 @@ def escalate_ticket(
     "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/requests",
     action=Action.PARTNER_ORG_READ,
     summary="A partner organization's requests: the tickets assigned to its users, newest first",
+    prefetch=partner_org_keys,
 )
 def partner_org_requests(
     tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None

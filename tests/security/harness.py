@@ -192,7 +192,7 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     org_unit = admin.post(
         f"/tenants/{tenant_id}/org-units", {"name": "North", "partner_org_id": partner_org["partner_org_id"]}
     ).json
-    partner_user = api.member(owner, tenant_id, f"partner@{tenant_id}.example", ["partner"])
+    partner_user = api.member(owner, tenant_id, f"outside.tech@{tenant_id}.example", ["partner"])
     joined = admin.post(
         f"/tenants/{tenant_id}/partner-organizations/{partner_org['partner_org_id']}/technicians",
         {"user_id": partner_user.user_id},

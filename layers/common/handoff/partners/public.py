@@ -9,7 +9,14 @@ from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
+from handoff import keys
 from handoff.partners import repository as repo
+from handoff.store import reads
+
+
+def partner_org_keys(path: dict[str, str]) -> list[reads.Key]:
+    """What a partner organization's tab reads first: the organization (prefetched with the caller)."""
+    return [keys.partner_org(path["tenant_id"], path["partner_org_id"])]
 
 
 def org_unit_is_live(tenant_id: str, org_unit_id: str) -> bool | None:
