@@ -11,17 +11,15 @@ def test_the_starters_rule_brings_exactly_the_events_that_start_or_stop_a_workfl
 
 
 def test_a_routed_ticket_waits_for_its_layer_and_an_answer_or_a_new_routing_ends_the_wait(monkeypatch):
-    from conftest import TEST_SETTINGS
     from handoff import workflows
-    from handoff.config import workflow_settings
+    from handoff.config import WorkflowSettings
 
-    for name, value in TEST_SETTINGS.items():
-        monkeypatch.setenv(name, value)
-    for machine in ("BOOKING_EXPIRY", "ESTIMATE_DEADLINE", "INVITATION_EXPIRY", "TICKET_DEADLINE"):
-        monkeypatch.setenv(
-            f"{machine}_STATE_MACHINE_ARN", f"arn:aws:states:eu-west-1:1:stateMachine:{machine}"
-        )
-    workflow_settings.cache_clear()
+    machines = {
+        f"{name}_state_machine_arn": f"arn:aws:states:eu-west-1:1:stateMachine:{name}"
+        for name in ("booking_expiry", "estimate_deadline", "invitation_expiry", "ticket_deadline")
+    }
+    settings = WorkflowSettings.model_construct(escalation_minute_seconds=1, **machines)
+    monkeypatch.setattr(workflows, "workflow_settings", lambda: settings)
     routed = {
         "type": "TicketRouted",
         "source": "handoff.tickets",
@@ -48,4 +46,3 @@ def test_a_routed_ticket_waits_for_its_layer_and_an_answer_or_a_new_routing_ends
     started = {**routed, "type": "TicketStarted", "data": {"ended_routing_round": 2}}
     assert [s.rsplit(":", 1)[-1] for s in workflows.stops_for(started)] == ["ticket-T1-route-r2"]
     assert workflows.stops_for({**started, "data": {}}) == []
-    workflow_settings.cache_clear()
