@@ -168,14 +168,15 @@ TECHNICIANS = "/tenants/<tenant_id>/partner-organizations/<partner_org_id>/techn
     app,
     "GET",
     TECHNICIANS,
-    action=Action.PARTNER_ORG_READ,
+    action=Action.MEMBER_LIST,
     summary="A partner organization's technicians",
     prefetch=partner_org_keys,
 )
 def list_technicians(
     tenant_id: str, partner_org_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
 ) -> MemberPage:
-    """Its members with the partner role, by name (the association is the membership's `partner_org_id`)."""
+    """Its members with the partner role, by name (the association is the membership's `partner_org_id`):
+    member records, so those who may list members read them."""
     return service.technicians(access, partner_org_id, limit, cursor)
 
 

@@ -220,7 +220,16 @@ def _waits_ended_by(envelope: dict[str, Any]) -> list[str]:
 
 # What answers a routed ticket (its event names the round it ends), and a new routing (the round before).
 ROUTING_ANSWERS = frozenset(
-    {"TicketStarted", "OfferAccepted", "TicketAssigned", "TicketWithdrawn", "TicketCancelled", "TicketRouted"}
+    {
+        "TicketStarted",
+        "OfferAccepted",
+        "OfferCountered",  # the vendor engaged: negotiation, not silence
+        "TicketAssigned",
+        "TicketOutsourced",  # a dispatcher outsourced it by hand
+        "TicketWithdrawn",
+        "TicketCancelled",
+        "TicketRouted",
+    }
 )
 
 STOPS = frozenset(

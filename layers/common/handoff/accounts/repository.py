@@ -125,7 +125,7 @@ class MembershipItem(Item, discriminator="membership"):
         self.gsi1pk = (keys.portal_accounts_partition if portal else keys.members_partition)(self.tenant_id)
         self.gsi1sk = keys.by_name(self.name, self.user_id)
         # A partner organization's technicians tab: its partner users, by name.
-        org = self.partner_org_id if Role.PARTNER in self.role_set else None
+        org = self.partner_org_id if Role.PARTNER in self.role_set and self.live else None
         self.gsi3pk = keys.partner_org_technicians(self.tenant_id, org) if org else None
         self.gsi3sk = keys.by_name(self.name, self.user_id) if org else None
 

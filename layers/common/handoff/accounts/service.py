@@ -517,6 +517,9 @@ def merge_identities(access: Access, survivor_id: str, body: MergeRequest) -> Me
             current.can_login = merged.can_login
         companies = set(current.customer_ids or ()) | set(duplicate.customer_ids or ())
         current.customer_ids = companies or None  # client companies move over with the membership
+        current.partner_org_id = domain.partner_org_after(  # a partner user keeps their organization
+            merged.roles, current.partner_org_id or duplicate.partner_org_id, None, False
+        )
         by_tenant[duplicate.tenant_id] = changed[duplicate.tenant_id] = current
     admin_changes = _merge_admin_changes(survivor_places, duplicate_memberships, changed)
     if len(changed) + len(duplicate_memberships) + len(duplicates) + len(admin_changes) + 2 > 100:

@@ -31,6 +31,12 @@ def is_live(tenant_id: str, partner_org_id: str) -> bool | None:
     return None if item is None else not item.archived
 
 
+def org_unit_of(tenant_id: str, org_unit_id: str, partner_org_id: str) -> bool:
+    """Whether the org unit is live and associated with this organization."""
+    unit = repo.get_org_unit(tenant_id, org_unit_id)
+    return unit is not None and not unit.archived and unit.partner_org_id == partner_org_id
+
+
 def partner_org_of_customer(
     tenant_id: str, partner_org_id: str | None, org_unit_id: str | None
 ) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pynamodb.attributes import (
@@ -65,6 +66,28 @@ class OrgUnitItem(Item, discriminator="org_unit"):
             self.gsi3pk, self.gsi3sk = None, None
 
 
+def _named[M: Item](
+    model: type[M],
+    key: Callable[[str, str], tuple[str, str]],
+    id_field: str,
+    tenant_id: str,
+    name: str,
+    created_by: str,
+) -> M:
+    """A new named record of the tenant (an organization, an org unit, a team) under a fresh id."""
+    item_id = new_id()
+    pk, sk = key(tenant_id, item_id)
+    now = utc_now()
+    fields: dict[str, Any] = {
+        id_field: item_id,
+        "name": name,
+        "created_by": created_by,
+        "created_at": now,
+        "updated_at": now,
+    }
+    return model(pk, sk, tenant_id=tenant_id, **fields)
+
+
 class TeamItem(Item, discriminator="team"):
     """Who works a kind of request: ordered escalation layers of technicians and partner users."""
 
@@ -92,19 +115,7 @@ class TeamTurnItem(Item, discriminator="team_turn"):
 
 
 def new_team(tenant_id: str, name: str, created_by: str) -> TeamItem:
-    team_id = new_id()
-    pk, sk = keys.team(tenant_id, team_id)
-    now = utc_now()
-    return TeamItem(
-        pk,
-        sk,
-        tenant_id=tenant_id,
-        team_id=team_id,
-        name=name,
-        created_by=created_by,
-        created_at=now,
-        updated_at=now,
-    )
+    return _named(TeamItem, keys.team, "team_id", tenant_id, name, created_by)
 
 
 def team_keys(path: dict[str, str]) -> list[reads.Key]:
@@ -142,19 +153,7 @@ def next_org_unit(tenant_id: str, partner_org_id: str, after: dict[str, Any] | N
 
 
 def new_org_unit(tenant_id: str, name: str, created_by: str) -> OrgUnitItem:
-    org_unit_id = new_id()
-    pk, sk = keys.org_unit(tenant_id, org_unit_id)
-    now = utc_now()
-    return OrgUnitItem(
-        pk,
-        sk,
-        tenant_id=tenant_id,
-        org_unit_id=org_unit_id,
-        name=name,
-        created_by=created_by,
-        created_at=now,
-        updated_at=now,
-    )
+    return _named(OrgUnitItem, keys.org_unit, "org_unit_id", tenant_id, name, created_by)
 
 
 def org_unit_keys(path: dict[str, str]) -> list[reads.Key]:
@@ -207,19 +206,7 @@ def org_units_of(tenant_id: str, partner_org_id: str, limit: int, cursor: str | 
 
 
 def new_partner_org(tenant_id: str, name: str, created_by: str) -> PartnerOrgItem:
-    partner_org_id = new_id()
-    pk, sk = keys.partner_org(tenant_id, partner_org_id)
-    now = utc_now()
-    return PartnerOrgItem(
-        pk,
-        sk,
-        tenant_id=tenant_id,
-        partner_org_id=partner_org_id,
-        name=name,
-        created_by=created_by,
-        created_at=now,
-        updated_at=now,
-    )
+    return _named(PartnerOrgItem, keys.partner_org, "partner_org_id", tenant_id, name, created_by)
 
 
 def partner_org_keys(path: dict[str, str]) -> list[reads.Key]:

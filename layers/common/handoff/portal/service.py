@@ -106,7 +106,14 @@ def partner_org_customers(
         else:
             raise BadRequest("the cursor is not valid for this list", code="invalid_cursor")
         if unit_key is not None:
-            partition = keys.org_unit_customers(access.tenant, _unit_id(access.tenant, unit_key))
+            unit_id = _unit_id(access.tenant, unit_key)
+            if not partners.org_unit_of(access.tenant, unit_id, partner_org_id):
+                # It moved to another organization (or was archived) since the last page: go on past it.
+                following = partners.next_org_unit(access.tenant, partner_org_id, unit_key)
+                return CustomerPage(
+                    items=[], next_cursor=encode_cursor(following[1], scope) if following else None
+                )
+            partition = keys.org_unit_customers(access.tenant, unit_id)
     found, last = repo.customers_in(partition, resume, limit)
     if last:
         marker = (

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import ValidationError
 from pynamodb.transactions import TransactWrite
 
 from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.auth.policy import Role
-from handoff.errors import Conflict, Invalid, NotFound
+from handoff.errors import Conflict, HandoffError, Invalid
 from handoff.links import public as links
 from handoff.partners import public as partners
 from handoff.portal import public as portal
+from handoff.store import reads
 from handoff.tickets import dispatch, outsourcing, service
 from handoff.tickets import repository as repo
 from handoff.tickets.dispatch import Candidate, Layer, RoutingDecision, Via
-from handoff.tickets.domain import TicketAction, TicketStatus
+from handoff.tickets.domain import ASSIGNABLE_ROLES, Terms, TicketAction, TicketStatus
 from handoff.tickets.schemas import AssignIn, EscalateIn, TermsIn, TicketCreate, TicketOut
 
 ROUTER = "routing"
@@ -35,11 +37,17 @@ def _customer_org(item: repo.TicketItem) -> str | None:
     return partners.partner_org_of_customer(item.tenant_id, *found) if found else None
 
 
-def _layers(tenant_id: str, team: partners.Team, start: int) -> list[Layer]:
-    """The team's layers with their live members and open loads (one BatchGetItem of the members, one COUNT
-    per member of the layers still ahead)."""
+def _layers(
+    tenant_id: str, team: partners.Team, start: int
+) -> tuple[list[Layer], dict[str, accounts.Worker]]:
+    """The team's layers with their live members who may take work and their open loads (one BatchGetItem of
+    the members, one COUNT per member of the layers still ahead), and those members."""
     ahead = [m for members, _ in team.layers[start:] for m in members]
-    live = accounts.workers(tenant_id, ahead)
+    live = {
+        user_id: worker
+        for user_id, worker in accounts.workers(tenant_id, ahead).items()
+        if worker.roles & ASSIGNABLE_ROLES
+    }
     loads = {user_id: repo.open_load(tenant_id, user_id) for user_id in live}
     layers = []
     for members, minutes in team.layers:
@@ -54,20 +62,30 @@ def _layers(tenant_id: str, team: partners.Team, start: int) -> list[Layer]:
             if m in live
         )
         layers.append(Layer(candidates, minutes))
-    return layers
+    return layers, live
 
 
-def _vendors(item: repo.TicketItem, team: partners.Team) -> list[str]:
-    """The preferred vendors that may take this ticket (active, and granted its location)."""
-    if not team.routes_outward:
-        return []
+def _vendor_terms(team: partners.Team) -> Terms | None:
+    """The terms an outward offer proposes; terms stored before a rule tightened route nobody outward."""
+    if not team.routes_outward or not team.vendor_terms:
+        return None
+    try:
+        return TermsIn.model_validate(team.vendor_terms).to_terms()
+    except ValidationError:
+        return None
+
+
+def _vendors(item: repo.TicketItem, exclude: str | None) -> list[str]:
+    """The preferred vendors that may take this ticket (active, granted its location, not the one that just
+    let it wait)."""
     fit = []
     for grant in links.preferred_vendors(item.tenant_id):
         if item.location_id and not grant.may_see_location(item.location_id):
             continue
         if grant.flags.restricted_locations and not item.location_id:
             continue
-        fit.append(grant.servicer_id)
+        if grant.servicer_id != exclude:
+            fit.append(grant.servicer_id)
     return fit
 
 
@@ -79,34 +97,33 @@ def _team(item: repo.TicketItem, team_id: str, field: str) -> partners.Team:
 
 
 def stage_routing(
-    item: repo.TicketItem, team_id: str, start: int, trigger: str, *, field: str = "team_id"
+    item: repo.TicketItem,
+    team_id: str,
+    start: int,
+    trigger: str,
+    *,
+    field: str = "team_id",
+    exclude_vendor: str | None = None,
 ) -> tuple[list[service.Change], tuple[repo.OfferItem, ...], Any]:
     """Routes the ticket from layer `start` of the team, in memory: the assignee (or an offer to the
     preferred vendor), the RoutingDecision entry and its event, and the team's turn for the transaction."""
     team = _team(item, team_id, field)
-    decision = dispatch.route(
-        _layers(item.tenant_id, team, start),
-        start,
-        _customer_org(item),
-        _vendors(item, team),
-        team.routes_outward,
-        team.turn,
-    )
+    layers, live = _layers(item.tenant_id, team, start)
+    terms = _vendor_terms(team)
+    vendors = _vendors(item, exclude_vendor) if terms is not None else []
+    decision = dispatch.route(layers, start, _customer_org(item), vendors, terms is not None, team.turn)
     router = service.system(item.tenant_id, ROUTER)
     changes: list[service.Change] = []
     offers: tuple[repo.OfferItem, ...] = ()
     item.assignee_id, item.assignee_org_id = None, None
     if decision.via is Via.VENDOR:
-        assert decision.servicer_id is not None and team.vendor_terms is not None
-        terms = TermsIn.model_validate(team.vendor_terms).to_terms()
-        offer, changes = outsourcing.stage_offer(
-            item, router, decision.servicer_id, terms, None, decision.reason
-        )
+        assert decision.servicer_id is not None and terms is not None
+        # The vendor sees the offer, not why the team's own people did not take it.
+        offer, changes = outsourcing.stage_offer(item, router, decision.servicer_id, terms, None, None)
         offers = (offer,)
     elif decision.assignee_id is not None:
         item.assignee_id = decision.assignee_id
-        worker = accounts.workers(item.tenant_id, [decision.assignee_id])[decision.assignee_id]
-        item.assignee_org_id = worker.partner_org_id
+        item.assignee_org_id = live[decision.assignee_id].partner_org_id
     ahead = dispatch.next_layer(decision.layer, len(team.layers)) is not None
     # Routing again on demand ends the wait before it (a deadline's own execution has already ended).
     ended = int(item.routing_round or 0) if item.routing_waiting and trigger != "deadline" else None
@@ -198,10 +215,11 @@ def _stage_escalation(
         raise Conflict("the ticket is in the team's last layer", code="no_next_layer")
     before: list[service.Change] = []
     offers: tuple[repo.OfferItem, ...] = ()
+    silent = item.servicer_id  # a vendor that let it wait is not offered it again
     if item.status == TicketStatus.OFFERED.value:  # the vendor did not answer: the offer is withdrawn
         why = note or "escalated to the next layer"
         before, offers = outsourcing.stage_ticket_step(item, TicketAction.WITHDRAW, doer, why)
-    changes, more, turn = stage_routing(item, item.team_id, following, trigger)
+    changes, more, turn = stage_routing(item, item.team_id, following, trigger, exclude_vendor=silent)
     return [*before, *changes], (*offers, *more), turn
 
 
@@ -217,18 +235,27 @@ def escalate(access: Access, ticket_id: str, body: EscalateIn) -> TicketOut:
 
 
 def escalation_deadline(kind: str, tenant_id: str, ticket_id: str, round_: int) -> str:
-    """The layer's response deadline: only if that very routing still waits for its answer."""
+    """The layer's response deadline: only if that very routing still waits for its answer. A concurrent
+    change of the ticket is a race: read again and decide again."""
+    if kind == "reminder":
+        return "reminded"  # the assignee was told when it was routed; the deadline itself escalates
+    return reads.retry_on_conflict(lambda: _escalate_at_deadline(tenant_id, ticket_id, round_))
+
+
+def _escalate_at_deadline(tenant_id: str, ticket_id: str, round_: int) -> str:
     item = repo.get_ticket(tenant_id, ticket_id)
     if item is None or not item.routing_waiting or int(item.routing_round or 0) != round_:
         return "stale"
-    if kind == "reminder":
-        return "reminded"  # the assignee was told when it was routed; the deadline itself escalates
     router = service.system(tenant_id, ROUTER)
     try:
         changes, offers, turn = _stage_escalation(
             item, router, "no answer within the layer's response time", "deadline"
         )
-    except (Conflict, NotFound):
-        return "stale"
+    except HandoffError as refused:
+        if isinstance(refused, Conflict) and refused.code == Conflict.code:
+            raise  # a race, not a rule: retried from fresh reads
+        # A rule now refuses it (the team archived, its last layer reached, the vendor's link gone): nothing
+        # escalates, and the dispatchers find the ticket where it is on the board.
+        return f"not escalated: {refused.code}"
     service.commit(item, router, changes, offers=offers, also=(turn,))
     return "escalated"
