@@ -203,7 +203,7 @@ def _offered(admin: Access, ids: dict[str, str], *, countered: bool = False) -> 
     return ticket, offer
 
 
-def _banner_uploaded(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+def _banner_uploaded(admin: Access, ids: dict[str, str], *, default: bool = False) -> dict[str, str]:
     """A valid banner uploaded for the sample organization (into the bucket, as its presigned POST would)."""
     import io
 
@@ -212,7 +212,8 @@ def _banner_uploaded(admin: Access, ids: dict[str, str]) -> dict[str, str]:
     out = io.BytesIO()
     Image.new("RGB", (500, 70), (20, 90, 160)).save(out, format="PNG")
     data = out.getvalue()
-    asked = partners.start_banner_upload(admin, ids[SAMPLE_PARTNER_ORG], BannerUploadIn(size_bytes=len(data)))
+    holder = None if default else ids[SAMPLE_PARTNER_ORG]
+    asked = partners.start_banner_upload(admin, holder, BannerUploadIn(size_bytes=len(data)))
     aws_clients.s3().put_object(Bucket=file_settings().banner_bucket, Key=asked.fields["key"], Body=data)
     return {}
 
@@ -231,6 +232,9 @@ SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]
         SAMPLE_TICKET: ids["offered-ticket"]
     },
     ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,
+    ("POST", "/tenants/{tenant_id}/portal/banner/confirm"): lambda admin, ids: _banner_uploaded(
+        admin, ids, default=True
+    ),
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): lambda admin, ids: {
         SAMPLE_TICKET: ticket_routing.create(
             admin, TicketCreate(title="Pump", team_id=ids[SAMPLE_TEAM])

@@ -5,7 +5,7 @@ from handoff.api.app import endpoint, lambda_entry, new_app
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.partners import repository, service
-from handoff.partners.schemas import PartnerOrgOut
+from handoff.partners.schemas import DefaultBannerOut, PartnerOrgOut
 
 app = new_app()
 
@@ -52,6 +52,19 @@ def confirm_banner(tenant_id: str, partner_org_id: str, access: Access) -> Partn
     IEND, no markup in text chunks, and it decodes cleanly. A refused upload is deleted; the current banner
     stays."""
     return service.confirm_banner(access, partner_org_id, reencode)
+
+
+@endpoint(
+    app,
+    "POST",
+    "/tenants/<tenant_id>/portal/banner/confirm",
+    action=Action.BANNER_UPLOAD,
+    summary="Check the uploaded default banner and publish it re-encoded (422 with the reason if refused)",
+    prefetch=repository.branding_keys,
+)
+def confirm_default_banner(tenant_id: str, access: Access) -> DefaultBannerOut:
+    """The same checks as a partner organization's banner."""
+    return service.confirm_default_banner(access, reencode)
 
 
 lambda_handler = lambda_entry(app)

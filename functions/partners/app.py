@@ -110,6 +110,22 @@ def upload_banner(
 
 @endpoint(
     app,
+    "POST",
+    "/tenants/<tenant_id>/portal/banner/upload",
+    action=Action.BANNER_UPLOAD,
+    summary="A presigned upload for the tenant's default banner (a 500x70 PNG of at most 64 KiB)",
+    prefetch=repository.branding_keys,
+)
+def upload_default_banner(
+    tenant_id: str, body: Annotated[BannerUploadIn, Body()], access: Access
+) -> BannerUploadOut:
+    """What the portal shows a customer whose partner organization shows no banner of its own; confirm it
+    (`…/portal/banner/confirm`): nothing is served before the check."""
+    return service.start_banner_upload(access, None, body)
+
+
+@endpoint(
+    app,
     "GET",
     f"{ORG}/org-units",
     action=Action.PARTNER_ORG_READ,

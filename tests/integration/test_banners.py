@@ -157,3 +157,35 @@ def test_a_customer_gets_its_org_units_partner_organization(api, shop):
     rival = api.user("owner@rival.example")
     api.tenant(rival, "rival")
     assert api.as_(rival).get(f"/tenants/acme/org-units/{unit_id}").status_code == 404
+
+
+def test_the_tenants_default_banner_shows_where_no_partner_banner_does(api, shop):
+    """Checked like an organization's; shown to customers of no organization, and to those whose organization
+    shows no banner of its own (custom off)."""
+    admin = api.as_(shop["owner"])
+    asked = admin.post("/tenants/acme/portal/banner/upload", {"size_bytes": len(BROKEN["499x70"][0])})
+    sent = requests.post(
+        asked.json["url"], data=asked.json["fields"], files={"file": ("b.png", BROKEN["499x70"][0])}
+    )
+    assert sent.status_code in (200, 201, 204)
+    refused = admin.post("/tenants/acme/portal/banner/confirm")
+    assert refused.status_code == 422 and BROKEN["499x70"][1] in refused.json["error"]["details"][0]["reason"]
+    alone = portal_user(api, shop["owner"], "alone@x.example", shop["customers"]["Alone"])
+    assert api.as_(alone).get("/tenants/acme/portal/branding").json["source"] == "default"
+
+    original = valid()
+    asked = admin.post("/tenants/acme/portal/banner/upload", {"size_bytes": len(original)})
+    requests.post(
+        asked.json["url"], data=asked.json["fields"], files={"file": ("b.png", original)}, timeout=10
+    )
+    confirmed = admin.post("/tenants/acme/portal/banner/confirm")
+    assert confirmed.status_code == 200 and confirmed.json["has_banner"] is True, confirmed.json
+    seen = api.as_(alone).get("/tenants/acme/portal/branding").json
+    assert (seen["source"], seen["partner_org_id"]) == ("tenant", None)
+    served = requests.get(seen["banner_url"], timeout=10).content
+    assert served != original and set(chunks_of(served)) <= {b"IHDR", b"PLTE", b"IDAT", b"IEND"}
+    northerner = portal_user(api, shop["owner"], "north@x.example", shop["customers"]["Fleet North"])
+    assert api.as_(northerner).get("/tenants/acme/portal/branding").json["source"] == "tenant"  # custom off
+    assert upload(api, shop["owner"], shop["orgs"]["Northside"], valid()).status_code == 200
+    admin.patch(f"{ORGS}/{shop['orgs']['Northside']}", {"use_custom_banner": True})
+    assert api.as_(northerner).get("/tenants/acme/portal/branding").json["source"] == "partner_organization"

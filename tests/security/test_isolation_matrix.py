@@ -173,14 +173,13 @@ def _routed_ticket(api, world, actor=None) -> dict[str, str]:
     return {SAMPLE_TICKET: created.json["ticket_id"]}
 
 
-def _banner_uploaded(api, world, actor) -> dict[str, str]:
+def _banner_uploaded(api, world, actor, *, default: bool = False) -> dict[str, str]:
     """Confirming a banner needs one uploaded (put straight into the bucket, as its presigned POST would)."""
     caller = SimpleNamespace(auth={"Authorization": f"Bearer {actor.token}"})
     org = world.ids[SAMPLE_PARTNER_ORG]
     data = valid_banner()
-    asked = api.as_(caller).post(
-        f"/tenants/acme/partner-organizations/{org}/banner/upload", {"size_bytes": len(data)}
-    )
+    holder = "portal" if default else f"partner-organizations/{org}"
+    asked = api.as_(caller).post(f"/tenants/acme/{holder}/banner/upload", {"size_bytes": len(data)})
     if asked.status_code == 200:
         put_upload(asked.json["fields"]["key"], data, "BannerBucket")
     return {}
@@ -211,6 +210,9 @@ PRECONDITIONS = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): _uploaded,
     ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,
+    ("POST", "/tenants/{tenant_id}/portal/banner/confirm"): lambda api, world, actor: _banner_uploaded(
+        api, world, actor, default=True
+    ),
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/clock-off"): _clocked_on,
     ("POST", "/me/invitations/{invitation_id}/{action}"): _invited_elsewhere,
 }

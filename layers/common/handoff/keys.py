@@ -412,6 +412,14 @@ def team_turn(tenant_id: str, team_id: str) -> tuple[str, str]:
     return f"{tenant_prefix(tenant_id)}TEAM#{team_id}", "TURN"
 
 
+DEFAULT_BANNER = "_default"  # the tenant's own banner among its organizations' (no id spells it)
+
+
+def portal_branding(tenant_id: str) -> tuple[str, str]:
+    """The tenant's default banner."""
+    return f"{tenant_prefix(tenant_id)}BRANDING", "BRANDING"
+
+
 def banner_upload_key(tenant_id: str, partner_org_id: str, upload_id: str) -> str:
     """Where a banner's presigned upload lands: never served, deleted once checked."""
     return f"uploads/{tenant_id}/banners/{partner_org_id}/{upload_id}"

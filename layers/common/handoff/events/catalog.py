@@ -98,6 +98,7 @@ EVENT_TYPES = frozenset(
         "PartnerOrganizationCreated",
         "PartnerOrganizationUpdated",
         "PartnerBannerPublished",
+        "PortalBannerPublished",
         "OrgUnitCreated",
         "OrgUnitUpdated",
         "TeamCreated",

@@ -107,6 +107,36 @@ class TeamItem(Item, discriminator="team"):
         place_by_name(self, keys.teams_partition(self.tenant_id), self.team_id)
 
 
+class BrandingItem(Item, discriminator="portal_branding"):
+    """The tenant's default banner: what its customers' portal shows when their partner organization shows
+    none of its own."""
+
+    tenant_id = UnicodeAttribute()
+    banner_key = UnicodeAttribute(null=True)
+    banner_updated_at = UTCDateTimeAttribute(null=True)
+    pending_upload = JSONAttribute(null=True)  # {upload_id, size_bytes}: the upload a confirm checks
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    def place(self) -> None:
+        pass  # read by key only
+
+
+def new_branding(tenant_id: str) -> BrandingItem:
+    pk, sk = keys.portal_branding(tenant_id)
+    now = utc_now()
+    return BrandingItem(pk, sk, tenant_id=tenant_id, created_at=now, updated_at=now)
+
+
+def branding_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.portal_branding(path["tenant_id"])]
+
+
+def get_branding(tenant_id: str) -> BrandingItem | None:
+    return reads.get(BrandingItem, keys.portal_branding(tenant_id))
+
+
 class TeamTurnItem(Item, discriminator="team_turn"):
     """How many requests the team routed: the round-robin among equally loaded people. Unversioned and kept
     apart from the team, so routing (an atomic ADD) never conflicts with an edit of the team."""
@@ -224,8 +254,8 @@ def listed(
     return _by_name(PartnerOrgItem, partition, query, tenant_id, name_prefix, include_archived, limit, cursor)
 
 
-def save(item: PartnerOrgItem | OrgUnitItem | TeamItem, event: Envelope | None) -> None:
-    """The organization, org unit or team (versioned) and its event: one transaction."""
+def save(item: PartnerOrgItem | OrgUnitItem | TeamItem | BrandingItem, event: Envelope | None) -> None:
+    """The organization, org unit, team or default banner (versioned) and its event: one transaction."""
     item.updated_at = utc_now()
     item.place()
     with transaction() as tx:

@@ -97,8 +97,15 @@ class BannerUploadOut(BaseModel):
     expires_at: datetime
 
 
+class DefaultBannerOut(BaseModel):
+    has_banner: bool = Field(description="A validated default banner is published")
+    banner_updated_at: datetime | None
+
+
 class BrandingOut(BaseModel):
-    source: Literal["partner_organization", "default"]
+    source: Literal["partner_organization", "tenant", "default"] = Field(
+        description="Its partner organization's banner, the tenant's default banner, or the standard look"
+    )
     partner_org_id: str | None
     banner_url: str | None = Field(description="A presigned URL valid for minutes; none: the default look")
 

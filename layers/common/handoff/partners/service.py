@@ -22,6 +22,7 @@ from handoff.partners.schemas import (
     BannerUploadIn,
     BannerUploadOut,
     BrandingOut,
+    DefaultBannerOut,
     OrgUnitCreate,
     OrgUnitOut,
     OrgUnitPage,
@@ -58,15 +59,23 @@ def _out(item: repo.PartnerOrgItem) -> PartnerOrgOut:
 
 
 def _event(
-    access: Access, item: repo.PartnerOrgItem | repo.OrgUnitItem | repo.TeamItem, type: str, **data: object
+    access: Access,
+    item: repo.PartnerOrgItem | repo.OrgUnitItem | repo.TeamItem | repo.BrandingItem,
+    type: str,
+    **data: object,
 ) -> Envelope:
     facts: dict[str, object]
-    if isinstance(item, repo.OrgUnitItem):
-        entity, facts = ("org_unit", item.org_unit_id), {"partner_org_id": item.partner_org_id}
+    if isinstance(item, repo.BrandingItem):
+        entity, facts = ("portal_branding", item.tenant_id), {"name": "default banner"}
+    elif isinstance(item, repo.OrgUnitItem):
+        entity, facts = (
+            ("org_unit", item.org_unit_id),
+            {"name": item.name, "partner_org_id": item.partner_org_id},
+        )
     elif isinstance(item, repo.TeamItem):
-        entity, facts = ("team", item.team_id), {"layers": len(item.layers)}
+        entity, facts = ("team", item.team_id), {"name": item.name, "layers": len(item.layers)}
     else:
-        entity, facts = ("partner_organization", item.partner_org_id), {}
+        entity, facts = ("partner_organization", item.partner_org_id), {"name": item.name}
     return new_event(
         source=SOURCE,
         type=type,
@@ -75,7 +84,7 @@ def _event(
         entity_id=entity[1],
         version=(item.version or 0) + 1,
         actor=user_actor(access.user_id, access.tenant),
-        data={"name": item.name, **facts, **data},
+        data={**facts, **data},
     )
 
 
@@ -261,13 +270,29 @@ def update_team(access: Access, team_id: str, patch: TeamPatch, expected_version
 # ---- banners -------------------------------------------------------------------------------------------
 
 
-def start_banner_upload(access: Access, partner_org_id: str, body: BannerUploadIn) -> BannerUploadOut:
-    """A presigned POST for one PNG of the announced size (S3 refuses a bigger one); the organization
-    remembers which upload its confirmation checks."""
+Holder = repo.PartnerOrgItem | repo.BrandingItem
+
+
+def _holder(access: Access, partner_org_id: str | None) -> Holder:
+    """Whose banner: a live partner organization's, or (none named) the tenant's default."""
+    if partner_org_id is None:
+        return repo.get_branding(access.tenant) or repo.new_branding(access.tenant)
     item = _found(access, partner_org_id)
-    _check_live(item)
+    if item.archived:
+        raise Conflict("this partner organization is archived; restore it first", code="archived")
+    return item
+
+
+def _holder_id(item: Holder) -> str:
+    return item.partner_org_id if isinstance(item, repo.PartnerOrgItem) else keys.DEFAULT_BANNER
+
+
+def start_banner_upload(access: Access, partner_org_id: str | None, body: BannerUploadIn) -> BannerUploadOut:
+    """A presigned POST for one PNG of the announced size (S3 refuses a bigger one); the organization (or the
+    tenant's branding) remembers which upload its confirmation checks."""
+    item = _holder(access, partner_org_id)
     upload_id = new_id()
-    key = keys.banner_upload_key(item.tenant_id, item.partner_org_id, upload_id)
+    key = keys.banner_upload_key(item.tenant_id, _holder_id(item), upload_id)
     settings = file_settings()
     upload = storage.presigned_upload(
         settings.banner_bucket, key, "image/png", body.size_bytes, settings.upload_seconds
@@ -280,17 +305,26 @@ def start_banner_upload(access: Access, partner_org_id: str, body: BannerUploadI
 
 
 def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[bytes], bytes]) -> PartnerOrgOut:
+    item = _confirm(access, _holder(access, partner_org_id), reencode)
+    assert isinstance(item, repo.PartnerOrgItem)
+    return _out(item)
+
+
+def confirm_default_banner(access: Access, reencode: Callable[[bytes], bytes]) -> DefaultBannerOut:
+    item = _confirm(access, _holder(access, None), reencode)
+    return DefaultBannerOut(has_banner=item.banner_key is not None, banner_updated_at=item.banner_updated_at)
+
+
+def _confirm(access: Access, item: Holder, reencode: Callable[[bytes], bytes]) -> Holder:
     """Checks the upload (size first, then structure and dimensions, then a clean decode), publishes its
     re-encoding, and deletes the upload whatever the outcome."""
-    item = _found(access, partner_org_id)
-    _check_live(item)
     pending = item.pending_upload
     if not pending:
         raise Conflict(
             "no banner upload waits for confirmation; ask for an upload first", code="upload_missing"
         )
     bucket = file_settings().banner_bucket
-    upload_key = keys.banner_upload_key(item.tenant_id, item.partner_org_id, pending["upload_id"])
+    upload_key = keys.banner_upload_key(item.tenant_id, _holder_id(item), pending["upload_id"])
     try:
         found = storage.uploaded(bucket, upload_key, 0)
         if found is None:
@@ -305,12 +339,13 @@ def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[byte
         raise
     # Each attempt publishes under a key of its own: a concurrent confirm that loses the race removes only
     # what it wrote itself, never the banner the winner committed.
-    target = keys.banner_object_key(item.tenant_id, item.partner_org_id, new_id())
+    target = keys.banner_object_key(item.tenant_id, _holder_id(item), new_id())
     storage.put(bucket, target, clean, "image/png")
     previous = item.banner_key
     item.banner_key, item.banner_updated_at, item.pending_upload = target, utc_now(), None
+    published = "PartnerBannerPublished" if isinstance(item, repo.PartnerOrgItem) else "PortalBannerPublished"
     try:
-        repo.save(item, _event(access, item, "PartnerBannerPublished", size_bytes=len(clean)))
+        repo.save(item, _event(access, item, published, size_bytes=len(clean)))
     except Exception:
         storage.discard(bucket, target)
         raise
@@ -319,18 +354,13 @@ def confirm_banner(access: Access, partner_org_id: str, reencode: Callable[[byte
             if leftover:
                 storage.discard(bucket, leftover)
         except Exception:  # committed: the lifecycle rules remove what is left
-            logger.warning("banner object left for the lifecycle rule", partner_org_id=partner_org_id)
-    return _out(item)
-
-
-def _check_live(item: repo.PartnerOrgItem) -> None:
-    if item.archived:
-        raise Conflict("this partner organization is archived; restore it first", code="archived")
+            logger.warning("banner object left for the lifecycle rule", holder=_holder_id(item))
+    return item
 
 
 def branding(access: Access, customer_id: str | None) -> BrandingOut:
     """The banner a portal user's company shows: its partner organization's (while it uses its custom
-    banner), or the tenant's default look."""
+    banner), or else the tenant's default banner, or else the standard look (no URL)."""
     chosen = customer_id or (min(access.customer_ids) if access.customer_ids else None)
     if chosen is None or not access.may_see_customer(chosen):
         raise NotFound("customer not found")
@@ -338,14 +368,20 @@ def branding(access: Access, customer_id: str | None) -> BrandingOut:
     if customer is None:
         raise NotFound("customer not found")
     partner_org_id = public.partner_org_of_customer(access.tenant, *customer)
-    default = BrandingOut(source="default", partner_org_id=None, banner_url=None)
-    if not partner_org_id:
-        return default
-    org = repo.get(access.tenant, partner_org_id)
-    if org is None or org.archived or not org.use_custom_banner or not org.banner_key:
-        return default
+    org = repo.get(access.tenant, partner_org_id) if partner_org_id else None
+    if org is not None and not org.archived and org.use_custom_banner and org.banner_key:
+        return BrandingOut(
+            source="partner_organization", partner_org_id=partner_org_id, banner_url=_shown(org.banner_key)
+        )
+    default = repo.get_branding(access.tenant)
+    if default is not None and default.banner_key:
+        return BrandingOut(source="tenant", partner_org_id=None, banner_url=_shown(default.banner_key))
+    return BrandingOut(source="default", partner_org_id=None, banner_url=None)
+
+
+def _shown(banner_key: str) -> str:
+    """A short-lived URL of a published banner, shown inline (it was re-encoded)."""
     settings = file_settings()
-    url = storage.download_url(
-        settings.banner_bucket, org.banner_key, "banner.png", settings.download_seconds, inline=True
+    return storage.download_url(
+        settings.banner_bucket, banner_key, "banner.png", settings.download_seconds, inline=True
     )
-    return BrandingOut(source="partner_organization", partner_org_id=partner_org_id, banner_url=url)
