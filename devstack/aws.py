@@ -11,7 +11,11 @@ from typing import Any
 import boto3
 
 from devstack import template
-from devstack.moto_fixes import make_dynamodb_writes_atomic, make_step_functions_stop_early_executions
+from devstack.moto_fixes import (
+    make_dynamodb_writes_atomic,
+    make_index_queries_read_their_partition,
+    make_step_functions_stop_early_executions,
+)
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -145,6 +149,7 @@ MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
 def provision(overrides: dict[str, str]) -> Provisioned:
     """Creates tables, queues, buckets and buses exactly as template.yaml declares them."""
     make_dynamodb_writes_atomic()
+    make_index_queries_read_their_partition()
     make_step_functions_stop_early_executions()
     created = Provisioned(refs={})
     for logical, resource in template.resources("AWS::DynamoDB::Table").items():

@@ -12,6 +12,11 @@
   `stop_execution` arriving first (an invitation accepted the moment it was sent) fails on the missing
   environment, where AWS stops it. Ours stops it at once when it can, or as soon as its environment exists
   (on a loaded machine that may take seconds), never not at all.
+- moto answers a Query of an index by walking every item of the table and comparing each one's key through
+  its typed (slow) equality: a list's cost grows with the whole table, which the local stack's long sessions
+  and the security matrix (thousands of lists over a big world) pay for. Ours drops the items whose index
+  hash key is not the string asked for before moto's own loop, which then checks them as before: the same
+  answer, in time that follows what the partition holds.
 """
 
 from __future__ import annotations
@@ -124,6 +129,56 @@ def make_dynamodb_writes_atomic() -> None:
 
         atomic._handoff_atomic = True  # type: ignore[attr-defined]
         setattr(DynamoDBBackend, name, atomic)
+
+
+_wanted = threading.local()  # the index hash-key strings the current thread's Query asks for
+
+
+def _all_items(original: Any) -> Any:
+    @functools.wraps(original)
+    def all_items(self: Any) -> Any:
+        items = original(self)
+        wanted = getattr(_wanted, "keys", None)
+        if not wanted:
+            return items
+        kept = []
+        for item in items:
+            attrs = getattr(item, "attrs", {})
+            for name, value in wanted:
+                found = attrs.get(name)
+                if found is None or found.type != "S" or found.value != value:
+                    break
+            else:
+                kept.append(item)
+        return kept
+
+    return all_items
+
+
+def _query(original: Any) -> Any:
+    @functools.wraps(original)
+    def query(self: Any, *args: Any, **kwargs: Any) -> Any:
+        index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
+        conditions = kwargs.get("hash_key_conditions") or []
+        strings = [(name, v.value) for name, v in conditions if getattr(v, "type", None) == "S"]
+        if not index_name or not strings or len(strings) != len(conditions):
+            return original(self, *args, **kwargs)
+        _wanted.keys = strings
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            _wanted.keys = None
+
+    return query
+
+
+def make_index_queries_read_their_partition() -> None:
+    from moto.dynamodb.models.table import Table
+
+    if not getattr(Table.query, "_handoff_partition", False):
+        Table.all_items = _all_items(Table.all_items)  # type: ignore[method-assign]
+        Table.query = _query(Table.query)  # type: ignore[method-assign]
+        Table.query._handoff_partition = True  # type: ignore[attr-defined]
 
 
 def _stop_when_started(original: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import importlib
 import json
 from pathlib import Path
@@ -39,8 +40,10 @@ SAMPLE_TEAM = "01JB8Z6W3X4Y5Z6A7B8C9D0T3M"  # a team of two layers (the sample t
 # and `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.
 
 
+@functools.cache
 def all_samples() -> dict[tuple[str, str], dict[str, Any]]:
-    """The API Gateway samples, by (method, resource)."""
+    """The API Gateway samples, by (method, resource): read once (callers copy one before changing it, as
+    `prepared` does)."""
     samples = {}
     for path in sorted(EVENTS.glob("*/*.json")):
         event = json.loads(Path(path).read_text())
