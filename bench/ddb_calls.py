@@ -31,6 +31,7 @@ from devstack.samples import (
     SAMPLE_ESTIMATE,
     SAMPLE_INVITATION,
     SAMPLE_LOCATION,
+    SAMPLE_NTE_REQUEST,
     SAMPLE_OFFER,
     SAMPLE_ORG_UNIT,
     SAMPLE_OTHER_CUSTOMER,
@@ -82,7 +83,7 @@ from handoff.signing import signed_headers
 from handoff.store import reads
 from handoff.store.pages import Page
 from handoff.store.table import client
-from handoff.tickets import attachments, inbound, outsourcing, workorders
+from handoff.tickets import attachments, inbound, nte, outsourcing, workorders
 from handoff.tickets import reports as ticket_reports
 from handoff.tickets import repository as ticket_repo
 from handoff.tickets import routing as ticket_routing
@@ -94,6 +95,7 @@ from handoff.tickets.schemas import (
     AttachmentCreate,
     ClockOff,
     ClockOn,
+    NteRequestCreate,
     OfferAnswer,
     OfferCreate,
     PartnerUpdate,
@@ -203,6 +205,28 @@ def _offered(admin: Access, ids: dict[str, str], *, countered: bool = False) -> 
     return ticket, offer
 
 
+def _nte_ticket(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+    """Work fixit is doing under terms with a not-to-exceed amount."""
+    ticket = ticket_routing.create(
+        admin, TicketCreate(title="Pump", location_id=ids[SAMPLE_LOCATION])
+    ).ticket_id
+    terms = TermsIn(hourly_rate_cents=6000, currency="EUR", not_to_exceed_cents=10000)
+    outsourcing.act(admin, ticket, TicketAction.OUTSOURCE, TicketStep(servicer_id="fixit", terms=terms))
+    fixit = replace(_founder_of("fixit"), tenant_id=TENANT, servicer=links_public.grant(TENANT, "fixit"))
+    fixit = replace(fixit, answers_offers=True)
+    for step in (TicketAction.ACCEPT, TicketAction.START):
+        outsourcing.act(fixit, ticket, step, TicketStep())
+    return {SAMPLE_TICKET: ticket, "fixit": fixit}  # type: ignore[dict-item]
+
+
+def _nte_requested(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+    made = _nte_ticket(admin, ids)
+    fixit = made.pop("fixit")
+    body = NteRequestCreate(requested_cents=20000, reason="More")
+    asked = nte.request(fixit, made[SAMPLE_TICKET], body)  # type: ignore[arg-type]
+    return {**made, SAMPLE_NTE_REQUEST: asked.request_id}
+
+
 def _banner_uploaded(admin: Access, ids: dict[str, str], *, default: bool = False) -> dict[str, str]:
     """A valid banner uploaded for the sample organization (into the bucket, as its presigned POST would)."""
     import io
@@ -235,6 +259,7 @@ SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]
     ("POST", "/tenants/{tenant_id}/portal/banner/confirm"): lambda admin, ids: _banner_uploaded(
         admin, ids, default=True
     ),
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests/{request_id}/{action}"): _nte_requested,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): lambda admin, ids: {
         SAMPLE_TICKET: ticket_routing.create(
             admin, TicketCreate(title="Pump", team_id=ids[SAMPLE_TEAM])
@@ -538,6 +563,17 @@ def main() -> None:
                 calls.clear()
                 result = invoke(route, event)
                 _report(route, result["statusCode"], calls)
+        asking = next(r for r in template.routes() if r.method == "POST" and r.path.endswith("/nte-requests"))
+        bounded = _nte_ticket(admin_of(owner), ids)[SAMPLE_TICKET]
+        event = prepared(
+            samples[(asking.method, asking.path)],
+            servicer_token,
+            {"tenant_id": TENANT},
+            {SAMPLE_TICKET: bounded},
+        )
+        calls.clear()
+        result = invoke(asking, event)
+        _report(asking, result["statusCode"], calls)
         _partner_system(admin_of(owner), ids, samples, calls)
         _filtered_lists(calls, read)
         _ticket_reads(calls)

@@ -31,6 +31,7 @@ from devstack.samples import (
     SAMPLE_ESTIMATE,
     SAMPLE_INVITATION,
     SAMPLE_LOCATION,
+    SAMPLE_NTE_REQUEST,
     SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
@@ -58,7 +59,7 @@ ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id)\}"
+    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id|request_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -164,6 +165,35 @@ def _offer_waiting_for(api, world, actor) -> dict[str, str]:
     return {SAMPLE_TICKET: ticket, SAMPLE_OFFER: offer}
 
 
+def _nte_ticket(api, world, actor=None) -> dict[str, str]:
+    """Raising a not-to-exceed needs work fixit is doing under terms that name one."""
+    acme, fixit = api.as_(world.owner), api.as_(api.user("owner@fixit.example"))
+    ticket = acme.post(
+        "/tenants/acme/tickets", {"title": "Bounded", "location_id": world.ids[SAMPLE_LOCATION]}
+    )
+    terms = {"hourly_rate_cents": 6000, "currency": "EUR", "not_to_exceed_cents": 10000}
+    ticket_id = ticket.json["ticket_id"]
+    outsourced = acme.post(
+        f"/tenants/acme/tickets/{ticket_id}/outsource", {"servicer_id": "fixit", "terms": terms}
+    )
+    assert outsourced.status_code == 200, outsourced.json
+    for step in ("accept", "start"):
+        assert fixit.post(f"/tenants/acme/tickets/{ticket_id}/{step}", {}).status_code == 200
+    return {SAMPLE_TICKET: ticket_id}
+
+
+def _nte_requested(api, world, actor=None) -> dict[str, str]:
+    """Answering needs a request waiting: fixit asks on such work."""
+    ids = _nte_ticket(api, world)
+    fixit = api.as_(api.user("owner@fixit.example"))
+    asked = fixit.post(
+        f"/tenants/acme/tickets/{ids[SAMPLE_TICKET]}/nte-requests",
+        {"requested_cents": 20000, "reason": "More"},
+    )
+    assert asked.status_code == 201, asked.json
+    return {**ids, SAMPLE_NTE_REQUEST: asked.json["request_id"]}
+
+
 def _routed_ticket(api, world, actor=None) -> dict[str, str]:
     """Escalating needs a ticket routed in a team with a layer after the one holding it."""
     created = api.as_(world.owner).post(
@@ -207,6 +237,8 @@ PRECONDITIONS = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/assign"): _own_member,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): _routed_ticket,
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests"): _nte_ticket,
+    ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests/{request_id}/{action}"): _nte_requested,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/attachments/{attachment_id}"): _uploaded,
     ("POST", "/tenants/{tenant_id}/partner-organizations/{partner_org_id}/banner/confirm"): _banner_uploaded,

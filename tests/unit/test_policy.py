@@ -74,6 +74,8 @@ EXPECTED_TENANT_GRANTS = {
     Action.TIME_CORRECT: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_ASSIGN: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_ESCALATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.NTE_REQUEST: set(),  # the partner doing the work asks, never the owner's own staff
+    Action.NTE_DECIDE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.TICKET_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.OFFER_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.OFFER_ANSWER: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
@@ -97,6 +99,7 @@ EXPECTED_SERVICER_GRANTS = {
             Action.TICKET_DISPATCH,
             Action.TICKET_APPROVE,
             Action.TICKET_ESCALATE,
+            Action.NTE_DECIDE,
             Action.TIME_CORRECT,
             Action.TICKET_UPDATE,
             Action.OFFER_CREATE,

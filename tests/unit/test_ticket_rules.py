@@ -177,3 +177,33 @@ def test_the_overlap_check_takes_neighbours_in_any_order():
         domain.check_no_overlap("me", start, stop, spans)
     assert "moved-here-a-moment-ago" in refused.value.message
     domain.check_no_overlap("me", start, stop, [_span("older", 5, 4), _span("old", 6, 5)])
+
+
+def test_an_entry_is_over_the_nte_once_the_total_passes_it_and_one_entry_crosses_it():
+    from handoff.tickets.domain import nte_flags
+
+    assert nte_flags(5000, 9000, 10000) == (False, False)
+    assert nte_flags(9000, 10000, 10000) == (False, False)  # at the amount: not over
+    assert nte_flags(9000, 12000, 10000) == (True, True)
+    assert nte_flags(12000, 13000, 10000) == (True, False)
+    assert nte_flags(0, 99999, None) == (False, False)  # no amount: nothing to pass
+
+
+def test_a_not_to_exceed_request_raises_it_and_is_answered_once():
+    import pytest
+
+    from handoff.errors import Conflict, Invalid
+    from handoff.tickets.domain import NteAction, NteStatus, answer_nte, check_nte_increase
+
+    with pytest.raises(Conflict):
+        check_nte_increase(None, 5000, False)
+    with pytest.raises(Conflict):
+        check_nte_increase(1000, 5000, True)
+    with pytest.raises(Invalid):
+        check_nte_increase(5000, 5000, False)
+    check_nte_increase(5000, 5001, False)
+    assert answer_nte(NteStatus.PENDING, NteAction.APPROVE, None) is NteStatus.APPROVED
+    with pytest.raises(Invalid):
+        answer_nte(NteStatus.PENDING, NteAction.REJECT, None)
+    with pytest.raises(Conflict):
+        answer_nte(NteStatus.APPROVED, NteAction.REJECT, "late")

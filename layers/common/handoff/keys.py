@@ -287,6 +287,7 @@ def ticket_sort(ticket_id: str) -> str:
 
 
 OFFER_PREFIX = "OFFER#"
+NTE_PREFIX = "NTE#"
 COST_PREFIX = "COST#"
 ATTACHMENT_PREFIX = "FILE#"
 
@@ -308,6 +309,11 @@ def offers_to(servicer_id: str, owner_id: str, status: str) -> str:
 
 def offer_sort(offer_id: str) -> str:
     return f"OF#{offer_id}"
+
+
+def ticket_nte_request(tenant_id: str, ticket_id: str, request_id: str) -> tuple[str, str]:
+    """A partner's request to raise a ticket's not-to-exceed amount, beside the ticket."""
+    return ticket_partition(tenant_id, ticket_id), f"{NTE_PREFIX}{request_id}"
 
 
 def ticket_cost(tenant_id: str, ticket_id: str, cost_id: str) -> tuple[str, str]:
@@ -474,6 +480,7 @@ class CursorQuery(StrEnum):
     PARTNER_OFFERS = "partner-offers"
     TICKET_OFFERS = "ticket-offers"
     COSTS = "costs"
+    NTE_REQUESTS = "nte-requests"
     ATTACHMENTS = "attachments"
     TICKET_SEARCH = "ticket-search"
     PARTNER_ORGS = "partner-orgs"

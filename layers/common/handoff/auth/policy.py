@@ -144,6 +144,9 @@ class Action(StrEnum):
     OFFER_ANSWER = "ticket-offer:answer"
     COST_LIST = "ticket-cost:list"
     COST_CREATE = "ticket-cost:create"
+    NTE_REQUEST = "ticket-nte:request"
+    NTE_LIST = "ticket-nte:list"
+    NTE_DECIDE = "ticket-nte:decide"
     ATTACHMENT_LIST = "ticket-attachment:list"
     ATTACHMENT_READ = "ticket-attachment:read"
     ATTACHMENT_CREATE = "ticket-attachment:create"
@@ -311,6 +314,10 @@ POLICY: dict[Action, Rule] = {
     Action.OFFER_ANSWER: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
     Action.COST_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.COST_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    # The partner doing the work asks to raise the not-to-exceed; the owner's dispatchers and admins decide.
+    Action.NTE_REQUEST: Rule(Scope.TENANT, frozenset(), servicer=ServicerAccess.ALLOWED),
+    Action.NTE_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.NTE_DECIDE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

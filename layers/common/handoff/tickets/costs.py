@@ -28,6 +28,7 @@ def log(access: Access, ticket_id: str, body: CostCreate) -> CostOut:
         if receipt is None or not attachments.may_see(receipt, doer) or receipt.status != "available":
             raise Invalid("receipt_id", "not an available attachment of this ticket")
     worker = service.is_worker(item, doer)
+    before = item.billable_cents
     terms = item.terms if worker else None
     cost = domain.cost_cents(body.quantity, body.unit_cost_cents)
     billed = domain.billed_cost_cents(cost, terms)
@@ -74,7 +75,7 @@ def log(access: Access, ticket_id: str, body: CostCreate) -> CostOut:
         work_date=day,
         text=body.description,
     )
-    service.commit(item, doer, [change], costs=(line,))
+    service.commit(item, doer, service.flag_nte(item, doer, before, change), costs=(line,))
     return cost_out(line)
 
 

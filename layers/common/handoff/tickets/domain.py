@@ -535,3 +535,47 @@ class SearchFilters:
             and (self.updated_from is None or updated_at >= self.updated_from)
             and (self.updated_to is None or updated_at < self.updated_to)
         )
+
+
+# ---- not-to-exceed ---------------------------------------------------------------------------------------
+
+
+class NteStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class NteAction(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+NTE_ANSWERS = {NteAction.APPROVE: NteStatus.APPROVED, NteAction.REJECT: NteStatus.REJECTED}
+
+
+def nte_flags(before: int, after: int, not_to_exceed: int | None) -> tuple[bool, bool]:
+    """Whether an entry leaves the billable total over the not-to-exceed amount, and whether it is the entry
+    that crossed it."""
+    if not_to_exceed is None:
+        return False, False
+    return after > not_to_exceed, before <= not_to_exceed < after
+
+
+def check_nte_increase(current: int | None, requested: int, pending: bool) -> None:
+    if current is None:
+        raise Conflict("this work has no not-to-exceed amount to raise", code="no_nte")
+    if pending:
+        raise Conflict(
+            "a request to raise the not-to-exceed amount already waits for an answer", code="pending"
+        )
+    if requested <= current:
+        raise Invalid("requested_cents", f"must be more than the current not-to-exceed amount ({current})")
+
+
+def answer_nte(status: NteStatus, action: NteAction, note: str | None) -> NteStatus:
+    if status is not NteStatus.PENDING:
+        raise Conflict(f"this request was {status.value} already", code="illegal_transition")
+    if action is NteAction.REJECT and not note:
+        raise Invalid("note", "give a reason to reject")
+    return NTE_ANSWERS[action]

@@ -104,7 +104,9 @@ def apply(signed: SignedBy, update: PartnerUpdate) -> PartnerUpdateOut:
         if step in domain.RELEASING and (update.time_entries or update.notes):
             raise Invalid("status", "a decline carries only its reason; send time and notes before it")
         changes, offers = outsourcing.stage_ticket_step(item, step, doer, update.reason)
-    changes += [service.stage_time(item, doer, entry) for entry in update.time_entries]
+    for entry in update.time_entries:  # each flagged on entry if it leaves the total over the NTE
+        before = item.billable_cents
+        changes += service.flag_nte(item, doer, before, service.stage_time(item, doer, entry))
     changes += [service.stage_note(item, doer, NoteCreate(text=text)) for text in update.notes]
     if not changes:
         raise Conflict(f"the ticket is already {item.status}; nothing to change", code="no_change")

@@ -68,6 +68,7 @@ class TicketItem(Item, discriminator="ticket"):
     routing_layer = NumberAttribute(null=True)  # the escalation layer that holds it
     routing_round = NumberAttribute(default=0)  # how many times it was routed: names each deadline
     routing_waiting = BooleanAttribute(default=False)  # the layer's deadline runs: no answer yet
+    nte_cents = NumberAttribute(null=True)  # the not-to-exceed amount an owner raised (else the terms')
     search = JSONAttribute(null=True)  # the keys of its search entries (see search_keys)
     report = JSONAttribute(null=True)  # what it adds to the report buckets (see contribution)
     # A work order: its repair order number, what it repairs, and the approved lines it carries, each with
@@ -94,13 +95,21 @@ class TicketItem(Item, discriminator="ticket"):
         self.terms_doc = terms.to_doc() if terms else None
 
     @property
+    def not_to_exceed_cents(self) -> int | None:
+        """The most the work may bill: the accepted terms' amount, or what the owner raised it to."""
+        if self.nte_cents is not None:
+            return int(self.nte_cents)
+        terms = self.terms
+        return terms.not_to_exceed_cents if terms else None
+
+    @property
     def billable_cents(self) -> int:
         return int(self.labour_cents) + int(self.billed_cost_cents)
 
     def assign(self, servicer_id: str | None, terms: Terms | None, offer_id: str | None = None) -> None:
         """Outsourced to this partner at these terms (or taken back): its logged totals start afresh."""
         self.servicer_id, self.terms, self.offer_id = servicer_id, terms, offer_id
-        self.partner_assignee_id = None
+        self.partner_assignee_id, self.nte_cents = None, None
         self.logged_minutes, self.labour_cents, self.cost_cents, self.billed_cost_cents = 0, 0, 0, 0
 
     def record(
@@ -229,6 +238,7 @@ class ActivityItem(Item, discriminator="ticket_activity"):
     cost_id = UnicodeAttribute(null=True)
     attachment_id = UnicodeAttribute(null=True)
     routing = JSONAttribute(null=True)  # a routing entry: the RoutingDecision (who, which layer, why)
+    over_nte = BooleanAttribute(default=False)  # time or a cost that took the total past the not-to-exceed
     created_at = UTCDateTimeAttribute()
 
     @property
@@ -305,6 +315,24 @@ class CostItem(Item, discriminator="ticket_cost"):
     company_id = UnicodeAttribute()
     assignment = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
+
+
+class NteRequestItem(Item, discriminator="ticket_nte_request"):
+    """A partner's request to raise the ticket's not-to-exceed amount, and the owner's answer."""
+
+    tenant_id = UnicodeAttribute()
+    ticket_id = UnicodeAttribute()
+    request_id = UnicodeAttribute()
+    servicer_id = UnicodeAttribute()
+    current_cents = NumberAttribute()  # the not-to-exceed amount when asked
+    requested_cents = NumberAttribute()
+    reason = UnicodeAttribute()
+    status = UnicodeAttribute(default="pending")  # pending | approved | rejected
+    answer = JSONAttribute(null=True)  # {by, at, note}
+    by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
 
 
 class AttachmentItem(Item, discriminator="ticket_attachment"):
@@ -472,6 +500,48 @@ def new_cost(ticket: TicketItem, by: str, company_id: str, assignment: str | Non
         assignment=assignment,
         created_at=utc_now(),
         **fields,
+    )
+
+
+def new_nte_request(ticket: TicketItem, by: str, requested_cents: int, reason: str) -> NteRequestItem:
+    request_id = new_id()
+    pk, sk = keys.ticket_nte_request(ticket.tenant_id, ticket.ticket_id, request_id)
+    now = utc_now()
+    return NteRequestItem(
+        pk,
+        sk,
+        tenant_id=ticket.tenant_id,
+        ticket_id=ticket.ticket_id,
+        request_id=request_id,
+        servicer_id=ticket.servicer_id,
+        current_cents=ticket.not_to_exceed_cents,
+        requested_cents=requested_cents,
+        reason=reason,
+        by=by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def nte_request_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [
+        *ticket_keys(path),
+        keys.ticket_nte_request(path["tenant_id"], path["ticket_id"], path["request_id"]),
+    ]
+
+
+def get_nte_request(tenant_id: str, ticket_id: str, request_id: str) -> NteRequestItem | None:
+    return reads.get(NteRequestItem, keys.ticket_nte_request(tenant_id, ticket_id, request_id))
+
+
+def nte_requests(
+    tenant_id: str, ticket_id: str, partner: str | None, limit: int, cursor: str | None
+) -> Page[NteRequestItem]:
+    """A ticket's not-to-exceed requests, oldest first (a partner: its own)."""
+    only = NteRequestItem.servicer_id == partner if partner else None
+    query, prefix = keys.CursorQuery.NTE_REQUESTS, keys.NTE_PREFIX
+    return _beside_ticket(
+        NteRequestItem, query, tenant_id, ticket_id, prefix, partner, only, limit, cursor, newest=False
     )
 
 
@@ -954,6 +1024,7 @@ def save(
     offers: tuple[OfferItem, ...] = (),
     costs: tuple[CostItem, ...] = (),
     attachments: tuple[AttachmentItem, ...] = (),
+    nte_requests: tuple[NteRequestItem, ...] = (),
     also: tuple[Callable[[TransactWrite], None], ...] = (),
 ) -> None:
     """The ticket (versioned), its new and changed activity entries, the received inbound message id (a
@@ -991,6 +1062,9 @@ def save(
         for attachment in attachments:
             attachment.updated_at = item.updated_at
             tx.save(attachment)
+        for request in nte_requests:  # versioned: two answers to one request cannot both commit
+            request.updated_at = item.updated_at
+            tx.save(request)
         if repair_order is not None:
             last, taken = repair_order
             pk, sk = keys.repair_order_counter(item.tenant_id)

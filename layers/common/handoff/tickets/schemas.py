@@ -218,6 +218,9 @@ class TicketOut(BaseModel):
         description="The member it is assigned to (a partner sees the member of its own it assigned it to)"
     )
     team_id: str | None = Field(default=None, description="The team it is routed in (the owner's side)")
+    not_to_exceed_cents: int | None = Field(
+        default=None, description="The most the work may bill: the accepted terms', or as the owner raised it"
+    )
     routing_layer: int | None = Field(default=None, description="The team's escalation layer holding it")
     status: str = Field(
         description="open, offered (waiting for the partner), accepted, in_progress, on_hold, completed, "
@@ -289,6 +292,7 @@ class ActivityOut(BaseModel):
     cost_id: str | None = None
     attachment_id: str | None = None
     routing: RoutingOut | None = Field(default=None, description="A routing entry: who took it, and why")
+    over_nte: bool = Field(default=False, description="Time or a cost that left the total over the NTE")
     created_at: datetime
 
 
@@ -584,3 +588,36 @@ class StatusReport(BaseModel):
 
 class EscalateIn(WriteModel):
     note: NoteText | None = None
+
+
+Cents = Annotated[int, Field(ge=1, le=100_000_000_000)]
+
+
+class NteRequestCreate(WriteModel):
+    """The partner asks the owner to raise the not-to-exceed amount to `requested_cents` (the new total)."""
+
+    requested_cents: Cents
+    reason: NoteText
+
+
+class NteAnswer(WriteModel):
+    note: NoteText | None = Field(default=None, description="Required to reject")
+
+
+class NteRequestOut(BaseModel):
+    request_id: str
+    ticket_id: str
+    servicer_id: str
+    current_cents: int = Field(description="The not-to-exceed amount when asked")
+    requested_cents: int
+    reason: str
+    status: Literal["pending", "approved", "rejected"]
+    answer: dict[str, object] | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class NteRequestPage(BaseModel):
+    items: list[NteRequestOut]
+    next_cursor: str | None

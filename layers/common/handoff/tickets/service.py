@@ -131,6 +131,7 @@ def ticket_out(item: repo.TicketItem, doer: Doer) -> TicketOut:
             "due_date": item.due_date,
             "assignee_id": item.assignee_id if doer.side is Side.OWNER else item.partner_assignee_id,
             "team_id": item.team_id if doer.side is Side.OWNER else None,
+            "not_to_exceed_cents": item.not_to_exceed_cents,
             "routing_layer": int(item.routing_layer)
             if item.routing_layer is not None and doer.side is Side.OWNER
             else None,
@@ -303,6 +304,20 @@ def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Cha
         amount_cents=amount,
         text=entry.note,
     )
+
+
+def flag_nte(item: repo.TicketItem, doer: Doer, before_cents: int, change: Change) -> list[Change]:
+    """Time or a cost that leaves the billable total over the not-to-exceed amount is flagged on entry; the
+    entry that crosses it also raises `NteExceeded`, shared with the partner."""
+    over, crossed = domain.nte_flags(before_cents, item.billable_cents, item.not_to_exceed_cents)
+    if over:
+        change.activity.over_nte = True
+        change.event.data["over_nte"] = True
+    if not crossed:
+        return [change]
+    facts = {"not_to_exceed_cents": item.not_to_exceed_cents, "billable_cents": item.billable_cents}
+    exceeded = change_of(item, "NteExceeded", doer, "step", item.servicer_id, facts, step="nte-exceeded")
+    return [change, exceeded]
 
 
 def is_worker(item: repo.TicketItem, doer: Doer) -> bool:
@@ -620,8 +635,9 @@ def _add_entry(
 ) -> ActivityOut:
     doer = doer_of(access)
     item = visible(access.tenant, ticket_id, doer)
+    before = item.billable_cents
     change = stage(item, doer)
-    commit(item, doer, [change])
+    commit(item, doer, flag_nte(item, doer, before, change))
     return activity_out(change.activity)
 
 
@@ -655,6 +671,7 @@ def activity_out(item: repo.ActivityItem) -> ActivityOut:
         cost_id=item.cost_id,
         attachment_id=item.attachment_id,
         routing=item.routing,
+        over_nte=bool(item.over_nte),
         created_at=item.created_at,
     )
 
