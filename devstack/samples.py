@@ -35,7 +35,9 @@ SAMPLE_ATTACHMENT = "01JB8Z6W3X4Y5Z6A7B8C9D0A7T"  # a file on the sample ticket,
 SAMPLE_PARTNER_ORG = "01JB8Z6W3X4Y5Z6A7B8C9D0P0G"  # a partner organization (the sample customer's)
 SAMPLE_ORG_UNIT = "01JB8Z6W3X4Y5Z6A7B8C9D0U0N"  # an org unit associated with that organization
 SAMPLE_PARTNER_USER = "01JB8Z6W3X4Y5Z6A7B8C9D0P1U"  # a member with the partner role in that organization
-SAMPLE_NTE_REQUEST = "01JB8Z6W3X4Y5Z6A7B8C9D0N7E"  # fixit's request to raise the sample ticket's not-to-exceed
+SAMPLE_NTE_REQUEST = (
+    "01JB8Z6W3X4Y5Z6A7B8C9D0N7E"  # fixit's request to raise the sample ticket's not-to-exceed
+)
 SAMPLE_TEAM = "01JB8Z6W3X4Y5Z6A7B8C9D0T3M"  # a team of two layers (the sample technician in each)
 # Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet),
 # and `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.

@@ -84,6 +84,9 @@ class WorkflowSettings(BaseModel):
     ticket_approval_reminder_seconds: int = Field(ge=1, alias="TICKET_APPROVAL_REMINDER_SECONDS")
     ticket_approval_deadline_seconds: int = Field(ge=2, alias="TICKET_APPROVAL_DEADLINE_SECONDS")
     offer_hour_seconds: int = Field(ge=1, alias="OFFER_HOUR_SECONDS")
+    partner_invoicing_state_machine_arn: str = Field(
+        min_length=1, alias="PARTNER_INVOICING_STATE_MACHINE_ARN"
+    )
     escalation_minute_seconds: int = Field(default=60, ge=1, alias="ESCALATION_MINUTE_SECONDS")
 
 

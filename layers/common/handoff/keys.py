@@ -418,6 +418,35 @@ def team_turn(tenant_id: str, team_id: str) -> tuple[str, str]:
     return f"{tenant_prefix(tenant_id)}TEAM#{team_id}", "TURN"
 
 
+def partner_invoice(owner_id: str, invoice_id: str) -> tuple[str, str]:
+    """A partner's invoice to an owner, kept in the owner's tenant (where the work was done)."""
+    return f"{tenant_prefix(owner_id)}PINV#{invoice_id}", "PINV"
+
+
+def partner_invoice_of_ticket(owner_id: str, ticket_id: str, version: int) -> tuple[str, str]:
+    """Which invoice a ticket's completion (its version) made: a retried computation finds it and stops."""
+    return f"{tenant_prefix(owner_id)}PINV-FOR#{ticket_id}", f"V#{version:09d}"
+
+
+def partner_invoices_by_status(owner_id: str, status: str) -> str:
+    """The owner's partner invoices in one status (GSI1), newest first."""
+    return f"{tenant_prefix(owner_id)}PINVS#{status}"
+
+
+def partner_invoices_from(servicer_id: str, owner_id: str) -> str:
+    """What a partner invoiced one owner (GSI2), led by the partner, newest first."""
+    return f"{tenant_prefix(servicer_id)}PINVS-TO#{owner_id}"
+
+
+def invoice_counter(issuer_id: str, series: str) -> tuple[str, str]:
+    """The last number an issuer gave in a series (moved in the transaction that gives the next)."""
+    return f"{tenant_prefix(issuer_id)}COUNTERS", f"COUNTER#INV#{series}"
+
+
+def invoice_sort(invoice_id: str) -> str:
+    return f"PI#{invoice_id}"
+
+
 DEFAULT_BANNER = "_default"  # the tenant's own banner among its organizations' (no id spells it)
 
 
@@ -490,6 +519,8 @@ class CursorQuery(StrEnum):
     PARTNER_ORG_CUSTOMERS = "partner-org-customers"
     PARTNER_ORG_REQUESTS = "partner-org-requests"
     TEAMS = "teams"
+    PARTNER_INVOICES = "partner-invoices"
+    PARTNER_INVOICES_FROM = "partner-invoices-from"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -169,6 +169,25 @@ def _routing_deadline(envelope: dict[str, Any], settings: WorkflowSettings) -> S
     )
 
 
+def _partner_invoicing(envelope: dict[str, Any], settings: WorkflowSettings) -> Start | None:
+    """An outsourced ticket's work is done — completed, or approved where the owner requires approval —
+    and its partner's invoice is computed (once per completion: the execution's name)."""
+    data = envelope["data"]
+    if envelope.get("source") != "handoff.tickets" or not data.get("servicer_id"):
+        return None
+    ticket_id, version = envelope["entity"]["id"], int(envelope["version"])
+    return Start(
+        settings.partner_invoicing_state_machine_arn,
+        f"partner-invoice-{ticket_id}-v{version}",
+        {
+            "tenant_id": envelope["tenant_id"],
+            "ticket_id": ticket_id,
+            "servicer_id": data["servicer_id"],
+            "version": version,
+        },
+    )
+
+
 # Event type -> the workflow it starts. The template's rule for functions/workflows names the same types
 # (tests/unit/test_workflows.py holds the two together).
 STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start | None]] = {
@@ -182,6 +201,8 @@ STARTS: dict[str, Callable[[dict[str, Any], WorkflowSettings], Start | None]] = 
     "OfferMade": _offer_window,
     "OfferCountered": _offer_window,
     "TicketRouted": _routing_deadline,
+    "TicketCompleted": _partner_invoicing,
+    "TicketApproved": _partner_invoicing,
 }
 # An owner admin's answer ends the approval's wait (it names the version that asked).
 APPROVAL_ANSWERS = frozenset({"TicketApproved", "TicketRejected"})

@@ -42,6 +42,13 @@ def workers(tenant_id: str, user_ids: list[str]) -> dict[str, Worker]:
     }
 
 
+def approval_limit(tenant_id: str, user_id: str) -> int | None:
+    """The most this member approves on one invoice (None: no limit)."""
+    membership = repo.get_membership(tenant_id, user_id)
+    limit = membership.approval_limit_cents if membership is not None else None
+    return int(limit) if limit is not None else None
+
+
 def tax_rate_bp(tenant_id: str) -> int:
     """The tenant's tax rate in basis points (0 when it has none)."""
     tenant = repo.get_tenant(tenant_id)

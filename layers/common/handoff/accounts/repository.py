@@ -81,6 +81,7 @@ class MembershipItem(Item, discriminator="membership"):
     can_login = BooleanAttribute(default=True)
     accepts_work = BooleanAttribute(default=False)  # may answer offers linked owners make this tenant
     partner_org_id = UnicodeAttribute(null=True)  # a partner user's organization (the partner role only)
+    approval_limit_cents = NumberAttribute(null=True)  # the most this approver approves (none: no limit)
     merged_into = UnicodeAttribute(null=True)
     customer_ids = UnicodeSetAttribute(null=True)  # a portal account's companies (client roles only)
     created_at = UTCDateTimeAttribute()

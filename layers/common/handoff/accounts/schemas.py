@@ -28,6 +28,12 @@ def _known_timezone(value: str) -> str:
 TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN, min_length=1, max_length=40)]
 UserId = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+ApprovalLimit = Annotated[
+    int,
+    Field(
+        ge=0, le=100_000_000_000, description="The most this member approves on one invoice (null: no limit)"
+    ),
+]
 PartnerOrgId = Annotated[
     str,
     StringConstraints(pattern=ULID_PATTERN),
@@ -103,7 +109,7 @@ class MemberCreate(WriteModel):
 class MemberPatch(PatchModel):
     """`partner_org_id` puts a member with the partner role in a partner organization (`null`: out)."""
 
-    clearable: ClassVar[frozenset[str]] = frozenset({"partner_org_id"})
+    clearable: ClassVar[frozenset[str]] = frozenset({"partner_org_id", "approval_limit_cents"})
 
     name: Name | None = None
     roles: Roles | None = None
@@ -111,6 +117,7 @@ class MemberPatch(PatchModel):
     can_login: bool | None = None
     accepts_work: AcceptsWork | None = None
     partner_org_id: PartnerOrgId | None = None
+    approval_limit_cents: ApprovalLimit | None = None
 
 
 StaffRole = Literal["admin", "dispatcher", "technician", "partner"]
@@ -170,6 +177,7 @@ class MemberOut(BaseModel):
     partner_org_id: str | None = Field(
         default=None, description="The partner organization a partner user belongs to"
     )
+    approval_limit_cents: int | None = Field(default=None, description="The most this member approves")
     merged_into: str | None
     invited_until: datetime | None = Field(
         default=None, description="An existing login added here: invited until then, unless it accepts"

@@ -392,6 +392,8 @@ def update_member(
     membership.can_login = after.can_login
     membership.name = after.name
     membership.partner_org_id = org
+    if "approval_limit_cents" in patch.model_fields_set:
+        membership.approval_limit_cents = patch.approval_limit_cents
     if patch.accepts_work is not None:
         membership.accepts_work = patch.accepts_work
     event = _event(

@@ -147,6 +147,9 @@ class Action(StrEnum):
     NTE_REQUEST = "ticket-nte:request"
     NTE_LIST = "ticket-nte:list"
     NTE_DECIDE = "ticket-nte:decide"
+    PARTNER_INVOICE_LIST = "partner-invoice:list"
+    PARTNER_INVOICE_READ = "partner-invoice:read"
+    PARTNER_INVOICE_ACT = "partner-invoice:act"
     ATTACHMENT_LIST = "ticket-attachment:list"
     ATTACHMENT_READ = "ticket-attachment:read"
     ATTACHMENT_CREATE = "ticket-attachment:create"
@@ -318,6 +321,15 @@ POLICY: dict[Action, Rule] = {
     Action.NTE_REQUEST: Rule(Scope.TENANT, frozenset(), servicer=ServicerAccess.ALLOWED),
     Action.NTE_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     Action.NTE_DECIDE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    # Money: the owner's admins and dispatchers read what partners bill; its admins decide (within their
+    # approval limits); the partner reads and sends its own.
+    Action.PARTNER_INVOICE_LIST: Rule(
+        Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED
+    ),
+    Action.PARTNER_INVOICE_READ: Rule(
+        Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED
+    ),
+    Action.PARTNER_INVOICE_ACT: Rule(Scope.TENANT, _MANAGERS, servicer=ServicerAccess.ALLOWED),
     Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

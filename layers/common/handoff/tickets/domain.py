@@ -272,6 +272,27 @@ def billed_cost_cents(cost: int, terms: Terms | None) -> int:
     return _half_up(cost * (10_000 + terms.markup_bp), 10_000)
 
 
+@dataclass(frozen=True)
+class TimeWorked:
+    """A partner's time entry as it bills (what billing reads of a ticket)."""
+
+    entry_id: str
+    minutes: int
+    work_type: str | None
+    work_date: str
+
+
+@dataclass(frozen=True)
+class CostSpent:
+    """A partner's cost line as it bills."""
+
+    cost_id: str
+    description: str
+    quantity: Decimal
+    unit_cost_cents: int
+    work_date: str
+
+
 # ---- offers: the terms negotiated round by round until one side accepts what the other proposed -----------
 
 

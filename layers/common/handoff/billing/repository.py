@@ -1,0 +1,172 @@
+"""Data access for partner invoices: one item each in the owner's tenant (on the owner's board by status,
+GSI1, and on the partner's list of what it invoiced that owner, GSI2), the guard that makes a computation
+happen once per completion, and the issuer's invoice counters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+
+from handoff import keys
+from handoff.errors import Conflict
+from handoff.events.envelope import Envelope
+from handoff.events.outbox import outbox_item
+from handoff.ids import new_id, utc_now
+from handoff.store import reads
+from handoff.store.pages import Page, newest_first
+from handoff.store.table import Item, transaction
+
+
+class PartnerInvoiceItem(Item, discriminator="partner_invoice"):
+    tenant_id = UnicodeAttribute()  # the owner it is addressed to
+    invoice_id = UnicodeAttribute()
+    servicer_id = UnicodeAttribute()  # the partner that issues it
+    ticket_id = UnicodeAttribute()
+    ticket_version = NumberAttribute()  # the completion it bills
+    title = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    lines = JSONAttribute(default=list)
+    computed_cents = NumberAttribute()  # the lines' sum: the work at the accepted terms
+    adjustment_cents = NumberAttribute(default=0)  # what the partner added (or took off) when sending
+    adjustment_note = UnicodeAttribute(null=True)
+    total_cents = NumberAttribute()
+    not_to_exceed_cents = NumberAttribute(null=True)
+    status = UnicodeAttribute()
+    series = UnicodeAttribute(null=True)
+    number = UnicodeAttribute(null=True)  # given at the first sending, never again
+    auto_approved = BooleanAttribute(default=False)
+    dispute = JSONAttribute(null=True)  # the owner's note and line notes
+    history = JSONAttribute(default=list)  # every step: who, when, which, note
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def nte(self) -> int | None:
+        return int(self.not_to_exceed_cents) if self.not_to_exceed_cents is not None else None
+
+    @property
+    def over_nte(self) -> bool:
+        return self.nte is not None and int(self.total_cents) > self.nte
+
+    def place(self) -> None:
+        sort = keys.invoice_sort(self.invoice_id)
+        self.gsi1pk, self.gsi1sk = keys.partner_invoices_by_status(self.tenant_id, self.status), sort
+        self.gsi2pk, self.gsi2sk = keys.partner_invoices_from(self.servicer_id, self.tenant_id), sort
+
+    def record(self, action: str, by: str, note: str | None) -> None:
+        self.history = [
+            *self.history,
+            {"action": action, "by": by, "at": utc_now().isoformat(), "note": note},
+        ]
+
+
+class ComputedForItem(Item, discriminator="partner_invoice_guard"):
+    invoice_id = UnicodeAttribute()
+
+
+class InvoiceCounterItem(Item, discriminator="invoice_counter"):
+    last = NumberAttribute(default=0)
+
+
+def new_invoice(
+    owner_id: str, servicer_id: str, ticket_id: str, version: int, **fields: Any
+) -> PartnerInvoiceItem:
+    invoice_id = new_id()
+    pk, sk = keys.partner_invoice(owner_id, invoice_id)
+    now = utc_now()
+    return PartnerInvoiceItem(
+        pk,
+        sk,
+        tenant_id=owner_id,
+        invoice_id=invoice_id,
+        servicer_id=servicer_id,
+        ticket_id=ticket_id,
+        ticket_version=version,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
+def invoice_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.partner_invoice(path["tenant_id"], path["invoice_id"])]
+
+
+def get_invoice(owner_id: str, invoice_id: str) -> PartnerInvoiceItem | None:
+    return reads.get(PartnerInvoiceItem, keys.partner_invoice(owner_id, invoice_id))
+
+
+def last_number(issuer_id: str, series: str) -> int:
+    counter = reads.get(InvoiceCounterItem, keys.invoice_counter(issuer_id, series))
+    return int(counter.last) if counter is not None else 0
+
+
+def board(owner_id: str, status: str, limit: int, cursor: str | None) -> Page[PartnerInvoiceItem]:
+    """The owner's invoices in one status, newest first: one Query."""
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_INVOICES, owner_id, status)
+    partition = keys.partner_invoices_by_status(owner_id, status)
+    return newest_first(
+        PartnerInvoiceItem, PartnerInvoiceItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope
+    )
+
+
+def issued(
+    servicer_id: str, owner_id: str, status: str | None, limit: int, cursor: str | None
+) -> Page[PartnerInvoiceItem]:
+    """What the partner invoiced this owner, newest first: one Query (a status filters it)."""
+    scope = keys.cursor_scope(keys.CursorQuery.PARTNER_INVOICES_FROM, owner_id, servicer_id, status)
+    partition = keys.partner_invoices_from(servicer_id, owner_id)
+    only = PartnerInvoiceItem.status == status if status else None
+    return newest_first(
+        PartnerInvoiceItem,
+        PartnerInvoiceItem.gsi2,
+        partition,
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        only=only,
+    )
+
+
+def create(item: PartnerInvoiceItem, event: Envelope) -> bool:
+    """The computed invoice, its event, and the guard of its completion: once (False: it was made before)."""
+    item.place()
+    pk, sk = keys.partner_invoice_of_ticket(item.tenant_id, item.ticket_id, int(item.ticket_version))
+    try:
+        with transaction("this completion was invoiced already") as tx:
+            tx.save(ComputedForItem(pk, sk, invoice_id=item.invoice_id), condition=Item.pk.does_not_exist())
+            tx.save(item, condition=Item.pk.does_not_exist())
+            tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
+    except Conflict:
+        reads.forget()
+        if reads.get(ComputedForItem, (pk, sk)) is not None:
+            return False
+        raise
+    return True
+
+
+def save(
+    item: PartnerInvoiceItem, events: list[Envelope], number: tuple[str, int, int] | None = None
+) -> None:
+    """The invoice (versioned) and its events; at the first sending, the issuer's counter from the number it
+    read to the one taken (two sendings that read the same number cannot both commit: no gap, no twin)."""
+    item.updated_at = utc_now()
+    item.place()
+    with transaction("the invoice or its series' numbers changed meanwhile; reload and retry") as tx:
+        tx.save(item)
+        for event in events:
+            tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
+        if number is not None:
+            series, last, taken = number
+            pk, sk = keys.invoice_counter(item.servicer_id, series)
+            counter = InvoiceCounterItem(pk, sk, last=taken)
+            tx.save(counter, condition=InvoiceCounterItem.last == last if last else Item.pk.does_not_exist())

@@ -1,0 +1,63 @@
+"""What other contexts may ask of tickets: the work a partner did on an outsourced ticket, as billing needs
+it (its time entries and costs of the current assignment, the accepted terms, the not-to-exceed amount)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from handoff.store.pages import MAX_LIMIT
+from handoff.tickets import repository as repo
+from handoff.tickets.domain import CostSpent, Terms, TimeWorked
+
+
+@dataclass(frozen=True)
+class PartnerWork:
+    ticket_id: str
+    title: str
+    servicer_id: str
+    terms: Terms
+    not_to_exceed_cents: int | None
+    billable_cents: int  # the ticket's own running total of the same work
+    time: tuple[TimeWorked, ...]
+    costs: tuple[CostSpent, ...]
+
+
+def partner_work(owner_id: str, ticket_id: str) -> PartnerWork | None:
+    """The partner's billable work on the ticket (None: not outsourced, or no terms): every page of its
+    entries and costs (a worker reads them all; a ticket holds a bounded history)."""
+    item = repo.get_ticket(owner_id, ticket_id)
+    if item is None or item.servicer_id is None or item.terms is None:
+        return None
+    partner = item.servicer_id
+    time: list[TimeWorked] = []
+    cursor: str | None = None
+    while True:
+        page = repo.activity(owner_id, ticket_id, partner, MAX_LIMIT, cursor)
+        time += [
+            TimeWorked(a.entry_id, int(a.minutes), a.work_type, str(a.day))
+            for a in page.items
+            if a.kind == "time" and a.company_id == partner and a.minutes
+        ]
+        if not (cursor := page.next_cursor):
+            break
+    costs: list[CostSpent] = []
+    while True:
+        lines = repo.costs(owner_id, ticket_id, partner, MAX_LIMIT, cursor)
+        costs += [
+            CostSpent(c.cost_id, c.description, Decimal(c.quantity), int(c.unit_cost_cents), c.work_date)
+            for c in lines.items
+            if c.company_id == partner
+        ]
+        if not (cursor := lines.next_cursor):
+            break
+    return PartnerWork(
+        ticket_id=item.ticket_id,
+        title=item.title,
+        servicer_id=partner,
+        terms=item.terms,
+        not_to_exceed_cents=item.not_to_exceed_cents,
+        billable_cents=item.billable_cents,
+        time=tuple(time),
+        costs=tuple(costs),
+    )
