@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from devstack.samples import (
     SAMPLE_DUPLICATE,
     SAMPLE_ESTIMATE,
     SAMPLE_INVITATION,
+    SAMPLE_INVOICE,
     SAMPLE_LOCATION,
     SAMPLE_NTE_REQUEST,
     SAMPLE_OFFER,
@@ -61,6 +62,9 @@ from handoff.accounts.schemas import MemberCreate, TenantCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
+from handoff.billing import service as billing
+from handoff.billing.domain import InvoiceAction
+from handoff.billing.schemas import PartnerInvoiceStep
 from handoff.bookings import service as bookings
 from handoff.bookings.schemas import BookingCreate
 from handoff.config import file_settings
@@ -103,6 +107,7 @@ from handoff.tickets.schemas import (
     TermsIn,
     TicketCreate,
     TicketStep,
+    TimeEntryCreate,
 )
 from handoff.webhooks import service as webhooks
 from handoff.webhooks.schemas import SubscriptionCreate
@@ -173,6 +178,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     layers = [LayerIn(members=[ids[SAMPLE_USER]], response_minutes=600), LayerIn(members=[ids[SAMPLE_USER]])]
     ids[SAMPLE_TEAM] = partners.create_team(admin, TeamCreate(name="Field", layers=layers)).team_id
     ids["offered-ticket"], ids[SAMPLE_OFFER] = _offered(admin, ids)
+    ids.update(_invoice(admin, ids, sent=True))
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_work_order(admin, ids))
     return ids
@@ -227,6 +233,21 @@ def _nte_requested(admin: Access, ids: dict[str, str]) -> dict[str, str]:
     return {**made, SAMPLE_NTE_REQUEST: asked.request_id}
 
 
+def _invoice(admin: Access, ids: dict[str, str], *, sent: bool) -> dict[str, str]:
+    """fixit's invoice for a ticket it completed (computed as its workflow has it), sent adjusted."""
+    made = _nte_ticket(admin, ids)
+    fixit = made.pop("fixit")
+    ticket = made[SAMPLE_TICKET]
+    tickets.log_time(fixit, ticket, TimeEntryCreate(minutes=60, work_date=date(2026, 11, 30)))  # type: ignore[arg-type]
+    done = outsourcing.act(fixit, ticket, TicketAction.COMPLETE, TicketStep())  # type: ignore[arg-type]
+    billing.compute(TENANT, ticket, done.version)
+    [invoice] = [i for i in billing.list_(fixit, None, 10, None).items if i.ticket_id == ticket]  # type: ignore[arg-type]
+    if sent:
+        step = PartnerInvoiceStep(adjustment_cents=100, note="Parking")
+        billing.act(fixit, invoice.invoice_id, InvoiceAction.SEND, step)  # type: ignore[arg-type]
+    return {SAMPLE_INVOICE: invoice.invoice_id}
+
+
 def _banner_uploaded(admin: Access, ids: dict[str, str], *, default: bool = False) -> dict[str, str]:
     """A valid banner uploaded for the sample organization (into the bucket, as its presigned POST would)."""
     import io
@@ -260,6 +281,9 @@ SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]
         admin, ids, default=True
     ),
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests/{request_id}/{action}"): _nte_requested,
+    ("POST", "/tenants/{tenant_id}/partner-invoices/{invoice_id}/{action}"): lambda admin, ids: _invoice(
+        admin, ids, sent=True
+    ),
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): lambda admin, ids: {
         SAMPLE_TICKET: ticket_routing.create(
             admin, TicketCreate(title="Pump", team_id=ids[SAMPLE_TEAM])

@@ -18,6 +18,7 @@ from devstack.samples import (
     SAMPLE_DELIVERY,
     SAMPLE_DUPLICATE,
     SAMPLE_ESTIMATE,
+    SAMPLE_INVOICE,
     SAMPLE_LOCATION,
     SAMPLE_OFFER,
     SAMPLE_ORG_UNIT,
@@ -323,6 +324,41 @@ def _outsourced_ticket(api, acme, location_id: str) -> str:
     return ticket
 
 
+def invoiced(api, acme, location_id: str, *, sent: bool) -> str:
+    """fixit's invoice for a ticket it completed, computed as the partner-invoicing workflow has it computed
+    (the workflow itself runs in tests/integration/test_partner_invoices.py); sent with an adjustment (it
+    waits for acme's approvers), or left a draft."""
+    from handoff.billing import service as billing
+
+    ticket = acme.post("/tenants/acme/tickets", {"title": "Billed", "location_id": location_id}).json[
+        "ticket_id"
+    ]
+    terms = {"hourly_rate_cents": 6000, "currency": "EUR"}
+    assert (
+        acme.post(
+            f"/tenants/acme/tickets/{ticket}/outsource", {"servicer_id": "fixit", "terms": terms}
+        ).status_code
+        == 200
+    )
+    fixit = api.as_(api.user("owner@fixit.example"))
+    for step in ("accept", "start"):
+        assert fixit.post(f"/tenants/acme/tickets/{ticket}/{step}", {}).status_code == 200
+    fixit.post(f"/tenants/acme/tickets/{ticket}/time-entries", {"minutes": 60, "work_date": "2026-11-30"})
+    done = fixit.post(f"/tenants/acme/tickets/{ticket}/complete", {})
+    assert done.status_code == 200, done.json
+    assert billing.compute("acme", ticket, int(done.json["version"])) == "computed"
+    [invoice] = [
+        i for i in fixit.get("/tenants/acme/partner-invoices").json["items"] if i["ticket_id"] == ticket
+    ]
+    if sent:
+        body = {"adjustment_cents": 100, "note": "Parking"}
+        assert (
+            fixit.post(f"/tenants/acme/partner-invoices/{invoice['invoice_id']}/send", body).status_code
+            == 200
+        )
+    return str(invoice["invoice_id"])
+
+
 def build_world(api, runtime) -> World:
     owner = api.user("owner@acme.example")
     api.tenant(owner, "acme")
@@ -335,6 +371,7 @@ def build_world(api, runtime) -> World:
     ids[SAMPLE_TICKET] = _outsourced_ticket(api, acme, ids[SAMPLE_LOCATION])
     ids[SAMPLE_OFFER] = acme.get(f"/tenants/acme/tickets/{ids[SAMPLE_TICKET]}").json["offer_id"]
     ids[SAMPLE_ATTACHMENT] = attached(api, owner, "acme", ids[SAMPLE_TICKET])
+    ids[SAMPLE_INVOICE] = invoiced(api, acme, ids[SAMPLE_LOCATION], sent=True)
     # another partner of acme's, and a ticket outsourced to it: fixit's crew must not reach it
     api.tenant(api.user("owner@otherco.example"), "otherco")
     api.link(owner, "acme", "otherco")

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 import pytest
 from banner_files import valid as valid_banner
-from security.harness import STATS, build_world, put_upload, state, uploaded
+from security.harness import STATS, build_world, invoiced, put_upload, state, uploaded
 from werkzeug.test import Client
 
 from devstack import template
@@ -30,6 +30,7 @@ from devstack.samples import (
     SAMPLE_CUSTOMER,
     SAMPLE_ESTIMATE,
     SAMPLE_INVITATION,
+    SAMPLE_INVOICE,
     SAMPLE_LOCATION,
     SAMPLE_NTE_REQUEST,
     SAMPLE_OFFER,
@@ -59,7 +60,7 @@ ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id|request_id)\}"
+    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id|request_id|invoice_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
@@ -194,6 +195,14 @@ def _nte_requested(api, world, actor=None) -> dict[str, str]:
     return {**ids, SAMPLE_NTE_REQUEST: asked.json["request_id"]}
 
 
+def _invoice_for(api, world, actor) -> dict[str, str]:
+    """Acting on a partner invoice needs one in the caller's turn: a draft for fixit's crew to send, one sent
+    (adjusted, so it waits) for acme's approvers."""
+    partner = actor.email.endswith("@fixit.example")
+    invoice = invoiced(api, api.as_(world.owner), world.ids[SAMPLE_LOCATION], sent=not partner)
+    return {SAMPLE_INVOICE: invoice, **({"approve": "send"} if partner else {})}
+
+
 def _routed_ticket(api, world, actor=None) -> dict[str, str]:
     """Escalating needs a ticket routed in a team with a layer after the one holding it."""
     created = api.as_(world.owner).post(
@@ -237,6 +246,7 @@ PRECONDITIONS = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/assign"): _own_member,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): _routed_ticket,
+    ("POST", "/tenants/{tenant_id}/partner-invoices/{invoice_id}/{action}"): _invoice_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests"): _nte_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests/{request_id}/{action}"): _nte_requested,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,

@@ -76,6 +76,9 @@ EXPECTED_TENANT_GRANTS = {
     Action.TICKET_ESCALATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.NTE_REQUEST: set(),  # the partner doing the work asks, never the owner's own staff
     Action.NTE_DECIDE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.PARTNER_INVOICE_LIST: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.PARTNER_INVOICE_READ: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.PARTNER_INVOICE_ACT: {Role.SYSTEM_ADMIN, Role.ADMIN},
     Action.TICKET_UPDATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.OFFER_CREATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.OFFER_ANSWER: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
@@ -85,6 +88,7 @@ EXPECTED_TENANT_GRANTS = {
 # What a member of a linked servicer instance may do in the owner's instance, by can_manage_locations.
 EXPECTED_SERVICER_GRANTS = {
     Action.TENANT_READ: (True, True),
+    **{a: (True, True) for a in Action if a.value.startswith("partner-invoice")},
     Action.LOCATION_LIST: (True, True),
     Action.LOCATION_READ: (True, True),
     Action.LOCATION_CREATE: (False, True),

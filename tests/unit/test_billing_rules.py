@@ -1,0 +1,80 @@
+"""The pure rules of partner invoices: lines at the accepted terms, the one table of steps, auto-approval,
+approver limits and numbers."""
+
+from decimal import Decimal
+
+import pytest
+
+from handoff.billing.domain import (
+    InvoiceAction,
+    InvoiceSide,
+    InvoiceStatus,
+    auto_approves,
+    check_approver,
+    invoice_lines,
+    invoice_number,
+    take,
+    total,
+)
+from handoff.errors import Conflict, Forbidden, Invalid
+from handoff.tickets.domain import CostSpent, Terms, TimeWorked
+
+TERMS = Terms(hourly_rate_cents=6000, currency="EUR", rates=(("overtime", 9000),), markup_bp=1500)
+
+
+def test_lines_are_hours_at_the_accepted_rate_and_costs_with_the_markup():
+    time = [TimeWorked("e2", 30, "overtime", "2026-11-02"), TimeWorked("e1", 90, None, "2026-11-01")]
+    costs = [CostSpent("c1", "Seal", Decimal("2"), 1000, "2026-11-01")]
+    lines = invoice_lines(TERMS, time, costs)
+    assert [(ln.source_id, ln.quantity, ln.unit_cents, ln.amount_cents) for ln in lines] == [
+        ("e1", "1.50", 6000, 9000),
+        ("e2", "0.50", 9000, 4500),  # its work type's rate
+        ("c1", "2", 1000, 2300),  # 20.00 plus 15 %
+    ]
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "side", "after"),
+    [
+        (InvoiceStatus.DRAFT, InvoiceAction.SEND, InvoiceSide.PARTNER, InvoiceStatus.SENT),
+        (InvoiceStatus.DISPUTED, InvoiceAction.SEND, InvoiceSide.PARTNER, InvoiceStatus.SENT),
+        (InvoiceStatus.SENT, InvoiceAction.APPROVE, InvoiceSide.OWNER, InvoiceStatus.APPROVED),
+        (InvoiceStatus.SENT, InvoiceAction.DISPUTE, InvoiceSide.OWNER, InvoiceStatus.DISPUTED),
+        (InvoiceStatus.SENT, InvoiceAction.REJECT, InvoiceSide.OWNER, InvoiceStatus.REJECTED),
+    ],
+)
+def test_the_legal_steps(status, action, side, after):
+    assert take(status, action, side) is after
+
+
+def test_the_other_sides_step_is_forbidden_and_an_illegal_one_conflicts():
+    with pytest.raises(Forbidden):
+        take(InvoiceStatus.SENT, InvoiceAction.APPROVE, InvoiceSide.PARTNER)
+    with pytest.raises(Forbidden):
+        take(InvoiceStatus.DRAFT, InvoiceAction.SEND, InvoiceSide.OWNER)
+    for status in (InvoiceStatus.APPROVED, InvoiceStatus.REJECTED):
+        with pytest.raises(Conflict):
+            take(status, InvoiceAction.SEND, InvoiceSide.PARTNER)
+    with pytest.raises(Conflict):
+        take(InvoiceStatus.DRAFT, InvoiceAction.APPROVE, InvoiceSide.OWNER)
+
+
+def test_auto_approval_needs_the_computed_amount_within_the_nte():
+    assert auto_approves(11300, 11300, None)
+    assert auto_approves(11300, 11300, 11300)
+    assert not auto_approves(11300, 11300, 10000)  # over the not-to-exceed
+    assert not auto_approves(11300, 11800, None)  # adjusted
+
+
+def test_approvers_approve_up_to_their_limit():
+    check_approver(None, 10**9)
+    check_approver(5000, 5000)
+    with pytest.raises(Forbidden):
+        check_approver(5000, 5001)
+
+
+def test_totals_and_numbers():
+    assert total(1000, -300) == 700
+    with pytest.raises(Invalid):
+        total(1000, -1001)
+    assert invoice_number("2026", 7) == "2026-000007"
