@@ -240,7 +240,7 @@ def _invoice(admin: Access, ids: dict[str, str], *, sent: bool) -> dict[str, str
     ticket = made[SAMPLE_TICKET]
     tickets.log_time(fixit, ticket, TimeEntryCreate(minutes=60, work_date=date(2026, 11, 30)))  # type: ignore[arg-type]
     done = outsourcing.act(fixit, ticket, TicketAction.COMPLETE, TicketStep())  # type: ignore[arg-type]
-    billing.compute(TENANT, ticket, done.version)
+    billing.compute(TENANT, ticket, "fixit", done.version)
     [invoice] = [i for i in billing.list_(fixit, None, 10, None).items if i.ticket_id == ticket]  # type: ignore[arg-type]
     if sent:
         step = PartnerInvoiceStep(adjustment_cents=100, note="Parking")

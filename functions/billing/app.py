@@ -5,8 +5,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from handoff.api.app import endpoint, lambda_entry, new_app
-from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
+from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.billing import repository, service
@@ -61,10 +61,11 @@ def act_on_partner_invoice(
     action: InvoiceAction,
     body: Annotated[PartnerInvoiceStep, Body()],
     access: Access,
+    if_match: IfMatch = None,
 ) -> PartnerInvoiceOut:
     """Sent as computed and within the not-to-exceed amount, it approves itself; otherwise an approver whose
     limit covers the total approves it (403 `over_approval_limit` above it)."""
-    return service.act(access, invoice_id, action, body)
+    return service.act(access, invoice_id, action, body, parse_if_match(if_match))
 
 
 lambda_handler = lambda_entry(app)

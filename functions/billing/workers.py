@@ -14,6 +14,8 @@ logger = Logger()
 @logger.inject_lambda_context(correlation_id_path="id")
 def partner_invoice_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     detail = event["detail"]
-    outcome = service.compute(str(detail["tenant_id"]), str(detail["ticket_id"]), int(detail["version"]))
+    outcome = service.compute(
+        str(detail["tenant_id"]), str(detail["ticket_id"]), str(detail["servicer_id"]), int(detail["version"])
+    )
     logger.info("partner invoice", ticket_id=detail["ticket_id"], outcome=outcome)
     return {"outcome": outcome}

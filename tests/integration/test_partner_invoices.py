@@ -119,7 +119,11 @@ def test_an_adjusted_invoice_is_disputed_resent_and_rejected_by_the_owner(shop, 
     )
     assert disputed.status_code == 200 and disputed.json["status"] == "disputed", disputed.json
     resent = shop["fixit"].post(f"{url}/send", {})
-    assert (resent.json["status"], resent.json["number"]) == ("approved", sent.json["number"])  # same number
+    assert (resent.json["status"], resent.json["number"]) == ("sent", sent.json["number"])  # same number
+    assert resent.json["auto_approved"] is False  # disputed once: a person looks again
+    stale = shop["acme"].post(f"{url}/approve", {}, headers={"If-Match": f'"{sent.json["version"]}"'})
+    assert stale.status_code == 409  # the approver saw another total
+    assert shop["acme"].post(f"{url}/approve", {}).json["status"] == "approved"
     second = completed(shop, runtime, TERMS)
     url = f"{T}/partner-invoices/{second['invoice_id']}"
     shop["fixit"].post(f"{url}/send", {"adjustment_cents": -300, "note": "Loyalty"})
@@ -127,6 +131,32 @@ def test_an_adjusted_invoice_is_disputed_resent_and_rejected_by_the_owner(shop, 
     rejected = shop["acme"].post(f"{url}/reject", {"note": "Not agreed"})
     assert rejected.json["status"] == "rejected"
     assert rejected.json["number"].endswith("-000002")
+
+
+def test_without_an_nte_a_person_approves_and_a_reopened_ticket_bills_only_what_is_new(shop, runtime):
+    invoice = completed(shop, runtime, {"hourly_rate_cents": 6000, "currency": "EUR"}, minutes=60, costs=())
+    sent = shop["fixit"].post(f"{T}/partner-invoices/{invoice['invoice_id']}/send", {})
+    assert (sent.json["status"], sent.json["auto_approved"]) == ("sent", False)
+    ticket = invoice["ticket_id"]
+    assert shop["acme"].post(f"{T}/tickets/{ticket}/reopen", {"note": "Still leaking"}).status_code == 200
+    shop["fixit"].post(f"{T}/tickets/{ticket}/time-entries", {"minutes": 30, "work_date": "2026-11-30"})
+    assert shop["fixit"].post(f"{T}/tickets/{ticket}/complete", {}).status_code == 200
+    deadline = time.monotonic() + 20
+    while (
+        len(
+            found := [
+                i
+                for i in shop["fixit"].get(f"{T}/partner-invoices").json["items"]
+                if i["ticket_id"] == ticket
+            ]
+        )
+        < 2
+    ):
+        assert time.monotonic() < deadline, "the second completion was not invoiced"
+        time.sleep(0.3)
+        runtime.pump()
+    second = next(i for i in found if i["invoice_id"] != invoice["invoice_id"])
+    assert [line["amount_cents"] for line in second["lines"]] == [3000]  # the new half hour, nothing twice
 
 
 def test_a_partner_sees_only_its_own_invoices(shop, runtime):

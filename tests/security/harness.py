@@ -346,7 +346,7 @@ def invoiced(api, acme, location_id: str, *, sent: bool) -> str:
     fixit.post(f"/tenants/acme/tickets/{ticket}/time-entries", {"minutes": 60, "work_date": "2026-11-30"})
     done = fixit.post(f"/tenants/acme/tickets/{ticket}/complete", {})
     assert done.status_code == 200, done.json
-    assert billing.compute("acme", ticket, int(done.json["version"])) == "computed"
+    assert billing.compute("acme", ticket, "fixit", int(done.json["version"])) == "computed"
     [invoice] = [
         i for i in fixit.get("/tenants/acme/partner-invoices").json["items"] if i["ticket_id"] == ticket
     ]

@@ -22,15 +22,19 @@ from handoff.tickets.domain import CostSpent, Terms, TimeWorked
 TERMS = Terms(hourly_rate_cents=6000, currency="EUR", rates=(("overtime", 9000),), markup_bp=1500)
 
 
-def test_lines_are_hours_at_the_accepted_rate_and_costs_with_the_markup():
-    time = [TimeWorked("e2", 30, "overtime", "2026-11-02"), TimeWorked("e1", 90, None, "2026-11-01")]
-    costs = [CostSpent("c1", "Seal", Decimal("2"), 1000, "2026-11-01")]
+def test_lines_bill_what_each_entry_billed_when_logged_and_nothing_billed_before():
+    time = [
+        TimeWorked("e2", 30, "overtime", "2026-11-02", 4500),
+        TimeWorked("e1", 90, None, "2026-11-01", 9000),
+    ]
+    costs = [CostSpent("c1", "Seal", Decimal("2"), 1000, "2026-11-01", 2300)]
     lines = invoice_lines(TERMS, time, costs)
     assert [(ln.source_id, ln.quantity, ln.unit_cents, ln.amount_cents) for ln in lines] == [
         ("e1", "1.50", 6000, 9000),
         ("e2", "0.50", 9000, 4500),  # its work type's rate
         ("c1", "2", 1000, 2300),  # 20.00 plus 15 %
     ]
+    assert [ln.source_id for ln in invoice_lines(TERMS, time, costs, frozenset({"e1", "c1"}))] == ["e2"]
 
 
 @pytest.mark.parametrize(
@@ -59,11 +63,12 @@ def test_the_other_sides_step_is_forbidden_and_an_illegal_one_conflicts():
         take(InvoiceStatus.DRAFT, InvoiceAction.APPROVE, InvoiceSide.OWNER)
 
 
-def test_auto_approval_needs_the_computed_amount_within_the_nte():
-    assert auto_approves(11300, 11300, None)
-    assert auto_approves(11300, 11300, 11300)
-    assert not auto_approves(11300, 11300, 10000)  # over the not-to-exceed
-    assert not auto_approves(11300, 11800, None)  # adjusted
+def test_auto_approval_needs_the_computed_amount_within_an_nte_and_no_dispute():
+    assert auto_approves(11300, 11300, 11300, False)
+    assert not auto_approves(11300, 11300, None, False)  # no amount agreed: a person approves
+    assert not auto_approves(11300, 11300, 10000, False)  # over the not-to-exceed
+    assert not auto_approves(11300, 11800, 20000, False)  # adjusted
+    assert not auto_approves(11300, 11300, 20000, True)  # disputed once: a person looks again
 
 
 def test_approvers_approve_up_to_their_limit():

@@ -76,6 +76,7 @@ EXPECTED_TENANT_GRANTS = {
     Action.TICKET_ESCALATE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.NTE_REQUEST: set(),  # the partner doing the work asks, never the owner's own staff
     Action.NTE_DECIDE: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
+    Action.NTE_LIST: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.PARTNER_INVOICE_LIST: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.PARTNER_INVOICE_READ: {Role.SYSTEM_ADMIN, Role.ADMIN, Role.DISPATCHER},
     Action.PARTNER_INVOICE_ACT: {Role.SYSTEM_ADMIN, Role.ADMIN},

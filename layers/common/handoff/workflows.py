@@ -175,6 +175,11 @@ def _partner_invoicing(envelope: dict[str, Any], settings: WorkflowSettings) -> 
     data = envelope["data"]
     if envelope.get("source") != "handoff.tickets" or not data.get("servicer_id"):
         return None
+    by_partner = (envelope.get("actor") or {}).get("tenant_id") == data["servicer_id"]
+    if envelope.get("type") == "TicketCompleted" and not by_partner:
+        return (
+            None  # the partner says its work is done (or an owner admin approves it), not the owner's staff
+        )
     ticket_id, version = envelope["entity"]["id"], int(envelope["version"])
     return Start(
         settings.partner_invoicing_state_machine_arn,

@@ -319,7 +319,7 @@ POLICY: dict[Action, Rule] = {
     Action.COST_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
     # The partner doing the work asks to raise the not-to-exceed; the owner's dispatchers and admins decide.
     Action.NTE_REQUEST: Rule(Scope.TENANT, frozenset(), servicer=ServicerAccess.ALLOWED),
-    Action.NTE_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),
+    Action.NTE_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED),
     Action.NTE_DECIDE: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
     # Money: the owner's admins and dispatchers read what partners bill; its admins decide (within their
     # approval limits); the partner reads and sends its own.

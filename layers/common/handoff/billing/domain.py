@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from handoff.errors import Conflict, Forbidden, Invalid
-from handoff.tickets.domain import CostSpent, Terms, TimeWorked, billed_cost_cents, cost_cents, labour_cents
+from handoff.tickets.domain import CostSpent, Terms, TimeWorked
 
 
 @dataclass(frozen=True)
@@ -35,21 +35,27 @@ class Line:
         }
 
 
-def invoice_lines(terms: Terms, time: Sequence[TimeWorked], costs: Sequence[CostSpent]) -> list[Line]:
-    """One line per time entry (minutes at its work type's accepted rate) and per cost (quantity times unit
-    cost, with the accepted markup): the same rounding the ticket's totals use, so the invoice adds up to
-    them."""
+def invoice_lines(
+    terms: Terms, time: Sequence[TimeWorked], costs: Sequence[CostSpent], billed: frozenset[str] = frozenset()
+) -> list[Line]:
+    """One line per time entry (minutes at its work type's rate) and per cost (quantity times unit cost, with
+    the markup), at what each billed when it was logged — the rate in force when the work was done — and
+    none for what an earlier invoice of the ticket billed already (`billed`: their source ids)."""
+    rates = dict(terms.rates)
     lines = [
         Line(
             kind="labour",
             source_id=t.entry_id,
             description=f"Labour ({t.work_type or 'standard'})",
             quantity=str((Decimal(t.minutes) / 60).quantize(Decimal("0.01"))),
-            unit_cents=terms.rate_for(t.work_type),
-            amount_cents=labour_cents(t.minutes, terms, t.work_type),
+            unit_cents=rates.get(t.work_type, terms.hourly_rate_cents)
+            if t.work_type
+            else terms.hourly_rate_cents,
+            amount_cents=t.amount_cents,
             work_date=t.work_date,
         )
         for t in sorted(time, key=lambda t: (t.work_date, t.entry_id))
+        if t.entry_id not in billed
     ]
     lines += [
         Line(
@@ -58,10 +64,11 @@ def invoice_lines(terms: Terms, time: Sequence[TimeWorked], costs: Sequence[Cost
             description=c.description,
             quantity=str(c.quantity),
             unit_cents=c.unit_cost_cents,
-            amount_cents=billed_cost_cents(cost_cents(c.quantity, c.unit_cost_cents), terms),
+            amount_cents=c.billed_cents,
             work_date=c.work_date,
         )
         for c in sorted(costs, key=lambda c: (c.work_date, c.cost_id))
+        if c.cost_id not in billed
     ]
     return lines
 
@@ -118,9 +125,15 @@ def total(computed_cents: int, adjustment_cents: int) -> int:
     return amount
 
 
-def auto_approves(computed_cents: int, total_cents: int, not_to_exceed: int | None) -> bool:
-    """Sent as computed and within the not-to-exceed amount: the owner has nothing to check."""
-    return total_cents == computed_cents and (not_to_exceed is None or total_cents <= not_to_exceed)
+def auto_approves(computed_cents: int, total_cents: int, not_to_exceed: int | None, disputed: bool) -> bool:
+    """Sent as computed, within a not-to-exceed amount the owner agreed to, and never disputed: the owner has
+    nothing to check. Without a not-to-exceed amount, or after a dispute, a person approves."""
+    return (
+        not disputed
+        and total_cents == computed_cents
+        and not_to_exceed is not None
+        and total_cents <= not_to_exceed
+    )
 
 
 def check_approver(limit_cents: int | None, total_cents: int) -> None:

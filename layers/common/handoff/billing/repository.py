@@ -20,6 +20,7 @@ from handoff.errors import Conflict
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
+from handoff.links import public as links
 from handoff.store import reads
 from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
@@ -105,6 +106,13 @@ def get_invoice(owner_id: str, invoice_id: str) -> PartnerInvoiceItem | None:
     return reads.get(PartnerInvoiceItem, keys.partner_invoice(owner_id, invoice_id))
 
 
+def invoices_of_ticket(owner_id: str, ticket_id: str) -> list[PartnerInvoiceItem]:
+    """Every invoice the ticket's completions made: one Query of their guards, one BatchGetItem."""
+    partition = keys.partner_invoice_of_ticket(owner_id, ticket_id, 0)[0]
+    guards = [g for g in ComputedForItem.query(partition) if isinstance(g, ComputedForItem)]
+    return reads.get_many(PartnerInvoiceItem, [keys.partner_invoice(owner_id, g.invoice_id) for g in guards])
+
+
 def last_number(issuer_id: str, series: str) -> int:
     counter = reads.get(InvoiceCounterItem, keys.invoice_counter(issuer_id, series))
     return int(counter.last) if counter is not None else 0
@@ -155,7 +163,11 @@ def create(item: PartnerInvoiceItem, event: Envelope) -> bool:
 
 
 def save(
-    item: PartnerInvoiceItem, events: list[Envelope], number: tuple[str, int, int] | None = None
+    item: PartnerInvoiceItem,
+    events: list[Envelope],
+    number: tuple[str, int, int] | None = None,
+    *,
+    partner_link: bool = False,
 ) -> None:
     """The invoice (versioned) and its events; at the first sending, the issuer's counter from the number it
     read to the one taken (two sendings that read the same number cannot both commit: no gap, no twin)."""
@@ -165,6 +177,8 @@ def save(
         tx.save(item)
         for event in events:
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
+        if partner_link:  # the partner's step holds only while its link is active (a revocation wins)
+            links.stage_still_active(tx, item.tenant_id, item.servicer_id)
         if number is not None:
             series, last, taken = number
             pk, sk = keys.invoice_counter(item.servicer_id, series)

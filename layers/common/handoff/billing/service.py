@@ -14,7 +14,7 @@ from handoff.billing import domain
 from handoff.billing import repository as repo
 from handoff.billing.domain import InvoiceAction, InvoiceSide, InvoiceStatus
 from handoff.billing.schemas import PartnerInvoiceOut, PartnerInvoicePage, PartnerInvoiceStep
-from handoff.errors import Forbidden, Invalid, NotFound
+from handoff.errors import Forbidden, Invalid, NotFound, check_version
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.store import reads
@@ -85,12 +85,21 @@ def _event(item: repo.PartnerInvoiceItem, type: str, actor: Actor, **data: Any) 
 # ---- computed by the partner-invoicing workflow (through the bus) -----------------------------------------
 
 
-def compute(owner_id: str, ticket_id: str, version: int) -> str:
-    """The invoice of one completion, from the partner's time and costs at the accepted terms: once."""
-    work = tickets.partner_work(owner_id, ticket_id)
+def compute(owner_id: str, ticket_id: str, servicer_id: str, version: int) -> str:
+    """The invoice of one completion, from the partner's time and costs at the accepted terms: once, and
+    without what an earlier invoice of the ticket (not rejected) billed already."""
+    work = tickets.partner_work(owner_id, ticket_id, servicer_id)
     if work is None:
         return "nothing to bill"
-    lines = domain.invoice_lines(work.terms, work.time, work.costs)
+    billed = frozenset(
+        str(line["source_id"])
+        for earlier in repo.invoices_of_ticket(owner_id, ticket_id)
+        if earlier.status != InvoiceStatus.REJECTED.value
+        for line in earlier.lines
+    )
+    lines = domain.invoice_lines(work.terms, work.time, work.costs, billed)
+    if not lines:
+        return "nothing new to bill"
     computed = sum(line.amount_cents for line in lines)
     item = repo.new_invoice(
         owner_id,
@@ -143,24 +152,33 @@ def list_(access: Access, status: InvoiceStatus | None, limit: int, cursor: str 
 
 
 def act(
-    access: Access, invoice_id: str, action: InvoiceAction, body: PartnerInvoiceStep
+    access: Access,
+    invoice_id: str,
+    action: InvoiceAction,
+    body: PartnerInvoiceStep,
+    expected_version: int | None = None,
 ) -> PartnerInvoiceOut:
     """A step of the invoice, decided again from fresh reads if it loses a race (two sendings taking the same
     number, an approval crossing a dispute)."""
-    return reads.retry_on_conflict(lambda: _act(access, invoice_id, action, body))
+    return reads.retry_on_conflict(lambda: _act(access, invoice_id, action, body, expected_version))
 
 
 def _act(
-    access: Access, invoice_id: str, action: InvoiceAction, body: PartnerInvoiceStep
+    access: Access,
+    invoice_id: str,
+    action: InvoiceAction,
+    body: PartnerInvoiceStep,
+    expected_version: int | None,
 ) -> PartnerInvoiceOut:
     item = _visible(access, invoice_id)
+    check_version(expected_version, item.version)  # an approver decides on the total they saw
     side = _side(access)
     if side is InvoiceSide.PARTNER and not access.answers_offers:
         raise Forbidden(
             "your company's admins, and the members they allow to accept work, send its invoices",
             code="may_not_accept_work",
         )
-    _check_fields(action, body)
+    _check_fields(action, body, item)
     after = domain.take(InvoiceStatus(item.status), action, side)
     actor = user_actor(access.user_id, access.servicer.servicer_id if access.servicer else access.tenant)
     number: tuple[str, int, int] | None = None
@@ -169,6 +187,7 @@ def _act(
         item.total_cents = domain.total(int(item.computed_cents), adjustment)
         item.adjustment_cents, item.adjustment_note = adjustment, body.note if adjustment else None
         item.dispute = None
+        item.not_to_exceed_cents = tickets.not_to_exceed(item.tenant_id, item.ticket_id)  # as it is now
         if item.number is None:
             series = str(utc_now().year)
             last = repo.last_number(item.servicer_id, series)
@@ -180,19 +199,22 @@ def _act(
         item.dispute = {"note": body.note, "items": [i.model_dump() for i in body.items or []]}
     item.status = after.value
     item.record(action.value, access.user_id, body.note)
+    if action is InvoiceAction.DISPUTE and item.dispute is not None:  # kept after a resend clears it
+        item.history[-1]["items"] = item.dispute["items"]
     events = [_event(item, EVENT_OF[after], actor, note=body.note, dispute=item.dispute)]
+    disputed = any(step["action"] == InvoiceAction.DISPUTE.value for step in item.history)
     if after is InvoiceStatus.SENT and domain.auto_approves(
-        int(item.computed_cents), int(item.total_cents), item.nte
+        int(item.computed_cents), int(item.total_cents), item.nte, disputed
     ):
         item.status, item.auto_approved = InvoiceStatus.APPROVED.value, True
         item.record("auto-approved", "system:partner-invoicing", None)
         system = Actor(kind="system", id="partner-invoicing", tenant_id=item.tenant_id)
         events.append(_event(item, "PartnerInvoiceApproved", system, auto=True))
-    repo.save(item, events, number)
+    repo.save(item, events, number, partner_link=side is InvoiceSide.PARTNER)
     return invoice_out(item)
 
 
-def _check_fields(action: InvoiceAction, body: PartnerInvoiceStep) -> None:
+def _check_fields(action: InvoiceAction, body: PartnerInvoiceStep, item: repo.PartnerInvoiceItem) -> None:
     """Each step takes its own fields, and says which one is wrong."""
     if body.adjustment_cents is not None and action is not InvoiceAction.SEND:
         raise Invalid("adjustment_cents", "only sending adjusts the amount")
@@ -202,5 +224,11 @@ def _check_fields(action: InvoiceAction, body: PartnerInvoiceStep) -> None:
         raise Invalid("note", "say what the adjustment is for")
     if action is InvoiceAction.DISPUTE and not body.items:
         raise Invalid("items", "name the lines you dispute, with a note each")
+    sources = {str(line["source_id"]) for line in item.lines}
+    seen: set[str] = set()
+    for index, disputed in enumerate(body.items or []):
+        if disputed.source_id not in sources or disputed.source_id in seen:
+            raise Invalid(f"items.{index}.source_id", "name each line of this invoice once, by its source_id")
+        seen.add(disputed.source_id)
     if action is InvoiceAction.REJECT and not body.note:
         raise Invalid("note", "give a reason to reject")

@@ -280,6 +280,7 @@ class TimeWorked:
     minutes: int
     work_type: str | None
     work_date: str
+    amount_cents: int  # at the rate in force when it was logged
 
 
 @dataclass(frozen=True)
@@ -291,6 +292,7 @@ class CostSpent:
     quantity: Decimal
     unit_cost_cents: int
     work_date: str
+    billed_cents: int  # with the markup in force when it was logged
 
 
 # ---- offers: the terms negotiated round by round until one side accepts what the other proposed -----------

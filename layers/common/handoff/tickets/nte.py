@@ -90,6 +90,8 @@ def answer(
     asked.status = status.value
     asked.answer = {"by": doer.by, "at": utc_now().isoformat(), "note": body.note}
     if status is NteStatus.APPROVED:
+        # Approved only while it still raises the amount (terms accepted since may name more already).
+        domain.check_nte_increase(item.not_to_exceed_cents, int(asked.requested_cents), False)
         item.nte_cents = int(asked.requested_cents)
     facts = {**_facts(asked), "note": body.note, "not_to_exceed_cents": item.not_to_exceed_cents}
     step = f"nte-{action.value}"

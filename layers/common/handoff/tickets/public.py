@@ -23,21 +23,30 @@ class PartnerWork:
     costs: tuple[CostSpent, ...]
 
 
-def partner_work(owner_id: str, ticket_id: str) -> PartnerWork | None:
-    """The partner's billable work on the ticket (None: not outsourced, or no terms): every page of its
-    entries and costs (a worker reads them all; a ticket holds a bounded history)."""
+def not_to_exceed(owner_id: str, ticket_id: str) -> int | None:
+    """The ticket's not-to-exceed amount now (raised requests included)."""
     item = repo.get_ticket(owner_id, ticket_id)
-    if item is None or item.servicer_id is None or item.terms is None:
+    return item.not_to_exceed_cents if item is not None else None
+
+
+def partner_work(owner_id: str, ticket_id: str, servicer_id: str) -> PartnerWork | None:
+    """This partner's billable work on the ticket under its current outsourcing (None: the ticket is not, or
+    no longer, outsourced to it): every page of the entries and costs logged since that outsourcing's offer
+    was made (an earlier assignment's work was that assignment's), at the amounts logged."""
+    item = repo.get_ticket(owner_id, ticket_id)
+    if item is None or item.servicer_id != servicer_id or item.terms is None or item.offer_id is None:
         return None
+    offer = repo.get_offer(owner_id, ticket_id, item.offer_id)
+    since = offer.created_at if offer is not None else item.created_at
     partner = item.servicer_id
     time: list[TimeWorked] = []
     cursor: str | None = None
     while True:
         page = repo.activity(owner_id, ticket_id, partner, MAX_LIMIT, cursor)
         time += [
-            TimeWorked(a.entry_id, int(a.minutes), a.work_type, str(a.day))
+            TimeWorked(a.entry_id, int(a.minutes), a.work_type, str(a.day), int(a.amount_cents or 0))
             for a in page.items
-            if a.kind == "time" and a.company_id == partner and a.minutes
+            if a.kind == "time" and a.company_id == partner and a.minutes and a.created_at >= since
         ]
         if not (cursor := page.next_cursor):
             break
@@ -45,9 +54,16 @@ def partner_work(owner_id: str, ticket_id: str) -> PartnerWork | None:
     while True:
         lines = repo.costs(owner_id, ticket_id, partner, MAX_LIMIT, cursor)
         costs += [
-            CostSpent(c.cost_id, c.description, Decimal(c.quantity), int(c.unit_cost_cents), c.work_date)
+            CostSpent(
+                c.cost_id,
+                c.description,
+                Decimal(c.quantity),
+                int(c.unit_cost_cents),
+                c.work_date,
+                int(c.billed_cents),
+            )
             for c in lines.items
-            if c.company_id == partner
+            if c.company_id == partner and c.created_at >= since
         ]
         if not (cursor := lines.next_cursor):
             break

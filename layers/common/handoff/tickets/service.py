@@ -309,6 +309,8 @@ def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Cha
 def flag_nte(item: repo.TicketItem, doer: Doer, before_cents: int, change: Change) -> list[Change]:
     """Time or a cost that leaves the billable total over the not-to-exceed amount is flagged on entry; the
     entry that crosses it also raises `NteExceeded`, shared with the partner."""
+    if item.billable_cents == before_cents:
+        return [change]  # bills nothing (the owner's own time on outsourced work): nothing to flag
     over, crossed = domain.nte_flags(before_cents, item.billable_cents, item.not_to_exceed_cents)
     if over:
         change.activity.over_nte = True
