@@ -39,6 +39,7 @@ from devstack.samples import (
     SAMPLE_PARTNER_ORG,
     SAMPLE_PARTNER_USER,
     SAMPLE_PORTAL_USER,
+    SAMPLE_SHOP_INVOICE,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TEAM,
     SAMPLE_TICKET,
@@ -62,9 +63,10 @@ from handoff.accounts.schemas import MemberCreate, TenantCreate
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
+from handoff.billing import invoices as shop_invoices
 from handoff.billing import service as billing
 from handoff.billing.domain import InvoiceAction
-from handoff.billing.schemas import PartnerInvoiceStep
+from handoff.billing.schemas import InvoiceCreate, PartnerInvoiceStep
 from handoff.bookings import service as bookings
 from handoff.bookings.schemas import BookingCreate
 from handoff.config import file_settings
@@ -180,6 +182,7 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids["offered-ticket"], ids[SAMPLE_OFFER] = _offered(admin, ids)
     ids.update(_invoice(admin, ids, sent=True))
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
+    ids.update(_shop_invoice(admin, ids))
     ids.update(_work_order(admin, ids))
     return ids
 
@@ -284,6 +287,10 @@ SETUPS: dict[tuple[str, str], Callable[[Access, dict[str, str]], dict[str, str]]
     ("POST", "/tenants/{tenant_id}/partner-invoices/{invoice_id}/{action}"): lambda admin, ids: _invoice(
         admin, ids, sent=True
     ),
+    ("POST", "/tenants/{tenant_id}/invoices"): lambda admin, ids: _ready_order(admin, ids),
+    ("POST", "/tenants/{tenant_id}/invoices/{invoice_id}/{action}"): lambda admin, ids: _shop_invoice(
+        admin, ids
+    ),
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): lambda admin, ids: {
         SAMPLE_TICKET: ticket_routing.create(
             admin, TicketCreate(title="Pump", team_id=ids[SAMPLE_TEAM])
@@ -350,6 +357,34 @@ def _work_order(admin: Access, ids: dict[str, str]) -> dict[str, str]:
     activity = tickets.list_activity(admin, order, 50, None).items
     [entry] = [a for a in activity if a.kind == "clock" and a.technician_id == ids[SAMPLE_USER]]
     return {SAMPLE_WORK: work.work_id, SAMPLE_WORK_ORDER: order, SAMPLE_TIME_ENTRY: entry.entry_id}
+
+
+def _ready_order(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+    """Approved labour a technician clocked on to, the unit marked ready: a work order to invoice."""
+    line = LabourLineIn(description="Brakes", hours=Decimal("1.5"), hourly_rate=9000)
+    created = estimates.create(
+        admin, EstimateCreate(unit_id=ids[SAMPLE_UNIT], currency="EUR", labour_lines=[line])
+    )
+    estimates.act(admin, created.estimate_id, EstimateStep_.SUBMIT, EstimateStep())
+    estimates.act(_customer(ids), created.estimate_id, EstimateStep_.APPROVE, EstimateStep())
+    [work] = [
+        w
+        for w in workorders.board(admin, ids[SAMPLE_UNIT], 10, None).items
+        if w.estimate_id == created.estimate_id
+    ]
+    tech = Access(
+        Principal(ids[SAMPLE_USER], "tech@x.io"), Action.WORK_CLOCK, TENANT, frozenset({Role.TECHNICIAN})
+    )
+    order = workorders.clock_on(tech, work.work_id, ClockOn()).ticket_id
+    outsourcing.act(admin, order, TicketAction.UNIT_READY, TicketStep())
+    return {SAMPLE_WORK_ORDER: order}
+
+
+def _shop_invoice(admin: Access, ids: dict[str, str]) -> dict[str, str]:
+    made = shop_invoices.create(
+        admin, InvoiceCreate(work_order_id=_ready_order(admin, ids)[SAMPLE_WORK_ORDER])
+    )
+    return {SAMPLE_SHOP_INVOICE: made.invoice_id}
 
 
 def _disputed_estimate(admin: Access, ids: dict[str, str]) -> str:

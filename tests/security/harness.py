@@ -26,6 +26,7 @@ from devstack.samples import (
     SAMPLE_PARTNER_ORG,
     SAMPLE_PARTNER_USER,
     SAMPLE_PORTAL_USER,
+    SAMPLE_SHOP_INVOICE,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TEAM,
     SAMPLE_TICKET,
@@ -195,6 +196,11 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
     in_house = admin.post(f"/tenants/{tenant_id}/tickets", {"title": "Check the boiler"}).json["ticket_id"]
     assert admin.post(f"/tenants/{tenant_id}/tickets/{in_house}/start", {}).status_code == 200
     work, work_order, time_entry = _work_order(api, admin, tenant_id, units[0], member)
+    admin.patch(f"/tenants/{tenant_id}/customers/{customers[0]}", {"requires_invoice_authorization": True})
+    shop_invoices = [
+        shop_invoice(api, admin, tenant_id, unit, member, step)
+        for unit, step in ((units[0], "submit"), (units[1], "finalize"))
+    ]
     partner_org = admin.post(f"/tenants/{tenant_id}/partner-organizations", {"name": "Northside"}).json
     org_unit = admin.post(
         f"/tenants/{tenant_id}/org-units", {"name": "North", "partner_org_id": partner_org["partner_org_id"]}
@@ -224,6 +230,8 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
         SAMPLE_TIME_ENTRY: time_entry,
         SAMPLE_ESTIMATE: estimate,
         "other-estimate": other_estimate,
+        SAMPLE_SHOP_INVOICE: shop_invoices[0],
+        "other-invoice": shop_invoices[1],
         SAMPLE_TICKET: in_house,
         "other-booking": other_booking,
         SAMPLE_BOOKING: booking,
@@ -276,6 +284,25 @@ def _portal_user(api, email: str):
 
     token = api.issuer.token(find_user_id_by_email(email), email)
     return api.as_(SimpleNamespace(auth={"Authorization": f"Bearer {token}"}))
+
+
+def ready_work_order(api, admin, tenant_id: str, unit_id: str, technician) -> str:
+    """A work order its technician clocked on to and off, its unit marked ready: ready_to_submit."""
+    order = _work_order(api, admin, tenant_id, unit_id, technician)[1]
+    assert admin.post(f"/tenants/{tenant_id}/tickets/{order}/unit-ready", {}).status_code == 200
+    return order
+
+
+def shop_invoice(api, admin, tenant_id: str, unit_id: str, technician, step: str | None) -> str:
+    """The shop's invoice of a ready work order: a draft, or submitted (a customer that authorizes) or
+    finalized (one that does not)."""
+    order = ready_work_order(api, admin, tenant_id, unit_id, technician)
+    made = admin.post(f"/tenants/{tenant_id}/invoices", {"work_order_id": order})
+    assert made.status_code == 201, made.json
+    if step is not None:
+        moved = admin.post(f"/tenants/{tenant_id}/invoices/{made.json['invoice_id']}/{step}", {})
+        assert moved.status_code == 200, moved.json
+    return str(made.json["invoice_id"])
 
 
 def _work_order(api, admin, tenant_id: str, unit_id: str, technician) -> tuple[str, str, str]:

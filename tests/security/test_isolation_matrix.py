@@ -21,7 +21,16 @@ from types import SimpleNamespace
 
 import pytest
 from banner_files import valid as valid_banner
-from security.harness import STATS, build_world, invoiced, put_upload, state, uploaded
+from security.harness import (
+    STATS,
+    build_world,
+    invoiced,
+    put_upload,
+    ready_work_order,
+    shop_invoice,
+    state,
+    uploaded,
+)
 from werkzeug.test import Client
 
 from devstack import template
@@ -36,6 +45,7 @@ from devstack.samples import (
     SAMPLE_OFFER,
     SAMPLE_OTHER_CUSTOMER,
     SAMPLE_PARTNER_ORG,
+    SAMPLE_SHOP_INVOICE,
     SAMPLE_TEAM,
     SAMPLE_TICKET,
     SAMPLE_UNIT,
@@ -62,7 +72,7 @@ OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
     r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id|request_id|invoice_id)\}"
 )
-CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id)\}")
+CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id|invoice_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}
 
 
@@ -203,6 +213,25 @@ def _invoice_for(api, world, actor) -> dict[str, str]:
     return {SAMPLE_INVOICE: invoice, **({"approve": "send"} if partner else {})}
 
 
+def _ready_work_order(api, world, actor=None) -> dict[str, str]:
+    """Invoicing needs a work order waiting in ready_to_submit."""
+    technician = SimpleNamespace(auth=api.as_(world.owner).caller.auth)
+    order = ready_work_order(api, api.as_(world.owner), "acme", world.ids[SAMPLE_UNIT], technician)
+    return {SAMPLE_WORK_ORDER: order}
+
+
+def _shop_invoice_for(api, world, actor) -> dict[str, str]:
+    """A customer authorizes its submitted invoice; the shop finalizes a draft of a customer that does not
+    authorize."""
+    admin = api.as_(world.owner)
+    technician = SimpleNamespace(auth=admin.caller.auth)
+    if getattr(actor, "email", "").endswith("@client.example"):
+        invoice = shop_invoice(api, admin, "acme", world.ids[SAMPLE_UNIT], technician, "submit")
+        return {SAMPLE_SHOP_INVOICE: invoice, "finalize": "authorize"}
+    invoice = shop_invoice(api, admin, "acme", world.ids["other-unit"], technician, None)
+    return {SAMPLE_SHOP_INVOICE: invoice}
+
+
 def _routed_ticket(api, world, actor=None) -> dict[str, str]:
     """Escalating needs a ticket routed in a team with a layer after the one holding it."""
     created = api.as_(world.owner).post(
@@ -247,6 +276,8 @@ PRECONDITIONS = {
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers"): _open_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/escalate"): _routed_ticket,
     ("POST", "/tenants/{tenant_id}/partner-invoices/{invoice_id}/{action}"): _invoice_for,
+    ("POST", "/tenants/{tenant_id}/invoices"): _ready_work_order,
+    ("POST", "/tenants/{tenant_id}/invoices/{invoice_id}/{action}"): _shop_invoice_for,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests"): _nte_ticket,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/nte-requests/{request_id}/{action}"): _nte_requested,
     ("POST", "/tenants/{tenant_id}/tickets/{ticket_id}/offers/{offer_id}/{action}"): _offer_waiting_for,
@@ -288,6 +319,7 @@ def _cell(api, aws_env, route, role, actor, relation, world, leaks):
             SAMPLE_CUSTOMER: world.ids[SAMPLE_OTHER_CUSTOMER],
             SAMPLE_UNIT: world.ids["other-unit"],
             SAMPLE_ESTIMATE: world.ids["other-estimate"],
+            SAMPLE_SHOP_INVOICE: world.ids["other-invoice"],
         }
         event = prepared(sample, token, {"tenant_id": "acme"}, other)
     elif (

@@ -83,3 +83,57 @@ def test_totals_and_numbers():
     with pytest.raises(Invalid):
         total(1000, -1001)
     assert invoice_number("2026", 7) == "2026-000007"
+
+
+def test_a_shop_invoice_bills_clocked_hours_at_the_approved_rate_and_flags_the_difference():
+    from handoff.billing.domain import shop_lines, tax_cents
+    from handoff.tickets.domain import OrderLine
+
+    lines = shop_lines(
+        [
+            OrderLine("l1", "Brakes", Decimal("1.5"), 9000, 5400, (("Pads", Decimal("2"), 4500),)),
+            OrderLine("l2", "Road test", Decimal("0.25"), 9000, 900, ()),
+        ]
+    )
+    assert [
+        (ln["source_id"], ln["quantity"], ln["amount_cents"], ln["differs_from_estimate"]) for ln in lines
+    ] == [
+        ("l1", "1.50", 13500, False),
+        ("l1:0", "2", 9000, False),
+        ("l2", "0.25", 2250, False),
+    ]
+    longer = shop_lines([OrderLine("l1", "Brakes", Decimal("1.5"), 9000, 7200, ())])
+    assert (longer[0]["amount_cents"], longer[0]["estimated_cents"], longer[0]["differs_from_estimate"]) == (
+        18000,
+        13500,
+        True,
+    )
+    assert tax_cents(10000, 2100) == 2100
+
+
+@pytest.mark.parametrize("needs", [True, False])
+def test_the_customer_authorizes_where_it_must_and_the_shop_finalizes_where_it_need_not(needs):
+    from handoff.billing.domain import ShopAction, ShopSide, ShopStatus, take_shop_step
+
+    if needs:
+        assert (
+            take_shop_step(ShopStatus.DRAFT, ShopAction.SUBMIT, ShopSide.SHOP, True) is ShopStatus.SUBMITTED
+        )
+        assert (
+            take_shop_step(ShopStatus.SUBMITTED, ShopAction.AUTHORIZE, ShopSide.CUSTOMER, True)
+            is ShopStatus.FINALIZED
+        )
+        with pytest.raises(Conflict):
+            take_shop_step(ShopStatus.SUBMITTED, ShopAction.FINALIZE, ShopSide.SHOP, True)
+        with pytest.raises(Forbidden):
+            take_shop_step(ShopStatus.SUBMITTED, ShopAction.AUTHORIZE, ShopSide.SHOP, True)
+    else:
+        assert (
+            take_shop_step(ShopStatus.DRAFT, ShopAction.FINALIZE, ShopSide.SHOP, False)
+            is ShopStatus.FINALIZED
+        )
+        with pytest.raises(Conflict):
+            take_shop_step(ShopStatus.DRAFT, ShopAction.SUBMIT, ShopSide.SHOP, False)
+    for action, side in ((ShopAction.REVISE, ShopSide.SHOP), (ShopAction.AUTHORIZE, ShopSide.CUSTOMER)):
+        with pytest.raises(Conflict):
+            take_shop_step(ShopStatus.FINALIZED, action, side, needs)

@@ -447,6 +447,26 @@ def invoice_sort(invoice_id: str) -> str:
     return f"PI#{invoice_id}"
 
 
+def invoice(tenant_id: str, invoice_id: str) -> tuple[str, str]:
+    """A shop's invoice to its customer for a work order."""
+    return f"{tenant_prefix(tenant_id)}INV#{invoice_id}", "INV"
+
+
+def invoice_of_work_order(tenant_id: str, work_order_id: str) -> tuple[str, str]:
+    """The one invoice a work order gets (a correction is a credit note, not a second invoice)."""
+    return f"{tenant_prefix(tenant_id)}INV-FOR#{work_order_id}", "INV-FOR"
+
+
+def invoices_by_status(tenant_id: str, status: str) -> str:
+    """The shop's invoices in one status (GSI1), newest first."""
+    return f"{tenant_prefix(tenant_id)}INVS#{status}"
+
+
+def customer_invoices(tenant_id: str, customer_id: str) -> str:
+    """What a customer was invoiced, once submitted or finalized (GSI2), newest first."""
+    return f"{tenant_prefix(tenant_id)}CUSTOMER#{customer_id}#INVOICES"
+
+
 DEFAULT_BANNER = "_default"  # the tenant's own banner among its organizations' (no id spells it)
 
 
@@ -521,6 +541,8 @@ class CursorQuery(StrEnum):
     TEAMS = "teams"
     PARTNER_INVOICES = "partner-invoices"
     PARTNER_INVOICES_FROM = "partner-invoices-from"
+    INVOICES = "invoices"
+    CUSTOMER_INVOICES = "customer-invoices"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -150,6 +150,10 @@ class Action(StrEnum):
     PARTNER_INVOICE_LIST = "partner-invoice:list"
     PARTNER_INVOICE_READ = "partner-invoice:read"
     PARTNER_INVOICE_ACT = "partner-invoice:act"
+    INVOICE_LIST = "invoice:list"
+    INVOICE_READ = "invoice:read"
+    INVOICE_CREATE = "invoice:create"
+    INVOICE_ACT = "invoice:act"
     ATTACHMENT_LIST = "ticket-attachment:list"
     ATTACHMENT_READ = "ticket-attachment:read"
     ATTACHMENT_CREATE = "ticket-attachment:create"
@@ -330,6 +334,12 @@ POLICY: dict[Action, Rule] = {
         Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=ServicerAccess.ALLOWED
     ),
     Action.PARTNER_INVOICE_ACT: Rule(Scope.TENANT, _MANAGERS, servicer=ServicerAccess.ALLOWED),
+    # A shop's invoices: its admins make and move them, its dispatchers read them; a portal user reads its
+    # companies' and, where the customer authorizes them, authorizes or disputes.
+    Action.INVOICE_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES, servicer=_HIDDEN),
+    Action.INVOICE_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES, servicer=_HIDDEN),
+    Action.INVOICE_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
+    Action.INVOICE_ACT: Rule(Scope.TENANT, _MANAGERS | CLIENT_ROLES, servicer=_HIDDEN),
     Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

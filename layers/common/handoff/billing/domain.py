@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from handoff.errors import Conflict, Forbidden, Invalid
-from handoff.tickets.domain import CostSpent, Terms, TimeWorked
+from handoff.tickets.domain import CostSpent, OrderLine, Terms, TimeWorked
 
 
 @dataclass(frozen=True)
@@ -149,3 +149,109 @@ def check_approver(limit_cents: int | None, total_cents: int) -> None:
 def invoice_number(series: str, number: int) -> str:
     """`<series>-<six digits>`: numbers of a series run 1, 2, 3 ... without gaps."""
     return f"{series}-{number:06d}"
+
+
+# ---- shop -> customer invoices ----------------------------------------------------------------------------
+
+
+def _money(amount: Decimal) -> int:
+    return int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def shop_lines(lines: Sequence[OrderLine]) -> list[dict[str, object]]:
+    """Labour at the clocked hours and the approved rate, parts at the approved prices; each labour line names
+    what the estimate approved, and whether the work differs from it."""
+    out: list[dict[str, object]] = []
+    for line in lines:
+        hours = (Decimal(line.clocked_seconds) / 3600).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        amount, estimated = _money(hours * line.hourly_rate), _money(line.estimated_hours * line.hourly_rate)
+        out.append(
+            {
+                "kind": "labour",
+                "source_id": line.line_id,
+                "description": line.description,
+                "quantity": str(hours),
+                "unit_cents": line.hourly_rate,
+                "amount_cents": amount,
+                "estimated_cents": estimated,
+                "differs_from_estimate": amount != estimated,
+            }
+        )
+        for index, (description, quantity, unit_price) in enumerate(line.parts):
+            out.append(
+                {
+                    "kind": "part",
+                    "source_id": f"{line.line_id}:{index}",
+                    "description": description,
+                    "quantity": str(quantity),
+                    "unit_cents": unit_price,
+                    "amount_cents": _money(quantity * unit_price),
+                    "estimated_cents": _money(quantity * unit_price),
+                    "differs_from_estimate": False,
+                }
+            )
+    return out
+
+
+def tax_cents(subtotal: int, tax_rate_bp: int) -> int:
+    return _money(Decimal(subtotal) * tax_rate_bp / 10_000)
+
+
+class ShopStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"  # waiting for the customer's authorization
+    DISPUTED = "disputed"
+    REVISED = "revised"  # recomputed after a dispute: the shop submits it again
+    FINALIZED = "finalized"  # numbered and immutable; a correction is a credit note
+
+
+class ShopAction(StrEnum):
+    SUBMIT = "submit"
+    AUTHORIZE = "authorize"
+    DISPUTE = "dispute"
+    REVISE = "revise"
+    FINALIZE = "finalize"
+
+
+class ShopSide(StrEnum):
+    SHOP = "shop"
+    CUSTOMER = "customer"
+
+
+_SHOP, _CUSTOMER = ShopSide.SHOP, ShopSide.CUSTOMER
+# The one table of a shop invoice's steps: (status, action) -> (new status, who takes it).
+SHOP_TRANSITIONS: dict[tuple[ShopStatus, ShopAction], tuple[ShopStatus, ShopSide]] = {
+    (ShopStatus.DRAFT, ShopAction.SUBMIT): (ShopStatus.SUBMITTED, _SHOP),
+    (ShopStatus.REVISED, ShopAction.SUBMIT): (ShopStatus.SUBMITTED, _SHOP),
+    (ShopStatus.SUBMITTED, ShopAction.AUTHORIZE): (ShopStatus.FINALIZED, _CUSTOMER),
+    (ShopStatus.SUBMITTED, ShopAction.DISPUTE): (ShopStatus.DISPUTED, _CUSTOMER),
+    (ShopStatus.DISPUTED, ShopAction.REVISE): (ShopStatus.REVISED, _SHOP),
+    (ShopStatus.DRAFT, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
+    (ShopStatus.REVISED, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
+    (ShopStatus.SUBMITTED, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
+}
+SHOP_SIDE_OF = {action: side for (_, action), (_, side) in SHOP_TRANSITIONS.items()}
+
+
+def take_shop_step(
+    status: ShopStatus, action: ShopAction, side: ShopSide, needs_authorization: bool
+) -> ShopStatus:
+    """The status after the step. Where the customer requires its authorization, the shop only submits and
+    the customer authorizes (the shop finalizing is 409); where it does not, the shop finalizes directly."""
+    if SHOP_SIDE_OF[action] is not side:
+        raise Forbidden(f"the {SHOP_SIDE_OF[action].value} {action.value}s an invoice")
+    if status is ShopStatus.FINALIZED:
+        raise Conflict("a finalized invoice does not change; a correction is a credit note", code="finalized")
+    found = SHOP_TRANSITIONS.get((status, action))
+    if found is None:
+        raise Conflict(
+            f"an invoice that is {status.value} cannot be {action.value}d", code="illegal_transition"
+        )
+    if action is ShopAction.FINALIZE and needs_authorization:
+        raise Conflict(
+            "this customer authorizes its invoices: submit it, the customer finalizes it",
+            code="authorization_required",
+        )
+    if action in (ShopAction.SUBMIT, ShopAction.AUTHORIZE, ShopAction.DISPUTE) and not needs_authorization:
+        raise Conflict("this customer does not authorize its invoices: finalize it", code="no_authorization")
+    return found[0]

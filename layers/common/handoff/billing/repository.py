@@ -184,3 +184,106 @@ def save(
             pk, sk = keys.invoice_counter(item.servicer_id, series)
             counter = InvoiceCounterItem(pk, sk, last=taken)
             tx.save(counter, condition=InvoiceCounterItem.last == last if last else Item.pk.does_not_exist())
+
+
+# ---- shop -> customer invoices ----------------------------------------------------------------------------
+
+
+class InvoiceItem(Item, discriminator="invoice"):
+    tenant_id = UnicodeAttribute()  # the shop
+    invoice_id = UnicodeAttribute()
+    work_order_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    ro_number = NumberAttribute(null=True)
+    currency = UnicodeAttribute()
+    lines = JSONAttribute(default=list)
+    subtotal_cents = NumberAttribute()
+    tax_rate_bp = NumberAttribute()
+    tax_cents = NumberAttribute()
+    total_cents = NumberAttribute()
+    differs_from_estimate = BooleanAttribute(default=False)
+    needs_authorization = BooleanAttribute(default=False)  # the customer authorizes (finalizes) it
+    status = UnicodeAttribute()
+    series = UnicodeAttribute(null=True)
+    number = UnicodeAttribute(null=True)  # given when it is finalized
+    dispute = JSONAttribute(null=True)
+    history = JSONAttribute(default=list)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    def place(self) -> None:
+        sort = keys.invoice_sort(self.invoice_id)
+        self.gsi1pk, self.gsi1sk = keys.invoices_by_status(self.tenant_id, self.status), sort
+        seen = self.status != "draft"  # a customer sees what was submitted or finalized, never a draft
+        self.gsi2pk = keys.customer_invoices(self.tenant_id, self.customer_id) if seen else None
+        self.gsi2sk = sort if seen else None
+
+    def record(self, action: str, by: str, note: str | None) -> None:
+        self.history = [
+            *self.history,
+            {"action": action, "by": by, "at": utc_now().isoformat(), "note": note},
+        ]
+
+
+def new_shop_invoice(tenant_id: str, work_order_id: str, **fields: Any) -> InvoiceItem:
+    invoice_id = new_id()
+    pk, sk = keys.invoice(tenant_id, invoice_id)
+    now = utc_now()
+    return InvoiceItem(
+        pk,
+        sk,
+        tenant_id=tenant_id,
+        invoice_id=invoice_id,
+        work_order_id=work_order_id,
+        created_at=now,
+        updated_at=now,
+        **fields,
+    )
+
+
+def shop_invoice_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.invoice(path["tenant_id"], path["invoice_id"])]
+
+
+def get_shop_invoice(tenant_id: str, invoice_id: str) -> InvoiceItem | None:
+    return reads.get(InvoiceItem, keys.invoice(tenant_id, invoice_id))
+
+
+def shop_board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[InvoiceItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.INVOICES, tenant_id, status)
+    partition = keys.invoices_by_status(tenant_id, status)
+    return newest_first(InvoiceItem, InvoiceItem.gsi1, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def of_customer(tenant_id: str, customer_id: str, limit: int, cursor: str | None) -> Page[InvoiceItem]:
+    scope = keys.cursor_scope(keys.CursorQuery.CUSTOMER_INVOICES, tenant_id, customer_id)
+    partition = keys.customer_invoices(tenant_id, customer_id)
+    return newest_first(InvoiceItem, InvoiceItem.gsi2, partition, limit=limit, cursor=cursor, scope=scope)
+
+
+def create_shop_invoice(item: InvoiceItem, event: Envelope) -> None:
+    """The invoice, its event, and the work order's one-invoice guard: a second invoice of it is a 409."""
+    item.place()
+    pk, sk = keys.invoice_of_work_order(item.tenant_id, item.work_order_id)
+    with transaction("this work order is invoiced already; correct it with a credit note") as tx:
+        tx.save(ComputedForItem(pk, sk, invoice_id=item.invoice_id), condition=Item.pk.does_not_exist())
+        tx.save(item, condition=Item.pk.does_not_exist())
+        tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
+
+
+def save_shop_invoice(item: InvoiceItem, events: list[Envelope], number: tuple[str, int, int] | None) -> None:
+    """The invoice (versioned) and its events; when it is finalized, the shop's counter from the number read
+    to the one taken."""
+    item.updated_at = utc_now()
+    item.place()
+    with transaction("the invoice or its series' numbers changed meanwhile; reload and retry") as tx:
+        tx.save(item)
+        for event in events:
+            tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
+        if number is not None:
+            series, last, taken = number
+            pk, sk = keys.invoice_counter(item.tenant_id, series)
+            counter = InvoiceCounterItem(pk, sk, last=taken)
+            tx.save(counter, condition=InvoiceCounterItem.last == last if last else Item.pk.does_not_exist())

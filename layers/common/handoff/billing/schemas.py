@@ -66,3 +66,54 @@ class PartnerInvoiceOut(BaseModel):
 class PartnerInvoicePage(BaseModel):
     items: list[PartnerInvoiceOut]
     next_cursor: str | None
+
+
+class InvoiceCreate(WriteModel):
+    work_order_id: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJKMNP-TV-Z]{26}$")] = Field(
+        description="A work order waiting in ready_to_submit"
+    )
+
+
+class InvoiceStep(WriteModel):
+    """dispute (the customer): a `note`; the other steps take an optional note."""
+
+    note: Note | None = None
+
+
+class ShopLineOut(BaseModel):
+    kind: Literal["labour", "part"]
+    source_id: str
+    description: str
+    quantity: str = Field(description="Clocked hours (labour) or the approved quantity (part)")
+    unit_cents: int = Field(description="The approved rate or unit price")
+    amount_cents: int
+    estimated_cents: int = Field(description="What the approved estimate priced this line at")
+    differs_from_estimate: bool
+
+
+class InvoiceOut(BaseModel):
+    invoice_id: str
+    work_order_id: str
+    customer_id: str
+    unit_id: str
+    ro_number: int | None
+    currency: str
+    status: Literal["draft", "submitted", "disputed", "revised", "finalized"]
+    number: str | None = Field(description="Given at finalization: per shop and series, no gaps")
+    needs_authorization: bool = Field(description="The customer authorizes (finalizes) it")
+    lines: list[ShopLineOut]
+    subtotal_cents: int
+    tax_rate_bp: int
+    tax_cents: int
+    total_cents: int
+    differs_from_estimate: bool
+    dispute: dict[str, object] | None
+    history: list[dict[str, object]]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class InvoicePage(BaseModel):
+    items: list[InvoiceOut]
+    next_cursor: str | None

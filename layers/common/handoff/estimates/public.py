@@ -31,3 +31,9 @@ def stage_draft(tx: TransactWrite, draft: Draft) -> None:
     """Into the booking's transaction: the draft and its unit's entry, written once."""
     assert isinstance(draft.item, repo.EstimateItem)
     repo.write(tx, draft.item, created=True)
+
+
+def currency_of(tenant_id: str, estimate_id: str) -> str | None:
+    """The currency an estimate (and what it approved) is priced in."""
+    item = repo.get_estimate(tenant_id, estimate_id)
+    return item.currency if item is not None else None

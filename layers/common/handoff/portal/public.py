@@ -54,3 +54,9 @@ def customer_is_live(tenant_id: str, customer_id: str) -> bool | None:
     """True for a live customer, False for an archived one, None when there is none."""
     customer = repo.get_customer(tenant_id, customer_id)
     return None if customer is None else not customer.archived
+
+
+def requires_invoice_authorization(tenant_id: str, customer_id: str) -> bool:
+    """Whether the customer authorizes (finalizes) the invoices it gets."""
+    customer = repo.get_customer(tenant_id, customer_id)
+    return bool(customer.requires_invoice_authorization) if customer is not None else False

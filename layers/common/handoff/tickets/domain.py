@@ -295,6 +295,19 @@ class CostSpent:
     billed_cents: int  # with the markup in force when it was logged
 
 
+@dataclass(frozen=True)
+class OrderLine:
+    """A work order's line as the shop invoices it: approved labour (its estimated hours and approved rate),
+    the time clocked on it, and its approved parts."""
+
+    line_id: str
+    description: str
+    estimated_hours: Decimal
+    hourly_rate: int
+    clocked_seconds: int
+    parts: tuple[tuple[str, Decimal, int], ...]  # (description, quantity, unit price)
+
+
 # ---- offers: the terms negotiated round by round until one side accepts what the other proposed -----------
 
 

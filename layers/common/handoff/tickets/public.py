@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from handoff.store.pages import MAX_LIMIT
 from handoff.tickets import repository as repo
-from handoff.tickets.domain import CostSpent, Terms, TimeWorked
+from handoff.tickets.domain import CostSpent, OrderLine, Terms, TicketStatus, TimeWorked
 
 
 @dataclass(frozen=True)
@@ -76,4 +76,49 @@ def partner_work(owner_id: str, ticket_id: str, servicer_id: str) -> PartnerWork
         billable_cents=item.billable_cents,
         time=tuple(time),
         costs=tuple(costs),
+    )
+
+
+@dataclass(frozen=True)
+class WorkOrder:
+    ticket_id: str
+    customer_id: str
+    unit_id: str
+    estimate_id: str
+    ro_number: int | None
+    ready: bool  # waiting in "ready to submit": the shop invoices it
+    lines: tuple[OrderLine, ...]
+
+
+def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
+    """A work order as the shop invoices it: its lines at the approved prices (read from the work required
+    they came from, one BatchGetItem) with the time clocked on each."""
+    item = repo.get_ticket(tenant_id, ticket_id)
+    if item is None or not item.is_work_order or not item.customer_id or not item.estimate_id:
+        return None
+    works = {w.work_id: w for w in repo.get_works(tenant_id, [ln["work_id"] for ln in item.lines or []])}
+    lines = []
+    for line in item.lines or []:
+        approved = works[line["work_id"]].line if line["work_id"] in works else line
+        lines.append(
+            OrderLine(
+                line_id=str(line["line_id"]),
+                description=str(line["description"]),
+                estimated_hours=Decimal(str(line["hours"])),
+                hourly_rate=int(approved.get("hourly_rate", 0)),
+                clocked_seconds=int(line.get("clocked_seconds", 0)),
+                parts=tuple(
+                    (str(p["description"]), Decimal(str(p["quantity"])), int(p["unit_price"]))
+                    for p in approved.get("parts", [])
+                ),
+            )
+        )
+    return WorkOrder(
+        ticket_id=item.ticket_id,
+        customer_id=item.customer_id,
+        unit_id=str(item.unit_id),
+        estimate_id=item.estimate_id,
+        ro_number=int(item.ro_number) if item.ro_number is not None else None,
+        ready=item.status == TicketStatus.READY_TO_SUBMIT.value,
+        lines=tuple(lines),
     )

@@ -1,0 +1,161 @@
+"""Use cases of a shop's invoices to its customers: made from a work order waiting in "ready to submit", its
+lines from the work order's clocked time and approved parts at the estimate's approved prices (never from
+amounts typed at invoicing), any difference from the approved estimate flagged. A customer that requires
+authorization gets it submitted and authorizes (finalizes) or disputes it in the portal; otherwise the shop
+finalizes it directly. A finalized invoice is numbered (per shop and series, without gaps) and never
+changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handoff.accounts import public as accounts
+from handoff.auth.access import Access
+from handoff.billing import domain
+from handoff.billing import repository as repo
+from handoff.billing.domain import ShopAction, ShopSide, ShopStatus
+from handoff.billing.schemas import InvoiceCreate, InvoiceOut, InvoicePage, InvoiceStep
+from handoff.errors import Conflict, Invalid, NotFound, check_version
+from handoff.estimates import public as estimates
+from handoff.events.envelope import Envelope, new_event, user_actor
+from handoff.ids import utc_now
+from handoff.portal import public as portal
+from handoff.store import reads
+from handoff.tickets import public as tickets
+
+SOURCE = "handoff.billing"
+NOT_FOUND = "invoice not found"
+EVENT_OF = {
+    ShopAction.SUBMIT: "InvoiceSubmitted",
+    ShopAction.AUTHORIZE: "InvoiceAuthorized",
+    ShopAction.DISPUTE: "InvoiceDisputed",
+    ShopAction.REVISE: "InvoiceRevised",
+    ShopAction.FINALIZE: "InvoiceFinalized",
+}
+
+
+def invoice_out(item: repo.InvoiceItem) -> InvoiceOut:
+    return InvoiceOut.model_validate(item, from_attributes=True)
+
+
+def _event(access: Access, item: repo.InvoiceItem, type: str, **data: Any) -> Envelope:
+    return new_event(
+        source=SOURCE,
+        type=type,
+        tenant_id=item.tenant_id,
+        entity_type="invoice",
+        entity_id=item.invoice_id,
+        version=int(item.version or 0) + 1,
+        actor=user_actor(access.user_id, access.tenant),
+        data={
+            "work_order_id": item.work_order_id,
+            "customer_id": item.customer_id,
+            "status": item.status,
+            "number": item.number,
+            "currency": item.currency,
+            "total_cents": int(item.total_cents),
+            **data,
+        },
+    )
+
+
+def _price(item: repo.InvoiceItem, order: tickets.WorkOrder) -> None:
+    """The lines and totals from the work order as it is now, at the approved prices, with the tax."""
+    lines = domain.shop_lines(order.lines)
+    subtotal = sum(int(str(line["amount_cents"])) for line in lines)
+    tax = domain.tax_cents(subtotal, int(item.tax_rate_bp))
+    item.lines, item.subtotal_cents, item.tax_cents, item.total_cents = lines, subtotal, tax, subtotal + tax
+    item.differs_from_estimate = any(bool(line["differs_from_estimate"]) for line in lines)
+
+
+def create(access: Access, body: InvoiceCreate) -> InvoiceOut:
+    order = tickets.work_order(access.tenant, body.work_order_id)
+    if order is None:
+        raise Invalid("work_order_id", "no such work order")
+    if not order.ready:
+        raise Conflict("only a work order waiting in ready_to_submit is invoiced", code="not_ready")
+    item = repo.new_shop_invoice(
+        access.tenant,
+        order.ticket_id,
+        customer_id=order.customer_id,
+        unit_id=order.unit_id,
+        ro_number=order.ro_number,
+        currency=estimates.currency_of(access.tenant, order.estimate_id) or "EUR",
+        tax_rate_bp=accounts.tax_rate_bp(access.tenant),
+        needs_authorization=portal.requires_invoice_authorization(access.tenant, order.customer_id),
+        status=ShopStatus.DRAFT.value,
+        subtotal_cents=0,
+        tax_cents=0,
+        total_cents=0,
+    )
+    _price(item, order)
+    item.record("draft", access.user_id, None)
+    repo.create_shop_invoice(item, _event(access, item, "InvoiceDrafted"))
+    return invoice_out(item)
+
+
+def _visible(access: Access, invoice_id: str) -> repo.InvoiceItem:
+    """The shop's staff see its invoices; a portal user those of its own companies, once submitted."""
+    item = repo.get_shop_invoice(access.tenant, invoice_id)
+    if item is None:
+        raise NotFound(NOT_FOUND)
+    if access.is_portal_user and (not access.may_see_customer(item.customer_id) or item.status == "draft"):
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+def get(access: Access, invoice_id: str) -> InvoiceOut:
+    return invoice_out(_visible(access, invoice_id))
+
+
+def list_(
+    access: Access, status: ShopStatus | None, customer_id: str | None, limit: int, cursor: str | None
+) -> InvoicePage:
+    """The shop: one status (draft by default); a portal user: one of its companies' (the first by
+    default), newest first."""
+    if access.is_portal_user:
+        chosen = customer_id or (min(access.customer_ids) if access.customer_ids else None)
+        if chosen is None or not access.may_see_customer(chosen):
+            raise NotFound("customer not found")
+        page = repo.of_customer(access.tenant, chosen, limit, cursor)
+    elif customer_id is not None:
+        page = repo.of_customer(access.tenant, customer_id, limit, cursor)
+    else:
+        page = repo.shop_board(access.tenant, (status or ShopStatus.DRAFT).value, limit, cursor)
+    return InvoicePage(items=[invoice_out(i) for i in page.items], next_cursor=page.next_cursor)
+
+
+def act(
+    access: Access, invoice_id: str, action: ShopAction, body: InvoiceStep, expected_version: int | None
+) -> InvoiceOut:
+    """A step, decided again from fresh reads if it loses a race (two finalizations taking one number)."""
+    return reads.retry_on_conflict(lambda: _act(access, invoice_id, action, body, expected_version))
+
+
+def _act(
+    access: Access, invoice_id: str, action: ShopAction, body: InvoiceStep, expected_version: int | None
+) -> InvoiceOut:
+    item = _visible(access, invoice_id)
+    check_version(expected_version, item.version)
+    side = ShopSide.CUSTOMER if access.is_portal_user else ShopSide.SHOP
+    after = domain.take_shop_step(ShopStatus(item.status), action, side, bool(item.needs_authorization))
+    if action is ShopAction.DISPUTE and not body.note:
+        raise Invalid("note", "say what is wrong with the invoice")
+    if action is ShopAction.REVISE:
+        order = tickets.work_order(item.tenant_id, item.work_order_id)
+        if order is not None:
+            _price(item, order)  # the work order as corrected since the dispute
+    item.dispute = {"note": body.note, "by": access.user_id} if action is ShopAction.DISPUTE else item.dispute
+    number = None
+    if after is ShopStatus.FINALIZED:
+        series = f"S{utc_now().year}"
+        last = repo.last_number(item.tenant_id, series)
+        item.series, item.number = series, domain.invoice_number(series, last + 1)
+        number = (series, last, last + 1)
+    item.status = after.value
+    item.record(action.value, access.user_id, body.note)
+    events = [_event(access, item, EVENT_OF[action], note=body.note)]
+    if action is ShopAction.AUTHORIZE:  # the customer's authorization finalizes it
+        events.append(_event(access, item, "InvoiceFinalized", note=None))
+    repo.save_shop_invoice(item, events, number)
+    return invoice_out(item)

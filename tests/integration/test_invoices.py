@@ -1,0 +1,101 @@
+"""A shop's invoices through API Gateway events: made from a work order in ready_to_submit at the estimate's
+approved prices, with what differs from the estimate flagged; authorized by the customer that requires it, or
+finalized directly; immutable once finalized; numbered without gaps under concurrency; a portal user sees only
+its own company's."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from test_work_orders import approved_work, clock_on
+
+S = "/tenants/shop"
+
+
+@pytest.fixture
+def tech(api, shop):
+    return api.member(shop["owner"], "shop", "tech@shop.example", ["technician"])
+
+
+def ready_order(api, shop, tech, unit: int = 0) -> str:
+    """Approved labour clocked on and off (a few seconds), the unit marked ready: ready_to_submit."""
+    work = approved_work(api, shop, unit)
+    order = clock_on(api, tech, work[0]["work_id"]).json["ticket_id"]
+    assert api.as_(tech).post(f"{S}/tickets/{order}/unit-ready", {}).status_code == 200
+    return order
+
+
+def invoice(api, shop, order: str) -> dict:
+    made = api.as_(shop["owner"]).post(f"{S}/invoices", {"work_order_id": order})
+    assert made.status_code == 201, made.json
+    return made.json
+
+
+def test_a_customer_that_requires_authorization_authorizes_it(api, shop, tech):
+    owner = api.as_(shop["owner"])
+    north = shop["customers"][0]
+    assert owner.patch(f"{S}/customers/{north}", {"requires_invoice_authorization": True}).status_code == 200
+    made = invoice(api, shop, ready_order(api, shop, tech))
+    assert made["status"] == "draft" and made["needs_authorization"] is True
+    labour = made["lines"][0]
+    assert (labour["kind"], labour["unit_cents"], labour["estimated_cents"]) == ("labour", 9000, 13500)
+    assert labour["differs_from_estimate"] is True  # seconds clocked, 1.5 h approved
+    part = made["lines"][1]
+    assert (part["kind"], part["amount_cents"]) == ("part", 9000)  # 2 x 45.00 as approved
+    url = f"{S}/invoices/{made['invoice_id']}"
+    refused = owner.post(f"{url}/finalize", {})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "authorization_required"
+    customer = api.as_(shop["portal"][0])
+    assert customer.get(url).status_code == 404  # a draft is the shop's alone
+    assert owner.post(f"{url}/submit", {}).json["status"] == "submitted"
+    assert api.as_(shop["portal"][1]).get(url).status_code == 404  # another company's
+    assert customer.post(f"{url}/dispute", {}).status_code == 422
+    assert customer.post(f"{url}/dispute", {"note": "Too long"}).json["status"] == "disputed"
+    assert owner.post(f"{url}/revise", {}).json["status"] == "revised"
+    owner.post(f"{url}/submit", {})
+    authorized = customer.post(f"{url}/authorize", {})
+    assert authorized.status_code == 200, authorized.json
+    assert authorized.json["status"] == "finalized" and authorized.json["number"].endswith("-000001")
+    assert [i["invoice_id"] for i in customer.get(f"{S}/invoices").json["items"]] == [made["invoice_id"]]
+    assert api.as_(shop["portal"][1]).get(f"{S}/invoices").json["items"] == []
+
+
+def test_otherwise_the_shop_finalizes_directly_and_a_finalized_invoice_never_changes(api, shop, tech):
+    owner = api.as_(shop["owner"])
+    made = invoice(api, shop, ready_order(api, shop, tech))
+    url = f"{S}/invoices/{made['invoice_id']}"
+    assert owner.post(f"{url}/submit", {}).json["error"]["code"] == "no_authorization"
+    finalized = owner.post(f"{url}/finalize", {})
+    assert finalized.status_code == 200 and finalized.json["status"] == "finalized", finalized.json
+    for action in ("finalize", "revise", "submit"):
+        again = owner.post(f"{url}/{action}", {})
+        assert again.status_code == 409 and again.json["error"]["code"] == "finalized"
+    assert api.as_(shop["portal"][0]).post(f"{url}/authorize", {}).status_code == 409
+    twice = owner.post(f"{S}/invoices", {"work_order_id": made["work_order_id"]})
+    assert twice.status_code == 409  # one invoice per work order: a correction is a credit note
+
+
+def test_only_a_ready_work_order_is_invoiced(api, shop, tech):
+    work = approved_work(api, shop)
+    order = clock_on(api, tech, work[0]["work_id"]).json["ticket_id"]
+    refused = api.as_(shop["owner"]).post(f"{S}/invoices", {"work_order_id": order})
+    assert refused.status_code == 409 and refused.json["error"]["code"] == "not_ready"
+    assert api.as_(shop["dispatcher"]).post(f"{S}/invoices", {"work_order_id": order}).status_code == 403
+
+
+def test_concurrent_finalizations_take_consecutive_numbers(api, shop, tech):
+    made = [invoice(api, shop, ready_order(api, shop, tech, unit=0)) for _ in range(20)]
+    numbers: list[str] = []
+
+    def finalize(invoice_id: str) -> None:
+        done = api.as_(shop["owner"]).post(f"{S}/invoices/{invoice_id}/finalize", {})
+        assert done.status_code == 200, done.json
+        numbers.append(done.json["number"])
+
+    threads = [threading.Thread(target=finalize, args=(m["invoice_id"],)) for m in made]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))
