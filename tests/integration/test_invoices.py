@@ -99,3 +99,18 @@ def test_concurrent_finalizations_take_consecutive_numbers(api, shop, tech):
     for thread in threads:
         thread.join()
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 21))
+
+
+def test_the_customers_rule_as_it_is_now_decides_and_a_revision_stays_the_shops(api, shop, tech):
+    owner, customer = api.as_(shop["owner"]), api.as_(shop["portal"][0])
+    north = shop["customers"][0]
+    made = invoice(api, shop, ready_order(api, shop, tech))  # made while the customer authorizes nothing
+    owner.patch(f"{S}/customers/{north}", {"requires_invoice_authorization": True})
+    url = f"{S}/invoices/{made['invoice_id']}"
+    assert owner.post(f"{url}/finalize", {}).json["error"]["code"] == "authorization_required"
+    assert owner.post(f"{url}/submit", {}).json["status"] == "submitted"
+    customer.post(f"{url}/dispute", {"note": "Check the hours"})
+    assert owner.post(f"{url}/revise", {}).json["status"] == "revised"
+    assert customer.get(url).status_code == 404  # the shop's work in progress, until submitted again
+    owner.patch(f"{S}/customers/{north}", {"requires_invoice_authorization": False})
+    assert owner.post(f"{url}/finalize", {}).json["status"] == "finalized"

@@ -68,6 +68,20 @@ def _price(item: repo.InvoiceItem, order: tickets.WorkOrder) -> None:
     item.differs_from_estimate = any(bool(line["differs_from_estimate"]) for line in lines)
 
 
+def _currency(tenant_id: str, order: tickets.WorkOrder) -> str:
+    currency = estimates.currency_of(tenant_id, order.estimate_id, order.estimate_version)
+    if currency is None:
+        raise Conflict("the estimate this work order approved has no currency", code="no_currency")
+    return currency
+
+
+def _ready(tenant_id: str, work_order_id: str) -> tickets.WorkOrder:
+    order = tickets.work_order(tenant_id, work_order_id)
+    if order is None or not order.ready:
+        raise Conflict("only a work order waiting in ready_to_submit is invoiced", code="not_ready")
+    return order
+
+
 def create(access: Access, body: InvoiceCreate) -> InvoiceOut:
     order = tickets.work_order(access.tenant, body.work_order_id)
     if order is None:
@@ -80,7 +94,7 @@ def create(access: Access, body: InvoiceCreate) -> InvoiceOut:
         customer_id=order.customer_id,
         unit_id=order.unit_id,
         ro_number=order.ro_number,
-        currency=estimates.currency_of(access.tenant, order.estimate_id) or "EUR",
+        currency=_currency(access.tenant, order),
         tax_rate_bp=accounts.tax_rate_bp(access.tenant),
         needs_authorization=portal.requires_invoice_authorization(access.tenant, order.customer_id),
         status=ShopStatus.DRAFT.value,
@@ -99,7 +113,8 @@ def _visible(access: Access, invoice_id: str) -> repo.InvoiceItem:
     item = repo.get_shop_invoice(access.tenant, invoice_id)
     if item is None:
         raise NotFound(NOT_FOUND)
-    if access.is_portal_user and (not access.may_see_customer(item.customer_id) or item.status == "draft"):
+    hidden = item.status in repo.HIDDEN_FROM_CUSTOMERS
+    if access.is_portal_user and (not access.may_see_customer(item.customer_id) or hidden):
         raise NotFound(NOT_FOUND)
     return item
 
@@ -138,13 +153,13 @@ def _act(
     item = _visible(access, invoice_id)
     check_version(expected_version, item.version)
     side = ShopSide.CUSTOMER if access.is_portal_user else ShopSide.SHOP
+    if item.status != ShopStatus.FINALIZED.value:  # the customer's rule as it is now, not as it was
+        item.needs_authorization = portal.requires_invoice_authorization(item.tenant_id, item.customer_id)
     after = domain.take_shop_step(ShopStatus(item.status), action, side, bool(item.needs_authorization))
     if action is ShopAction.DISPUTE and not body.note:
         raise Invalid("note", "say what is wrong with the invoice")
-    if action is ShopAction.REVISE:
-        order = tickets.work_order(item.tenant_id, item.work_order_id)
-        if order is not None:
-            _price(item, order)  # the work order as corrected since the dispute
+    if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
+        _price(item, _ready(item.tenant_id, item.work_order_id))
     item.dispute = {"note": body.note, "by": access.user_id} if action is ShopAction.DISPUTE else item.dispute
     number = None
     if after is ShopStatus.FINALIZED:

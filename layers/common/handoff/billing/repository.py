@@ -189,6 +189,9 @@ def save(
 # ---- shop -> customer invoices ----------------------------------------------------------------------------
 
 
+HIDDEN_FROM_CUSTOMERS = frozenset({"draft", "revised"})  # the shop's own work in progress
+
+
 class InvoiceItem(Item, discriminator="invoice"):
     tenant_id = UnicodeAttribute()  # the shop
     invoice_id = UnicodeAttribute()
@@ -216,7 +219,7 @@ class InvoiceItem(Item, discriminator="invoice"):
     def place(self) -> None:
         sort = keys.invoice_sort(self.invoice_id)
         self.gsi1pk, self.gsi1sk = keys.invoices_by_status(self.tenant_id, self.status), sort
-        seen = self.status != "draft"  # a customer sees what was submitted or finalized, never a draft
+        seen = self.status not in HIDDEN_FROM_CUSTOMERS  # what was submitted to it, or finalized
         self.gsi2pk = keys.customer_invoices(self.tenant_id, self.customer_id) if seen else None
         self.gsi2sk = sort if seen else None
 

@@ -33,7 +33,7 @@ def stage_draft(tx: TransactWrite, draft: Draft) -> None:
     repo.write(tx, draft.item, created=True)
 
 
-def currency_of(tenant_id: str, estimate_id: str) -> str | None:
-    """The currency an estimate (and what it approved) is priced in."""
-    item = repo.get_estimate(tenant_id, estimate_id)
-    return item.currency if item is not None else None
+def currency_of(tenant_id: str, estimate_id: str, version: int) -> str | None:
+    """The currency of the frozen version a customer approved (the working copy may have changed since)."""
+    frozen = repo.get_version(tenant_id, estimate_id, version)
+    return frozen.currency if frozen is not None else None

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from handoff.errors import Conflict
 from handoff.store.pages import MAX_LIMIT
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import CostSpent, OrderLine, Terms, TicketStatus, TimeWorked
@@ -85,6 +86,7 @@ class WorkOrder:
     customer_id: str
     unit_id: str
     estimate_id: str
+    estimate_version: int
     ro_number: int | None
     ready: bool  # waiting in "ready to submit": the shop invoices it
     lines: tuple[OrderLine, ...]
@@ -99,7 +101,9 @@ def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
     works = {w.work_id: w for w in repo.get_works(tenant_id, [ln["work_id"] for ln in item.lines or []])}
     lines = []
     for line in item.lines or []:
-        approved = works[line["work_id"]].line if line["work_id"] in works else line
+        if line["work_id"] not in works:  # never priced at nothing: the approved line is where its rate is
+            raise Conflict("a line of this work order lost its approved work", code="work_missing")
+        approved = works[line["work_id"]].line
         lines.append(
             OrderLine(
                 line_id=str(line["line_id"]),
@@ -116,8 +120,9 @@ def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
     return WorkOrder(
         ticket_id=item.ticket_id,
         customer_id=item.customer_id,
-        unit_id=str(item.unit_id),
+        unit_id=item.unit_id or "",
         estimate_id=item.estimate_id,
+        estimate_version=int(item.estimate_version or 1),
         ro_number=int(item.ro_number) if item.ro_number is not None else None,
         ready=item.status == TicketStatus.READY_TO_SUBMIT.value,
         lines=tuple(lines),
