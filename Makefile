@@ -20,7 +20,7 @@ MOTO_PORT ?= 4566
 EMAIL ?=
 export AWS_ACCOUNT_ID_ENDPOINT_MODE := disabled
 
-$(BIN)/.installed: requirements-dev.txt layers/common/requirements.txt functions/banners/requirements.txt
+$(BIN)/.installed: requirements-dev.txt layers/common/requirements.txt functions/banners/requirements.txt functions/documents/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
-from handoff.api.app import endpoint, lambda_entry, new_app, parse_if_match
-from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
+from handoff.api.app import endpoint, lambda_entry, negotiated, new_app, parse_if_match
+from handoff.api.params import DEFAULT_LIMIT, Accept, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.billing import invoices, repository, service
@@ -120,8 +120,10 @@ def create_invoice(tenant_id: str, body: Annotated[InvoiceCreate, Body()], acces
     summary="An invoice: its lines, what differs from the approved estimate, its totals, number and history",
     prefetch=repository.shop_invoice_keys,
 )
-def get_invoice(tenant_id: str, invoice_id: str, access: Access) -> InvoiceOut:
-    return invoices.get(access, invoice_id)
+def get_invoice(tenant_id: str, invoice_id: str, access: Access, accept: Accept = None) -> InvoiceOut | str:
+    """`Accept: text/csv` for CSV; `…/pdf` for the printable document."""
+    invoice = invoices.get(access, invoice_id)
+    return negotiated(invoice, invoices.as_csv(invoice), accept)  # type: ignore[no-any-return]
 
 
 @endpoint(

@@ -114,3 +114,26 @@ def test_the_customers_rule_as_it_is_now_decides_and_a_revision_stays_the_shops(
     assert customer.get(url).status_code == 404  # the shop's work in progress, until submitted again
     owner.patch(f"{S}/customers/{north}", {"requires_invoice_authorization": False})
     assert owner.post(f"{url}/finalize", {}).json["status"] == "finalized"
+
+
+def test_every_invoice_reads_as_json_csv_and_a_printable_pdf_showing_its_totals(api, shop, tech):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    owner = api.as_(shop["owner"])
+    made = invoice(api, shop, ready_order(api, shop, tech))
+    url = f"{S}/invoices/{made['invoice_id']}"
+    finalized = owner.post(f"{url}/finalize", {}).json
+    as_csv = owner.get(url, headers={"Accept": "text/csv"})
+    assert as_csv.status_code == 200 and as_csv.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert rows[-1][2:] == ["total", "", "", "", str(finalized["total_cents"])]
+    pdf = owner.get(f"{url}/pdf")
+    assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text()
+    assert finalized["number"] in text
+    total = finalized["total_cents"]
+    assert f"{total // 100:,}.{total % 100:02d} EUR" in text and "Total" in text
+    assert api.as_(shop["portal"][1]).get(f"{url}/pdf").status_code == 404  # another company's

@@ -72,6 +72,11 @@ def tenant_created_at(tenant_id: str) -> datetime | None:
     return tenant.created_at if tenant is not None else None
 
 
+def tenant_name(tenant_id: str) -> str:
+    tenant = repo.get_tenant(tenant_id)
+    return tenant.name if tenant is not None else tenant_id
+
+
 def tenant_exists(tenant_id: str) -> bool:
     return repo.get_tenant(tenant_id) is not None
 

@@ -168,11 +168,12 @@ def endpoint(
     summary: str,
     prefetch: Callable[[dict[str, str]], list[reads.Key]] | None = None,
     action_of: ActionOf | None = None,
+    produces: str | None = None,
 ) -> Callable[[F], F]:
     """Registers a route that performs `action` (or, with `action_of`, the action its path names). Before the
     handler runs, the caller's access to the tenant in the path is resolved and checked against the policy; a
     handler that takes `access` receives it. `prefetch` (from the aggregate's repository) names the items the
-    route reads, loaded with the check."""
+    route reads, loaded with the check. `produces`: a document's media type (a PDF) instead of JSON."""
     ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
     if action_of is not None:
         ACTIONS_BY_PATH[(method.upper(), template_path(rule))] = action_of
@@ -228,7 +229,16 @@ def endpoint(
 
         extra = [IDEMPOTENCY_HEADER] if method.upper() in MUTATING_METHODS else []
         _register(
-            app, method, rule, handler, route, hidden="access", extra=extra, status=status, summary=summary
+            app,
+            method,
+            rule,
+            handler,
+            route,
+            hidden="access",
+            extra=extra,
+            status=status,
+            summary=summary,
+            produces=produces,
         )
         return handler
 
@@ -246,16 +256,23 @@ def _register(
     extra: list[inspect.Parameter],
     status: HTTPStatus,
     summary: str,
+    produces: str | None = None,
 ) -> None:
     """Registers `route` in place of `handler`: the handler's parameters minus the one the wrapper injects
     (`hidden`), plus `extra` ones the wrapper reads, so validation and the OpenAPI document see both."""
     signature = inspect.signature(handler, eval_str=True)
     parameters = [p for name, p in signature.parameters.items() if name != hidden]
-    route.__signature__ = signature.replace(parameters=parameters + extra)  # type: ignore[attr-defined]
+    # A document (`produces`) is bytes the JSON response validation must not serialize: no return model.
+    returned = inspect.Signature.empty if produces is not None else signature.return_annotation
+    route.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=parameters + extra, return_annotation=returned
+    )
     route.__name__ = handler.__name__
     route.__doc__ = handler.__doc__
     success: dict[str, Any] = {"description": status.phrase}
-    if status is not HTTPStatus.NO_CONTENT:
+    if produces is not None:
+        success["content"] = {produces: {"schema": {"type": "string", "format": "binary"}}}
+    elif status is not HTTPStatus.NO_CONTENT:
         success["content"] = {content_types.APPLICATION_JSON: {"model": signature.return_annotation}}
     responses: dict[int, Any] = {int(status): success, **error_responses()}
     app.route(rule, method.upper(), summary=summary, description=handler.__doc__, responses=responses)(route)

@@ -7,6 +7,8 @@ changes."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from handoff.accounts import public as accounts
@@ -121,6 +123,27 @@ def _visible(access: Access, invoice_id: str) -> repo.InvoiceItem:
 
 def get(access: Access, invoice_id: str) -> InvoiceOut:
     return invoice_out(_visible(access, invoice_id))
+
+
+def shop_name(tenant_id: str) -> str:
+    return accounts.tenant_name(tenant_id)
+
+
+def as_csv(invoice: InvoiceOut) -> str:
+    """The invoice as CSV: a row per line, then the subtotal, tax and total rows (amounts in minor units)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["invoice", "number", "kind", "description", "quantity", "unit_cents", "amount_cents"])
+    for line in invoice.lines:
+        row = [line.kind, line.description, line.quantity, line.unit_cents, line.amount_cents]
+        writer.writerow([invoice.invoice_id, invoice.number or "", *row])
+    for label, cents in (
+        ("subtotal", invoice.subtotal_cents),
+        ("tax", invoice.tax_cents),
+        ("total", invoice.total_cents),
+    ):
+        writer.writerow([invoice.invoice_id, invoice.number or "", label, "", "", "", cents])
+    return out.getvalue()
 
 
 def list_(
