@@ -12,11 +12,11 @@
   `stop_execution` arriving first (an invitation accepted the moment it was sent) fails on the missing
   environment, where AWS stops it. Ours stops it at once when it can, or as soon as its environment exists
   (on a loaded machine that may take seconds), never not at all.
-- moto answers a Query of an index by walking every item of the table and comparing each one's key through
-  its typed (slow) equality: a list's cost grows with the whole table, which the local stack's long sessions
-  and the security matrix (thousands of lists over a big world) pay for. Ours drops the items whose index
-  hash key is not the string asked for before moto's own loop, which then checks them as before: the same
-  answer, in time that follows what the partition holds.
+- moto answers every Query by sorting every item of the table through its typed (slow) comparisons, then
+  walking them all for the partition asked for: a list's cost grows with the whole table, which the local
+  stack's long sessions and the security matrix (thousands of lists over a big world) pay for. Ours hands
+  moto's own loop only the partition's items (the table's from its hash-key map, an index's by the string
+  key asked for), sorted the same way: the same answer, in time that follows what the partition holds.
 """
 
 from __future__ import annotations
@@ -131,26 +131,31 @@ def make_dynamodb_writes_atomic() -> None:
         setattr(DynamoDBBackend, name, atomic)
 
 
-_wanted = threading.local()  # the index hash-key strings the current thread's Query asks for
+_wanted = threading.local()  # the partition the current thread's Query reads
 
 
 def _all_items(original: Any) -> Any:
     @functools.wraps(original)
     def all_items(self: Any) -> Any:
-        items = original(self)
-        wanted = getattr(_wanted, "keys", None)
-        if not wanted:
-            return items
-        kept = []
-        for item in items:
-            attrs = getattr(item, "attrs", {})
-            for name, value in wanted:
-                found = attrs.get(name)
-                if found is None or found.type != "S" or found.value != value:
-                    break
-            else:
-                kept.append(item)
-        return kept
+        table_hash = getattr(_wanted, "hash", None)
+        strings = getattr(_wanted, "keys", None)
+        if table_hash is None and not strings:
+            return original(self)
+        if table_hash is not None:  # the table's own partition: moto keeps its items by hash key
+            bucket = self.items.get(table_hash)
+            found = [] if bucket is None else (list(bucket.values()) if self.range_key_attr else [bucket])
+        else:  # an index's partition: the items whose index hash key is the string asked for
+            found = []
+            for hash_set in self.items.values():
+                for item in hash_set.values() if self.range_key_attr else [hash_set]:
+                    attrs = getattr(item, "attrs", {})
+                    if all(
+                        (value := attrs.get(name)) is not None and value.type == "S" and value.value == wanted
+                        for name, wanted in strings or ()
+                    ):
+                        found.append(item)
+        # moto's own order (it sorts everything it returns), over what the partition holds only
+        return sorted(found, key=lambda x: (x.hash_key, x.range_key) if x.range_key else x.hash_key)
 
     return all_items
 
@@ -159,15 +164,18 @@ def _query(original: Any) -> Any:
     @functools.wraps(original)
     def query(self: Any, *args: Any, **kwargs: Any) -> Any:
         index_name = args[7] if len(args) > 7 else kwargs.get("index_name")
-        conditions = kwargs.get("hash_key_conditions") or []
-        strings = [(name, v.value) for name, v in conditions if getattr(v, "type", None) == "S"]
-        if not index_name or not strings or len(strings) != len(conditions):
-            return original(self, *args, **kwargs)
-        _wanted.keys = strings
+        if not index_name:
+            _wanted.hash = args[0] if args else kwargs.get("hash_key")
+        else:
+            conditions = kwargs.get("hash_key_conditions") or []
+            strings = [(name, v.value) for name, v in conditions if getattr(v, "type", None) == "S"]
+            if not strings or len(strings) != len(conditions):
+                return original(self, *args, **kwargs)
+            _wanted.keys = strings
         try:
             return original(self, *args, **kwargs)
         finally:
-            _wanted.keys = None
+            _wanted.keys, _wanted.hash = None, None
 
     return query
 

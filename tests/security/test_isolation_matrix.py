@@ -389,7 +389,14 @@ def test_isolation_matrix(api, aws_env, runtime, role):
         for relation in [r for r in _relations(route, role) if r != "own"] + ["own"]:
             setup = PRECONDITIONS.get((route.method, route.path))
             cell_world = world
-            if relation == "own" and setup is not None and actor is not None:
+            # A refused cell is refused before any object is read: the world's own objects serve it.
+            sample_params = all_samples()[(route.method, route.path)].get("pathParameters") or {}
+            if (
+                relation == "own"
+                and setup is not None
+                and actor is not None
+                and _allowed(role, route, actor, sample_params)
+            ):
                 cell_world = replace(world, ids={**world.ids, **(setup(api, world, actor) or {})})
             result = _cell(api, aws_env, route, role, actor, relation, cell_world, leaks)
             bodies[(route.method, route.path, relation)] = result["body"]
