@@ -184,12 +184,11 @@ def _act(
     if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
         _price(item, _ready(item.tenant_id, item.work_order_id))
     item.dispute = {"note": body.note, "by": access.user_id} if action is ShopAction.DISPUTE else item.dispute
-    number = None
+    number: repo.NumberTaken | None = None
     if after is ShopStatus.FINALIZED:
         series = f"S{utc_now().year}"
-        last = repo.last_number(item.tenant_id, series)
-        item.series, item.number = series, domain.invoice_number(series, last + 1)
-        number = (series, last, last + 1)
+        number = repo.take_number(item.tenant_id, series)
+        item.series, item.number = series, domain.invoice_number(series, number.taken)
     item.status = after.value
     item.record(action.value, access.user_id, body.note)
     events = [_event(access, item, EVENT_OF[action], note=body.note)]

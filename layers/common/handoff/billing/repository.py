@@ -4,6 +4,7 @@ happen once per completion, and the issuer's invoice counters."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import (
@@ -14,6 +15,7 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
+from pynamodb.transactions import TransactWrite
 
 from handoff import keys
 from handoff.errors import Conflict
@@ -26,7 +28,30 @@ from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
 
 
-class PartnerInvoiceItem(Item, discriminator="partner_invoice"):
+class StepHistory:
+    """What both kinds of invoice keep: every step, who took it, when, with its note."""
+
+    history: Any
+
+    def record(self, action: str, by: str, note: str | None) -> None:
+        step = {"action": action, "by": by, "at": utc_now().isoformat(), "note": note}
+        self.history = [*self.history, step]
+
+
+@dataclass(frozen=True)
+class NumberTaken:
+    """The next number of an issuer's series, read now; its transaction moves the counter from `last`."""
+
+    issuer_id: str
+    series: str
+    last: int
+
+    @property
+    def taken(self) -> int:
+        return self.last + 1
+
+
+class PartnerInvoiceItem(StepHistory, Item, discriminator="partner_invoice"):
     tenant_id = UnicodeAttribute()  # the owner it is addressed to
     invoice_id = UnicodeAttribute()
     servicer_id = UnicodeAttribute()  # the partner that issues it
@@ -62,12 +87,6 @@ class PartnerInvoiceItem(Item, discriminator="partner_invoice"):
         sort = keys.invoice_sort(self.invoice_id)
         self.gsi1pk, self.gsi1sk = keys.partner_invoices_by_status(self.tenant_id, self.status), sort
         self.gsi2pk, self.gsi2sk = keys.partner_invoices_from(self.servicer_id, self.tenant_id), sort
-
-    def record(self, action: str, by: str, note: str | None) -> None:
-        self.history = [
-            *self.history,
-            {"action": action, "by": by, "at": utc_now().isoformat(), "note": note},
-        ]
 
 
 class ComputedForItem(Item, discriminator="partner_invoice_guard"):
@@ -113,9 +132,19 @@ def invoices_of_ticket(owner_id: str, ticket_id: str) -> list[PartnerInvoiceItem
     return reads.get_many(PartnerInvoiceItem, [keys.partner_invoice(owner_id, g.invoice_id) for g in guards])
 
 
-def last_number(issuer_id: str, series: str) -> int:
+def take_number(issuer_id: str, series: str) -> NumberTaken:
     counter = reads.get(InvoiceCounterItem, keys.invoice_counter(issuer_id, series))
-    return int(counter.last) if counter is not None else 0
+    return NumberTaken(issuer_id, series, int(counter.last) if counter is not None else 0)
+
+
+def _stage_number(tx: TransactWrite, number: NumberTaken | None) -> None:
+    """Into the invoice's transaction: two that read the same number cannot both commit (no gap, no twin)."""
+    if number is None:
+        return
+    pk, sk = keys.invoice_counter(number.issuer_id, number.series)
+    counter = InvoiceCounterItem(pk, sk, last=number.taken)
+    first = Item.pk.does_not_exist()
+    tx.save(counter, condition=InvoiceCounterItem.last == number.last if number.last else first)
 
 
 def board(owner_id: str, status: str, limit: int, cursor: str | None) -> Page[PartnerInvoiceItem]:
@@ -165,12 +194,11 @@ def create(item: PartnerInvoiceItem, event: Envelope) -> bool:
 def save(
     item: PartnerInvoiceItem,
     events: list[Envelope],
-    number: tuple[str, int, int] | None = None,
+    number: NumberTaken | None = None,
     *,
     partner_link: bool = False,
 ) -> None:
-    """The invoice (versioned) and its events; at the first sending, the issuer's counter from the number it
-    read to the one taken (two sendings that read the same number cannot both commit: no gap, no twin)."""
+    """The invoice (versioned) and its events; at the first sending, the issuer's counter."""
     item.updated_at = utc_now()
     item.place()
     with transaction("the invoice or its series' numbers changed meanwhile; reload and retry") as tx:
@@ -179,11 +207,7 @@ def save(
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
         if partner_link:  # the partner's step holds only while its link is active (a revocation wins)
             links.stage_still_active(tx, item.tenant_id, item.servicer_id)
-        if number is not None:
-            series, last, taken = number
-            pk, sk = keys.invoice_counter(item.servicer_id, series)
-            counter = InvoiceCounterItem(pk, sk, last=taken)
-            tx.save(counter, condition=InvoiceCounterItem.last == last if last else Item.pk.does_not_exist())
+        _stage_number(tx, number)
 
 
 # ---- shop -> customer invoices ----------------------------------------------------------------------------
@@ -192,7 +216,7 @@ def save(
 HIDDEN_FROM_CUSTOMERS = frozenset({"draft", "revised"})  # the shop's own work in progress
 
 
-class InvoiceItem(Item, discriminator="invoice"):
+class InvoiceItem(StepHistory, Item, discriminator="invoice"):
     tenant_id = UnicodeAttribute()  # the shop
     invoice_id = UnicodeAttribute()
     work_order_id = UnicodeAttribute()
@@ -222,12 +246,6 @@ class InvoiceItem(Item, discriminator="invoice"):
         seen = self.status not in HIDDEN_FROM_CUSTOMERS  # what was submitted to it, or finalized
         self.gsi2pk = keys.customer_invoices(self.tenant_id, self.customer_id) if seen else None
         self.gsi2sk = sort if seen else None
-
-    def record(self, action: str, by: str, note: str | None) -> None:
-        self.history = [
-            *self.history,
-            {"action": action, "by": by, "at": utc_now().isoformat(), "note": note},
-        ]
 
 
 def new_shop_invoice(tenant_id: str, work_order_id: str, **fields: Any) -> InvoiceItem:
@@ -276,17 +294,12 @@ def create_shop_invoice(item: InvoiceItem, event: Envelope) -> None:
         tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
 
 
-def save_shop_invoice(item: InvoiceItem, events: list[Envelope], number: tuple[str, int, int] | None) -> None:
-    """The invoice (versioned) and its events; when it is finalized, the shop's counter from the number read
-    to the one taken."""
+def save_shop_invoice(item: InvoiceItem, events: list[Envelope], number: NumberTaken | None) -> None:
+    """The invoice (versioned) and its events; when it is finalized, the shop's counter."""
     item.updated_at = utc_now()
     item.place()
     with transaction("the invoice or its series' numbers changed meanwhile; reload and retry") as tx:
         tx.save(item)
         for event in events:
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
-        if number is not None:
-            series, last, taken = number
-            pk, sk = keys.invoice_counter(item.tenant_id, series)
-            counter = InvoiceCounterItem(pk, sk, last=taken)
-            tx.save(counter, condition=InvoiceCounterItem.last == last if last else Item.pk.does_not_exist())
+        _stage_number(tx, number)

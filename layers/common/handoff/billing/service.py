@@ -181,7 +181,7 @@ def _act(
     _check_fields(action, body, item)
     after = domain.take(InvoiceStatus(item.status), action, side)
     actor = user_actor(access.user_id, access.servicer.servicer_id if access.servicer else access.tenant)
-    number: tuple[str, int, int] | None = None
+    number: repo.NumberTaken | None = None
     if action is InvoiceAction.SEND:
         adjustment = body.adjustment_cents or 0
         item.total_cents = domain.total(int(item.computed_cents), adjustment)
@@ -190,9 +190,8 @@ def _act(
         item.not_to_exceed_cents = tickets.not_to_exceed(item.tenant_id, item.ticket_id)  # as it is now
         if item.number is None:
             series = str(utc_now().year)
-            last = repo.last_number(item.servicer_id, series)
-            item.series, item.number = series, domain.invoice_number(series, last + 1)
-            number = (series, last, last + 1)
+            number = repo.take_number(item.servicer_id, series)
+            item.series, item.number = series, domain.invoice_number(series, number.taken)
     elif action is InvoiceAction.APPROVE:
         domain.check_approver(accounts.approval_limit(access.tenant, access.user_id), int(item.total_cents))
     elif action is InvoiceAction.DISPUTE:

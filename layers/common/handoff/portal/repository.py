@@ -12,10 +12,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import QueryError
 
 from handoff import keys
-from handoff.errors import BadRequest
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
 from handoff.ids import new_id, utc_now
@@ -124,12 +122,8 @@ def _partner_tab(item: CustomerItem) -> str | None:
 def customers_in(partition: str, start: dict[str, Any] | None, limit: int) -> tuple[list[CustomerItem], Any]:
     """One page of a customers-tab partition (GSI3) by name, and DynamoDB's key to resume it."""
     results = CustomerItem.gsi3.query(partition, page_size=limit, last_evaluated_key=start)
-    try:
-        raw = next(results.page_iter)
-    except QueryError as error:  # a start key DynamoDB will not resume from: the cursor's fault
-        raise BadRequest("the cursor is not valid for this list", code="invalid_cursor") from error
-    items = [CustomerItem.from_raw_data(i) for i in raw.get("Items", [])]
-    return [i for i in items if isinstance(i, CustomerItem)], results.page_iter.last_evaluated_key
+    items, last = pages.one_page(results, Item)
+    return [i for i in items if isinstance(i, CustomerItem)], last
 
 
 def customer_keys(path: dict[str, str]) -> list[reads.Key]:

@@ -93,16 +93,21 @@ def _well_formed(key: Any, scope: str) -> bool:
     )
 
 
-def first_page[M: Model](results: ResultIterator[M], model: type[M], scope: str) -> Page[M]:
-    """Reads exactly one DynamoDB page (one call), even when a filter leaves it short."""
+def one_page[M: Model](results: ResultIterator[M], model: type[M]) -> tuple[list[M], dict[str, Any] | None]:
+    """Exactly one DynamoDB page (one call), even when a filter leaves it short, and the key it stopped at."""
     try:
         raw = next(results.page_iter)
     except QueryError as error:  # a start key DynamoDB will not resume from: the cursor's fault
         if "ValidationException" in str(getattr(error, "cause_response_code", "")) + str(error):
             raise BadRequest("the cursor is not valid for this list", code="invalid_cursor") from error
         raise
-    items = [model.from_raw_data(item) for item in raw.get("Items", [])]
-    return Page(items=items, next_cursor=encode_cursor(results.page_iter.last_evaluated_key, scope))
+    return [model.from_raw_data(item) for item in raw.get("Items", [])], results.page_iter.last_evaluated_key
+
+
+def first_page[M: Model](results: ResultIterator[M], model: type[M], scope: str) -> Page[M]:
+    """One DynamoDB page and the signed cursor that resumes it."""
+    items, last = one_page(results, model)
+    return Page(items=items, next_cursor=encode_cursor(last, scope))
 
 
 def page_of_ids(ids: list[str], limit: int, cursor: str | None, scope: str) -> tuple[list[str], str | None]:
