@@ -34,8 +34,15 @@ Email = Annotated[
 ReplyNote = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
+class ReadModel(BaseModel):
+    """A response model. Its validator is built on first use, not at import: a function defines a hundred
+    models and a request uses a few, and building them all was most of a cold start's own work."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
 class WriteModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class PatchModel(WriteModel):

@@ -8,11 +8,11 @@ from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from handoff.auth.policy import Role
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
-from handoff.schema import Email, PatchModel, WriteModel
+from handoff.schema import Email, PatchModel, ReadModel, WriteModel
 
 
 def _known_timezone(value: str) -> str:
@@ -82,7 +82,7 @@ class TenantPatch(PatchModel):
     offer_window_hours: OfferWindowHours | None = None
 
 
-class TenantOut(BaseModel):
+class TenantOut(ReadModel):
     tenant_id: str
     name: str
     contact_email: str | None
@@ -165,7 +165,7 @@ class TechnicianAdd(WriteModel):
     user_id: Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
 
 
-class MemberOut(BaseModel):
+class MemberOut(ReadModel):
     tenant_id: str
     user_id: str
     email: str
@@ -187,7 +187,7 @@ class MemberOut(BaseModel):
     updated_at: datetime
 
 
-class MemberPage(BaseModel):
+class MemberPage(ReadModel):
     items: list[MemberOut]
     next_cursor: str | None = Field(
         description="Pass as `cursor` to read the next page; null on the last page"
@@ -198,13 +198,13 @@ class MergeRequest(WriteModel):
     duplicate_user_ids: Annotated[list[UserId], Field(min_length=1, max_length=10)]
 
 
-class MergeOut(BaseModel):
+class MergeOut(ReadModel):
     survivor: MemberOut
     retired_user_ids: list[str]
     audit_id: str
 
 
-class AccessResetOut(BaseModel):
+class AccessResetOut(ReadModel):
     user_id: str
     status: Literal["reset_requested"] = "reset_requested"
     message: str = Field(
@@ -213,12 +213,12 @@ class AccessResetOut(BaseModel):
     )
 
 
-class Company(BaseModel):
+class Company(ReadModel):
     customer_id: str
     name: str
 
 
-class Place(BaseModel):
+class Place(ReadModel):
     """Somewhere the caller can work ("You are working in"): as a member, or through a servicer link."""
 
     kind: Literal["member", "servicer"]
@@ -240,7 +240,7 @@ class InvitationAnswer(StrEnum):
     DECLINE = "decline"
 
 
-class Invitation(BaseModel):
+class Invitation(ReadModel):
     """An instance asking this login to become its member: nothing of it is open to the login until it
     accepts (`POST /me/invitations/{invitation_id}/accept`)."""
 
@@ -260,7 +260,7 @@ class MePatch(PatchModel):
     phone: Phone | None = None
 
 
-class MeOut(BaseModel):
+class MeOut(ReadModel):
     user_id: str
     email: str
     name: str

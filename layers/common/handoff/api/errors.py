@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from handoff.errors import ServiceUnavailable
 from handoff.ids import TENANT_ID_PATTERN, ULID_PATTERN
-from handoff.schema import EMAIL_PATTERN
+from handoff.schema import EMAIL_PATTERN, ReadModel
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(ReadModel):
     field: str | None = Field(
         default=None, description="Where the problem is: body.name, query.limit, path.user_id"
     )
@@ -21,13 +21,13 @@ class ErrorDetail(BaseModel):
     type: str | None = None
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(ReadModel):
     code: str = Field(description="Stable, machine-readable error code")
     message: str
     details: list[ErrorDetail] = []
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(ReadModel):
     error: ErrorInfo
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from handoff.schema import WriteModel
+from handoff.schema import ReadModel, WriteModel
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 InvoiceStatusName = Literal["draft", "sent", "approved", "disputed", "rejected"]
@@ -29,7 +29,7 @@ class PartnerInvoiceStep(WriteModel):
     items: list[DisputedLine] | None = Field(default=None, min_length=1, max_length=200)
 
 
-class InvoiceLineOut(BaseModel):
+class InvoiceLineOut(ReadModel):
     kind: Literal["labour", "cost"]
     source_id: str
     description: str
@@ -39,7 +39,7 @@ class InvoiceLineOut(BaseModel):
     work_date: str
 
 
-class PartnerInvoiceOut(BaseModel):
+class PartnerInvoiceOut(ReadModel):
     invoice_id: str
     owner_id: str
     servicer_id: str
@@ -63,7 +63,7 @@ class PartnerInvoiceOut(BaseModel):
     updated_at: datetime
 
 
-class PartnerInvoicePage(BaseModel):
+class PartnerInvoicePage(ReadModel):
     items: list[PartnerInvoiceOut]
     next_cursor: str | None
 
@@ -80,7 +80,7 @@ class InvoiceStep(WriteModel):
     note: Note | None = None
 
 
-class ShopLineOut(BaseModel):
+class ShopLineOut(ReadModel):
     kind: Literal["labour", "part"]
     source_id: str
     description: str
@@ -91,7 +91,7 @@ class ShopLineOut(BaseModel):
     differs_from_estimate: bool
 
 
-class InvoiceOut(BaseModel):
+class InvoiceOut(ReadModel):
     invoice_id: str
     work_order_id: str
     customer_id: str
@@ -114,6 +114,6 @@ class InvoiceOut(BaseModel):
     updated_at: datetime
 
 
-class InvoicePage(BaseModel):
+class InvoicePage(ReadModel):
     items: list[InvoiceOut]
     next_cursor: str | None

@@ -6,10 +6,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from handoff.ids import ULID_PATTERN
-from handoff.schema import WriteModel
+from handoff.schema import ReadModel, WriteModel
 
 
 class BookingAction(StrEnum):
@@ -37,7 +37,7 @@ class BookingStep(WriteModel):
     note: Note | None = Field(default=None, description="Shown to both sides; decline: the reason")
 
 
-class BookingOut(BaseModel):
+class BookingOut(ReadModel):
     booking_id: str
     customer_id: str
     unit_id: str
@@ -56,6 +56,6 @@ class BookingOut(BaseModel):
     updated_at: datetime
 
 
-class BookingPage(BaseModel):
+class BookingPage(ReadModel):
     items: list[BookingOut]
     next_cursor: str | None

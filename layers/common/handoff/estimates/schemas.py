@@ -7,11 +7,11 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from handoff.estimates.domain import MAX_LABOUR_LINES, MAX_PARTS_PER_LINE
 from handoff.ids import ULID_PATTERN
-from handoff.schema import PartOut, PatchModel, WriteModel
+from handoff.schema import PartOut, PatchModel, ReadModel, WriteModel
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -114,7 +114,7 @@ class EstimateStep(WriteModel):
     items: list[DisputedItem] = Field(default=[], max_length=30, description="dispute: what and why")
 
 
-class LabourLineOut(BaseModel):
+class LabourLineOut(ReadModel):
     line_id: str
     description: str
     hours: Decimal
@@ -124,7 +124,7 @@ class LabourLineOut(BaseModel):
     parts: list[PartOut]
 
 
-class TotalsOut(BaseModel):
+class TotalsOut(ReadModel):
     labour: int
     parts: int
     subtotal: int
@@ -133,7 +133,7 @@ class TotalsOut(BaseModel):
     grand_total: int
 
 
-class EstimateOut(BaseModel):
+class EstimateOut(ReadModel):
     estimate_id: str
     customer_id: str
     unit_id: str
@@ -151,24 +151,24 @@ class EstimateOut(BaseModel):
     updated_at: datetime
 
 
-class EstimatePage(BaseModel):
+class EstimatePage(ReadModel):
     items: list[EstimateOut]
     next_cursor: str | None
 
 
-class EstimateSummary(BaseModel):
+class EstimateSummary(ReadModel):
     estimate_id: str
     status: str
     submitted_version: int
     updated_at: datetime
 
 
-class EstimateSummaryPage(BaseModel):
+class EstimateSummaryPage(ReadModel):
     items: list[EstimateSummary]
     next_cursor: str | None
 
 
-class VersionOut(BaseModel):
+class VersionOut(ReadModel):
     estimate_id: str
     version: int
     currency: str
@@ -178,12 +178,12 @@ class VersionOut(BaseModel):
     submitted_by: str
 
 
-class VersionPage(BaseModel):
+class VersionPage(ReadModel):
     items: list[VersionOut]
     next_cursor: str | None
 
 
-class DiffOut(BaseModel):
+class DiffOut(ReadModel):
     estimate_id: str
     version: int
     against: int
@@ -193,7 +193,7 @@ class DiffOut(BaseModel):
     total_deltas: dict[str, int]
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(ReadModel):
     estimate_id: str
     entries: list[dict[str, Any]] = Field(
         description="Every submission, dispute, acknowledgement, adjustment, "

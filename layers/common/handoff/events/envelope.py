@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from handoff.events.catalog import EVENT_TYPES
 from handoff.ids import new_id, utc_now
+from handoff.schema import ReadModel
 
 ENVELOPE_VERSION = "1"
 
 
-class Actor(BaseModel):
+class Actor(ReadModel):
     """Who caused the change, so a linked system can ignore its own changes (no sync loops)."""
 
     kind: Literal["user", "partner_system", "system"]
@@ -25,12 +26,12 @@ class Actor(BaseModel):
     tenant_id: str | None = None
 
 
-class EntityRef(BaseModel):
+class EntityRef(ReadModel):
     type: str
     id: str
 
 
-class Envelope(BaseModel):
+class Envelope(ReadModel):
     id: str = Field(description="Event id (ULID); consumers dedupe on it")
     envelope_version: str = ENVELOPE_VERSION
     source: str = Field(description="handoff.<context>, e.g. handoff.accounts")

@@ -6,9 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from handoff.schema import PatchModel, TenantId, WriteModel
+from handoff.schema import PatchModel, ReadModel, TenantId, WriteModel
 
 
 class LinkCreate(WriteModel):
@@ -29,7 +29,7 @@ class LinkPatch(PatchModel):
     )
 
 
-class LinkHistoryEntry(BaseModel):
+class LinkHistoryEntry(ReadModel):
     at: datetime
     by: str
     change: str
@@ -38,7 +38,7 @@ class LinkHistoryEntry(BaseModel):
     location_id: str | None = None
 
 
-class LinkOut(BaseModel):
+class LinkOut(ReadModel):
     owner_id: str
     servicer_id: str
     status: str = Field(
@@ -63,7 +63,7 @@ class InvitationAnswer(StrEnum):
     DECLINE = "decline"
 
 
-class InvitationOut(BaseModel):
+class InvitationOut(ReadModel):
     """An owner's invitation to this instance, as its system admin sees it before answering."""
 
     owner_id: str
@@ -76,17 +76,17 @@ class InvitationOut(BaseModel):
     invited_at: datetime
 
 
-class InvitationPage(BaseModel):
+class InvitationPage(ReadModel):
     items: list[InvitationOut]
     next_cursor: str | None
 
 
-class LinkPage(BaseModel):
+class LinkPage(ReadModel):
     items: list[LinkOut]
     next_cursor: str | None
 
 
-class LinkedOwner(BaseModel):
+class LinkedOwner(ReadModel):
     """An owner instance this servicer works in, and what the link allows."""
 
     owner_id: str
@@ -97,7 +97,7 @@ class LinkedOwner(BaseModel):
     preferred_vendor: bool
 
 
-class LinkedOwnerPage(BaseModel):
+class LinkedOwnerPage(ReadModel):
     items: list[LinkedOwner]
     next_cursor: str | None
 

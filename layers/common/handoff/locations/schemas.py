@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from handoff.schema import PatchModel, WriteModel
+from handoff.schema import PatchModel, ReadModel, WriteModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -37,7 +37,7 @@ class LocationPatch(PatchModel):
     archived: bool | None = Field(default=None, description="true archives the location, false restores it")
 
 
-class LocationOut(BaseModel):
+class LocationOut(ReadModel):
     location_id: str
     name: str
     address: str | None
@@ -51,6 +51,6 @@ class LocationOut(BaseModel):
     updated_at: datetime
 
 
-class LocationPage(BaseModel):
+class LocationPage(ReadModel):
     items: list[LocationOut]
     next_cursor: str | None

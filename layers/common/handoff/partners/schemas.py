@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, model_validator
 
 from handoff.ids import ULID_PATTERN
 from handoff.partners.domain import MAX_BANNER_BYTES, MAX_LAYER_MEMBERS, MAX_LAYERS
-from handoff.schema import Email, PatchModel, WriteModel
+from handoff.schema import Email, PatchModel, ReadModel, WriteModel
 from handoff.tickets.schemas import TermsIn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -33,7 +33,7 @@ class PartnerOrgPatch(PatchModel):
     )
 
 
-class PartnerOrgOut(BaseModel):
+class PartnerOrgOut(ReadModel):
     partner_org_id: str
     name: str
     contact_email: str | None
@@ -46,7 +46,7 @@ class PartnerOrgOut(BaseModel):
     updated_at: datetime
 
 
-class PartnerOrgPage(BaseModel):
+class PartnerOrgPage(ReadModel):
     items: list[PartnerOrgOut]
     next_cursor: str | None
 
@@ -71,7 +71,7 @@ class OrgUnitPatch(PatchModel):
     archived: bool | None = None
 
 
-class OrgUnitOut(BaseModel):
+class OrgUnitOut(ReadModel):
     org_unit_id: str
     name: str
     partner_org_id: str | None
@@ -81,7 +81,7 @@ class OrgUnitOut(BaseModel):
     updated_at: datetime
 
 
-class OrgUnitPage(BaseModel):
+class OrgUnitPage(ReadModel):
     items: list[OrgUnitOut]
     next_cursor: str | None
 
@@ -90,19 +90,19 @@ class BannerUploadIn(WriteModel):
     size_bytes: int = Field(ge=1, le=MAX_BANNER_BYTES, description="The PNG's size: at most 64 KiB")
 
 
-class BannerUploadOut(BaseModel):
+class BannerUploadOut(ReadModel):
     upload_id: str
     url: str
     fields: dict[str, str] = Field(description="Post them with the file (last) as multipart/form-data")
     expires_at: datetime
 
 
-class DefaultBannerOut(BaseModel):
+class DefaultBannerOut(ReadModel):
     has_banner: bool = Field(description="A validated default banner is published")
     banner_updated_at: datetime | None
 
 
-class BrandingOut(BaseModel):
+class BrandingOut(ReadModel):
     source: Literal["partner_organization", "tenant", "default"] = Field(
         description="Its partner organization's banner, the tenant's default banner, or the standard look"
     )
@@ -158,12 +158,12 @@ class TeamPatch(PatchModel):
     archived: bool | None = None
 
 
-class LayerOut(BaseModel):
+class LayerOut(ReadModel):
     members: list[str]
     response_minutes: int
 
 
-class TeamOut(BaseModel):
+class TeamOut(ReadModel):
     team_id: str
     name: str
     layers: list[LayerOut]
@@ -175,6 +175,6 @@ class TeamOut(BaseModel):
     updated_at: datetime
 
 
-class TeamPage(BaseModel):
+class TeamPage(ReadModel):
     items: list[TeamOut]
     next_cursor: str | None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from handoff.ids import ULID_PATTERN
-from handoff.schema import Email, PatchModel, WriteModel
+from handoff.schema import Email, PatchModel, ReadModel, WriteModel
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -53,7 +53,7 @@ class CustomerPatch(PatchModel):
     archived: bool | None = None
 
 
-class CustomerOut(BaseModel):
+class CustomerOut(ReadModel):
     customer_id: str
     name: str
     contact_email: str | None
@@ -67,7 +67,7 @@ class CustomerOut(BaseModel):
     updated_at: datetime
 
 
-class CustomerPage(BaseModel):
+class CustomerPage(ReadModel):
     items: list[CustomerOut]
     next_cursor: str | None
 
@@ -101,7 +101,7 @@ class UnitPatch(PatchModel):
     archived: bool | None = None
 
 
-class UnitOut(BaseModel):
+class UnitOut(ReadModel):
     unit_id: str
     customer_id: str
     name: str
@@ -119,7 +119,7 @@ class UnitOut(BaseModel):
     updated_at: datetime
 
 
-class UnitPage(BaseModel):
+class UnitPage(ReadModel):
     items: list[UnitOut]
     next_cursor: str | None
 
@@ -139,7 +139,7 @@ class PortalAccountPatch(PatchModel):
     can_login: bool | None = None
 
 
-class PortalAccountOut(BaseModel):
+class PortalAccountOut(ReadModel):
     user_id: str
     email: str
     name: str
@@ -155,6 +155,6 @@ class PortalAccountOut(BaseModel):
     updated_at: datetime
 
 
-class PortalAccountPage(BaseModel):
+class PortalAccountPage(ReadModel):
     items: list[PortalAccountOut]
     next_cursor: str | None

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, model_validator
 
 from handoff.ids import ULID_PATTERN
-from handoff.schema import PartOut, PatchModel, TenantId, WriteModel
+from handoff.schema import PartOut, PatchModel, ReadModel, TenantId, WriteModel
 from handoff.tickets.domain import OfferStatus, Terms, TicketStatus
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -175,7 +175,7 @@ class NoteCreate(WriteModel):
     )
 
 
-class TermsOut(BaseModel):
+class TermsOut(ReadModel):
     hourly_rate_cents: int
     rates: dict[str, int]
     markup_bp: int
@@ -184,7 +184,7 @@ class TermsOut(BaseModel):
     conditions: str | None
 
 
-class WorkOrderLineOut(BaseModel):
+class WorkOrderLineOut(ReadModel):
     work_id: str
     estimate_id: str
     estimate_version: int
@@ -198,14 +198,14 @@ class WorkOrderLineOut(BaseModel):
     variance_minutes: int = Field(description="Clocked minus estimated: over (positive) or under")
 
 
-class ClockedOnOut(BaseModel):
+class ClockedOnOut(ReadModel):
     technician_id: str
     entry_id: str
     work_id: str
     started_at: datetime
 
 
-class TicketOut(BaseModel):
+class TicketOut(ReadModel):
     ticket_id: str
     owner_id: str
     kind: str = Field(description="ticket, or work_order (a repair order of approved labour)")
@@ -250,12 +250,12 @@ class TicketOut(BaseModel):
     updated_at: datetime
 
 
-class TicketPage(BaseModel):
+class TicketPage(ReadModel):
     items: list[TicketOut]
     next_cursor: str | None
 
 
-class RoutingOut(BaseModel):
+class RoutingOut(ReadModel):
     """A RoutingDecision: the team, the layer that took the request, who (a member or the preferred vendor),
     and why; `skipped`: earlier layers with no one to take it."""
 
@@ -271,7 +271,7 @@ class RoutingOut(BaseModel):
     trigger: Literal["created", "assigned", "escalated", "deadline"]
 
 
-class ActivityOut(BaseModel):
+class ActivityOut(ReadModel):
     entry_id: str
     kind: Literal["step", "time", "note", "clock", "offer", "cost", "attachment", "routing"]
     by: str
@@ -296,7 +296,7 @@ class ActivityOut(BaseModel):
     created_at: datetime
 
 
-class ActivityPage(BaseModel):
+class ActivityPage(ReadModel):
     items: list[ActivityOut]
     next_cursor: str | None
 
@@ -320,14 +320,14 @@ class PartnerUpdate(WriteModel):
         return self
 
 
-class PartnerUpdateOut(BaseModel):
+class PartnerUpdateOut(ReadModel):
     ticket_id: str
     status: str
     version: int
     applied: list[str] = Field(description="What the update changed, in order")
 
 
-class InboundSecret(BaseModel):
+class InboundSecret(ReadModel):
     servicer_id: str
     secret: str = Field(description="whsec_…: shown once; the partner's system signs its updates with it")
     previous_secret_expires_at: datetime | None
@@ -339,7 +339,7 @@ class RotateInboundSecret(WriteModel):
     )
 
 
-class WorkRequiredOut(BaseModel):
+class WorkRequiredOut(ReadModel):
     work_id: str
     estimate_id: str
     estimate_version: int
@@ -355,17 +355,17 @@ class WorkRequiredOut(BaseModel):
     created_at: datetime
 
 
-class WorkRequiredPage(BaseModel):
+class WorkRequiredPage(ReadModel):
     items: list[WorkRequiredOut]
     next_cursor: str | None
 
 
-class WorkOrderStatusLine(BaseModel):
+class WorkOrderStatusLine(ReadModel):
     description: str
     labour_code: str | None
 
 
-class WorkOrderStatus(BaseModel):
+class WorkOrderStatus(ReadModel):
     """What the customer's portal users see of a work order: where it stands, not who worked how long."""
 
     ticket_id: str
@@ -377,7 +377,7 @@ class WorkOrderStatus(BaseModel):
     updated_at: datetime
 
 
-class WorkOrderStatusPage(BaseModel):
+class WorkOrderStatusPage(ReadModel):
     items: list[WorkOrderStatus]
     next_cursor: str | None
 
@@ -403,7 +403,7 @@ class OfferAnswer(WriteModel):
     note: NoteText | None = Field(default=None, description="decline and reject: the reason")
 
 
-class OfferRoundOut(BaseModel):
+class OfferRoundOut(ReadModel):
     round: int
     side: str = Field(description="owner or partner: who proposed these terms")
     by: str
@@ -412,7 +412,7 @@ class OfferRoundOut(BaseModel):
     note: str | None
 
 
-class OfferOut(BaseModel):
+class OfferOut(ReadModel):
     offer_id: str
     ticket_id: str
     owner_id: str
@@ -430,7 +430,7 @@ class OfferOut(BaseModel):
     updated_at: datetime
 
 
-class OfferPage(BaseModel):
+class OfferPage(ReadModel):
     items: list[OfferOut]
     next_cursor: str | None
 
@@ -451,7 +451,7 @@ class CostCreate(WriteModel):
     )
 
 
-class CostOut(BaseModel):
+class CostOut(ReadModel):
     cost_id: str
     ticket_id: str
     category: str
@@ -468,7 +468,7 @@ class CostOut(BaseModel):
     created_at: datetime
 
 
-class CostPage(BaseModel):
+class CostPage(ReadModel):
     items: list[CostOut]
     next_cursor: str | None
 
@@ -487,7 +487,7 @@ class AttachmentCreate(WriteModel):
     internal: bool = Field(default=False, description="Kept with your own company")
 
 
-class AttachmentOut(BaseModel):
+class AttachmentOut(ReadModel):
     attachment_id: str
     ticket_id: str
     filename: str
@@ -507,18 +507,18 @@ class AttachmentOut(BaseModel):
     updated_at: datetime
 
 
-class UploadOut(BaseModel):
+class UploadOut(ReadModel):
     url: str
     fields: dict[str, str] = Field(description="Post them with the file (last) as multipart/form-data")
     expires_at: datetime
 
 
-class AttachmentAnnounced(BaseModel):
+class AttachmentAnnounced(ReadModel):
     attachment: AttachmentOut
     upload: UploadOut
 
 
-class AttachmentPage(BaseModel):
+class AttachmentPage(ReadModel):
     items: list[AttachmentOut]
     next_cursor: str | None
 
@@ -526,34 +526,34 @@ class AttachmentPage(BaseModel):
 # ---- reports -----------------------------------------------------------------------------------------------
 
 
-class AmountOut(BaseModel):
+class AmountOut(ReadModel):
     currency: str
     labour_cents: int
     cost_cents: int
     billable_cents: int = Field(description="Labour, and costs with the accepted markup")
 
 
-class StatusSum(BaseModel):
+class StatusSum(ReadModel):
     status: str
     tickets: int
     hours: Decimal
     amounts: list[AmountOut]
 
 
-class PartnerSum(BaseModel):
+class PartnerSum(ReadModel):
     partner: str = Field(description="A partner instance, or in_house")
     tickets: int
     hours: Decimal
     amounts: list[AmountOut]
 
 
-class TotalSum(BaseModel):
+class TotalSum(ReadModel):
     tickets: int
     hours: Decimal
     amounts: list[AmountOut]
 
 
-class SummaryReport(BaseModel):
+class SummaryReport(ReadModel):
     """The tickets created in the period (UTC days), where they stand now: how many, their logged hours and
     what they bill, by status and by partner."""
 
@@ -565,20 +565,20 @@ class SummaryReport(BaseModel):
     total: TotalSum
 
 
-class OldestOut(BaseModel):
+class OldestOut(ReadModel):
     ticket_id: str
     title: str
     age_days: Decimal
 
 
-class StatusLine(BaseModel):
+class StatusLine(ReadModel):
     status: str
     tickets: int
     average_age_days: Decimal | None
     oldest: OldestOut | None
 
 
-class StatusReport(BaseModel):
+class StatusReport(ReadModel):
     """How many tickets are in each status now, their average age and the oldest one."""
 
     as_of: datetime
@@ -604,7 +604,7 @@ class NteAnswer(WriteModel):
     note: NoteText | None = Field(default=None, description="Required to reject")
 
 
-class NteRequestOut(BaseModel):
+class NteRequestOut(ReadModel):
     request_id: str
     ticket_id: str
     servicer_id: str
@@ -618,6 +618,6 @@ class NteRequestOut(BaseModel):
     updated_at: datetime
 
 
-class NteRequestPage(BaseModel):
+class NteRequestPage(ReadModel):
     items: list[NteRequestOut]
     next_cursor: str | None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from handoff.events.catalog import is_known
-from handoff.schema import PatchModel, WriteModel
+from handoff.schema import PatchModel, ReadModel, WriteModel
 
 
 def _known(event_type: str) -> str:
@@ -41,7 +41,7 @@ class SubscriptionPatch(PatchModel):
     enabled: bool | None = None
 
 
-class SubscriptionOut(BaseModel):
+class SubscriptionOut(ReadModel):
     subscription_id: str
     url: str
     event_types: list[str]
@@ -60,7 +60,7 @@ class SubscriptionCreated(SubscriptionOut):
     secret: str = Field(description="The signing secret (whsec_…). Shown once: store it now.")
 
 
-class SubscriptionPage(BaseModel):
+class SubscriptionPage(ReadModel):
     items: list[SubscriptionOut]
     next_cursor: str | None
 
@@ -71,13 +71,13 @@ class RotateSecret(WriteModel):
     )
 
 
-class SecretRotated(BaseModel):
+class SecretRotated(ReadModel):
     subscription_id: str
     secret: str = Field(description="The new signing secret. Shown once.")
     previous_secret_expires_at: datetime | None
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(ReadModel):
     delivery_id: str
     event_id: str
     event_type: str
@@ -90,11 +90,11 @@ class DeliveryOut(BaseModel):
     updated_at: datetime
 
 
-class DeliveryPage(BaseModel):
+class DeliveryPage(ReadModel):
     items: list[DeliveryOut]
     next_cursor: str | None
 
 
-class Redelivery(BaseModel):
+class Redelivery(ReadModel):
     delivery_id: str
     status: str
