@@ -4,9 +4,10 @@ layer on the path, and its clients built.
 
 Every figure is the median wall time of RUNS fresh processes, from the start of each to its signal that it
 is ready to take a request (Lambda's init duration: a sandbox is not torn down on the way to its first
-request, so the interpreter's exit is not counted, for the hello world either). The entries run interleaved, round by round (in
-a new order each round), so a load on the machine weighs on all of them alike; the ratio is to a Powertools
-hello world with the same Logger, resolver with validation and DynamoDB client, from the same layer.
+request, so the interpreter's exit is not counted, for the hello world either). The entries run
+interleaved, round by round (in a new order each round), so a load on the machine weighs on all of them
+alike; the ratio is to a Powertools hello world with the same Logger, resolver with validation and DynamoDB
+client, from the same layer.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from devstack.samples import (
     SAMPLE_PARTNER_ORG,
     SAMPLE_PARTNER_USER,
     SAMPLE_PORTAL_USER,
+    SAMPLE_RATE_CARD,
     SAMPLE_SHOP_INVOICE,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TEAM,
@@ -64,9 +65,10 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 from handoff.auth.tokens import Principal
 from handoff.billing import invoices as shop_invoices
+from handoff.billing import ratecards
 from handoff.billing import service as billing
 from handoff.billing.domain import InvoiceAction
-from handoff.billing.schemas import InvoiceCreate, PartnerInvoiceStep
+from handoff.billing.schemas import InvoiceCreate, PartnerInvoiceStep, RateCardCreate
 from handoff.bookings import service as bookings
 from handoff.bookings.schemas import BookingCreate
 from handoff.config import file_settings
@@ -184,6 +186,8 @@ def _world(owner: Principal, runtime: Runtime) -> dict[str, str]:
     ids[SAMPLE_ESTIMATE] = _disputed_estimate(admin, ids)
     ids.update(_shop_invoice(admin, ids))
     ids.update(_work_order(admin, ids))
+    shop_card = RateCardCreate(scope="shop", name="Workshop", currency="EUR", hourly_rate_cents=9000)
+    ids[SAMPLE_RATE_CARD] = ratecards.create(admin, shop_card).rate_card_id
     return ids
 
 

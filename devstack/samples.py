@@ -41,6 +41,7 @@ SAMPLE_NTE_REQUEST = (
 SAMPLE_INVOICE = "01JB8Z6W3X4Y5Z6A7B8C9D0I0V"  # fixit's invoice for a completed ticket, sent to acme
 SAMPLE_SHOP_INVOICE = "01JB8Z6W3X4Y5Z6A7B8C9D0S7V"  # acme's invoice to the sample customer, submitted
 SAMPLE_TEAM = "01JB8Z6W3X4Y5Z6A7B8C9D0T3M"  # a team of two layers (the sample technician in each)
+SAMPLE_RATE_CARD = "01JB8Z6W3X4Y5Z6A7B8C9D0R4C"  # the tenant's shop rate card (its taxes)
 # Samples also name the servicer instances `fixit` (linked in test worlds) and `brightco` (not linked yet),
 # and `inviterco`, an owner whose invitation to the samples' tenant waits for an answer.
 

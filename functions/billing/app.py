@@ -2,6 +2,7 @@
 requires it, else finalized directly), and the invoices partners send owners for outsourced work (computed by
 the partner-invoicing workflow at the accepted terms), sent by the partner and decided by the owner."""
 
+from datetime import date
 from http import HTTPStatus
 from typing import Annotated
 
@@ -11,7 +12,7 @@ from handoff.api.app import endpoint, lambda_entry, negotiated, new_app, parse_i
 from handoff.api.params import DEFAULT_LIMIT, Accept, Cursor, IfMatch, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
-from handoff.billing import invoices, repository, service
+from handoff.billing import invoices, ratecards, repository, service
 from handoff.billing.domain import InvoiceAction, InvoiceStatus, ShopAction, ShopStatus
 from handoff.billing.schemas import (
     InvoiceCreate,
@@ -21,6 +22,10 @@ from handoff.billing.schemas import (
     PartnerInvoiceOut,
     PartnerInvoicePage,
     PartnerInvoiceStep,
+    RateCardCreate,
+    RateCardOut,
+    RateCardPage,
+    RatesIn,
 )
 from handoff.ids import ULID_PATTERN
 
@@ -144,6 +149,62 @@ def act_on_invoice(
 ) -> InvoiceOut:
     """Finalized, it is numbered and never changes (409 `finalized`)."""
     return invoices.act(access, invoice_id, action, body, parse_if_match(if_match))
+
+
+RATE_CARDS = "/tenants/<tenant_id>/rate-cards"
+
+
+@endpoint(
+    app, "GET", RATE_CARDS, action=Action.RATE_CARD_LIST, summary="Rate cards: the shop's and each partner's"
+)
+def list_rate_cards(
+    tenant_id: str, access: Access, limit: Limit = DEFAULT_LIMIT, cursor: Cursor = None
+) -> RateCardPage:
+    return ratecards.list_(access, limit, cursor)
+
+
+@endpoint(
+    app,
+    "POST",
+    RATE_CARDS,
+    action=Action.RATE_CARD_WRITE,
+    status=HTTPStatus.CREATED,
+    summary="A rate card with its first version: the shop's own, or a linked partner's (one per scope)",
+)
+def create_rate_card(tenant_id: str, body: Annotated[RateCardCreate, Body()], access: Access) -> RateCardOut:
+    return ratecards.create(access, body)
+
+
+@endpoint(
+    app,
+    "GET",
+    f"{RATE_CARDS}/<rate_card_id>",
+    action=Action.RATE_CARD_READ,
+    summary="A rate card: the version in force on a day (today by default) and its latest versions",
+    prefetch=repository.rate_card_keys,
+)
+def get_rate_card(
+    tenant_id: str, rate_card_id: str, access: Access, on: Annotated[date | None, Query()] = None
+) -> RateCardOut:
+    return ratecards.get(access, rate_card_id, on)
+
+
+@endpoint(
+    app,
+    "PUT",
+    f"{RATE_CARDS}/<rate_card_id>",
+    action=Action.RATE_CARD_WRITE,
+    summary="A new version of the rates, in force from its day (today or later); past work keeps its rates",
+    prefetch=repository.rate_card_keys,
+)
+def revise_rate_card(
+    tenant_id: str,
+    rate_card_id: str,
+    body: Annotated[RatesIn, Body()],
+    access: Access,
+    if_match: IfMatch = None,
+) -> RateCardOut:
+    return ratecards.revise(access, rate_card_id, body, parse_if_match(if_match))
 
 
 lambda_handler = lambda_entry(app)

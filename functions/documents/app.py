@@ -21,17 +21,20 @@ def _money(cents: int, currency: str) -> str:
 
 
 def render(invoice: InvoiceOut, shop_name: str) -> bytes:
-    """One A4 page per invoice: who and what, every line with its quantity, unit price and amount, the
-    subtotal, tax and total (text the tests read back)."""
+    """One A4 page per invoice or credit note: who and what, every line with its quantity, unit price and
+    amount, the subtotal, each tax and the total (text the tests read back)."""
     from fpdf import FPDF
 
+    title = "Credit note" if invoice.kind == "credit_note" else "Invoice"
     pdf = FPDF(format="A4")
-    pdf.set_title(f"Invoice {invoice.number or invoice.invoice_id}")
+    pdf.set_title(f"{title} {invoice.number or invoice.invoice_id}")
     pdf.add_page()
     pdf.set_font("Helvetica", style="B", size=16)
-    pdf.cell(0, 10, f"Invoice {invoice.number or '(draft)'}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, f"{title} {invoice.number or '(draft)'}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
+    corrects = [f"Corrects invoice: {invoice.credits_invoice_id}"] if invoice.credits_invoice_id else []
     details = [
+        *corrects,
         f"From: {shop_name}",
         f"Customer: {invoice.customer_id}",
         f"Work order: {invoice.work_order_id}" + (f" (RO {invoice.ro_number})" if invoice.ro_number else ""),
@@ -54,7 +57,7 @@ def render(invoice: InvoiceOut, shop_name: str) -> bytes:
     pdf.ln(4)
     for label, cents in (
         ("Subtotal", invoice.subtotal_cents),
-        (f"Tax ({invoice.tax_rate_bp / 100:g} %)", invoice.tax_cents),
+        *((f"{tax.name} ({tax.rate_bp / 100:g} %)", tax.amount_cents) for tax in invoice.taxes),
         ("Total", invoice.total_cents),
     ):
         pdf.cell(150, 7, label, align="R")

@@ -137,3 +137,77 @@ def test_every_invoice_reads_as_json_csv_and_a_printable_pdf_showing_its_totals(
     total = finalized["total_cents"]
     assert f"{total // 100:,}.{total % 100:02d} EUR" in text and "Total" in text
     assert api.as_(shop["portal"][1]).get(f"{url}/pdf").status_code == 404  # another company's
+
+
+def test_a_credit_note_corrects_a_finalized_invoice_never_more_than_it_billed(api, shop, tech):
+    owner, customer = api.as_(shop["owner"]), api.as_(shop["portal"][0])
+    made = invoice(api, shop, ready_order(api, shop, tech))
+    url = f"{S}/invoices/{made['invoice_id']}"
+    early = owner.post(f"{url}/credit", {"note": "Too early"})
+    assert early.status_code == 409 and early.json["error"]["code"] == "not_finalized"
+    finalized = owner.post(f"{url}/finalize", {}).json
+    part = next(line for line in finalized["lines"] if line["kind"] == "part")
+    assert owner.post(f"{url}/credit", {}).status_code == 422  # a credit says why
+    too_much = owner.post(
+        f"{url}/credit",
+        {"note": "Pads returned", "credit_lines": [{"source_id": part["source_id"], "amount_cents": 9001}]},
+    )
+    assert too_much.status_code == 422, too_much.json
+    assert too_much.json["error"]["details"][0]["field"] == "body.credit_lines.0.amount_cents"
+    partial = owner.post(
+        f"{url}/credit",
+        {
+            "note": "One pad returned",
+            "credit_lines": [{"source_id": part["source_id"], "amount_cents": 4500}],
+        },
+    )
+    assert partial.status_code == 200, partial.json
+    note = partial.json
+    assert (note["kind"], note["credits_invoice_id"], note["status"]) == (
+        "credit_note",
+        made["invoice_id"],
+        "finalized",
+    )
+    assert note["number"].startswith("C") and note["number"].endswith("-000001")
+    assert (note["subtotal_cents"], note["total_cents"]) == (4500, 4500 + note["tax_cents"])
+    assert customer.get(f"{S}/invoices/{note['invoice_id']}").status_code == 200  # the customer's too
+    import io
+
+    from pypdf import PdfReader
+
+    pdf = owner.get(f"{S}/invoices/{note['invoice_id']}/pdf")
+    text = PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text()
+    assert f"Credit note {note['number']}" in text and made["invoice_id"] in text
+    assert customer.post(f"{url}/credit", {"note": "Mine"}).status_code == 403  # the shop credits
+    after = owner.get(url).json
+    assert after["credited_cents"] == note["total_cents"] and after["status"] == "finalized"
+    assert after["lines"] == finalized["lines"]  # the invoice itself never changes
+    rest = owner.post(f"{url}/credit", {"note": "Goodwill: the rest"})
+    assert rest.status_code == 200 and rest.json["number"].endswith("-000002")
+    assert sum(line["amount_cents"] for line in rest.json["lines"]) == finalized["subtotal_cents"] - 4500
+    done = owner.post(f"{url}/credit", {"note": "Again"})
+    assert done.status_code == 409 and done.json["error"]["code"] == "fully_credited"
+    of_a_note = owner.post(f"{S}/invoices/{note['invoice_id']}/credit", {"note": "Undo"})
+    assert of_a_note.status_code == 409 and of_a_note.json["error"]["code"] == "credit_note"
+    assert owner.post(f"{S}/invoices/{note['invoice_id']}/finalize", {}).json["error"]["code"] == "finalized"
+
+
+def test_concurrent_credits_never_credit_a_line_twice(api, shop, tech):
+    owner = api.as_(shop["owner"])
+    made = invoice(api, shop, ready_order(api, shop, tech))
+    url = f"{S}/invoices/{made['invoice_id']}"
+    part = next(line for line in owner.post(f"{url}/finalize", {}).json["lines"] if line["kind"] == "part")
+    answers: list[int] = []
+
+    def credit() -> None:
+        body = {"note": "Returned", "credit_lines": [{"source_id": part["source_id"], "amount_cents": 3000}]}
+        answers.append(owner.post(f"{url}/credit", body).status_code)
+
+    threads = [threading.Thread(target=credit) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [200, 200, 200, 422, 422]  # 3 x 30.00 of the 90.00 line, then nothing left
+    credits = owner.get(f"{S}/invoices", query_string={"status": "finalized"}).json["items"]
+    assert sum(c["subtotal_cents"] for c in credits if c["credits_invoice_id"] == made["invoice_id"]) == 9000

@@ -5,7 +5,14 @@ import pytest
 
 RATE = {"hourly_rate_cents": 6000, "currency": "EUR"}
 # The terms as the API answers them: every field, defaults filled in.
-RATE_OUT = {**RATE, "rates": {}, "markup_bp": 0, "not_to_exceed_cents": None, "conditions": None}
+RATE_OUT = {
+    **RATE,
+    "rates": {},
+    "markup_bp": 0,
+    "not_to_exceed_cents": None,
+    "conditions": None,
+    "rate_card_id": None,
+}
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from devstack.samples import (
     SAMPLE_PARTNER_ORG,
     SAMPLE_PARTNER_USER,
     SAMPLE_PORTAL_USER,
+    SAMPLE_RATE_CARD,
     SAMPLE_SHOP_INVOICE,
     SAMPLE_SUBSCRIPTION,
     SAMPLE_TEAM,
@@ -219,7 +220,13 @@ def _objects(api, runtime, owner, tenant_id: str) -> dict[str, str]:
         },
     )
     assert team.status_code == 201, team.json
+    rate_card = admin.post(
+        f"/tenants/{tenant_id}/rate-cards",
+        {"scope": "shop", "name": "Workshop", "currency": "EUR", "hourly_rate_cents": 9000},
+    )
+    assert rate_card.status_code == 201, rate_card.json
     return {
+        SAMPLE_RATE_CARD: rate_card.json["rate_card_id"],
         SAMPLE_PARTNER_USER: partner_user.user_id,
         SAMPLE_TEAM: team.json["team_id"],
         SAMPLE_PARTNER_ORG: partner_org["partner_org_id"],

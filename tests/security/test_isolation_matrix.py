@@ -70,7 +70,7 @@ ROLES = ["anonymous", *[r.value for r in Role], SERVICER, *sorted(INVITED)]
 ROUTES = template.routes()
 OBJECT_PARAMS = re.compile(
     r"\{(user_id|subscription_id|delivery_id|location_id|servicer_id|customer_id|unit_id|ticket_id|estimate_id"
-    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id|request_id|invoice_id)\}"
+    r"|item_id|entry_id|invitation_id|offer_id|attachment_id|partner_org_id|org_unit_id|team_id|request_id|invoice_id|rate_card_id)\}"
 )
 CUSTOMER_PARAMS = re.compile(r"\{(customer_id|unit_id|estimate_id|invoice_id)\}")
 CLIENT_ROLES = {Role.CUSTOMER.value, Role.CLIENT_REP_MANAGER.value}

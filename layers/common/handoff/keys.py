@@ -467,6 +467,39 @@ def customer_invoices(tenant_id: str, customer_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}CUSTOMER#{customer_id}#INVOICES"
 
 
+def credit_notes_of(tenant_id: str, invoice_id: str) -> str:
+    """The credit notes that correct one finalized invoice (GSI3), oldest first."""
+    return f"{tenant_prefix(tenant_id)}INV#{invoice_id}#CREDITS"
+
+
+def rate_card(tenant_id: str, rate_card_id: str) -> tuple[str, str]:
+    """A rate card's head (its scope, name and latest version); its versions share the partition."""
+    return f"{tenant_prefix(tenant_id)}RCARD#{rate_card_id}", "CARD"
+
+
+RATE_VERSION = "V#"
+
+
+def rate_version(tenant_id: str, rate_card_id: str, effective_from: str, version: int) -> tuple[str, str]:
+    """One version of a rate card, sorted by the day it takes effect, then by its number: the version in
+    force on a day is the last one at or before `V#<day>#999999` (one Query, Limit 1, descending)."""
+    return rate_card(tenant_id, rate_card_id)[0], f"{RATE_VERSION}{effective_from}#{version:06d}"
+
+
+def rate_versions_until(effective_on: str) -> str:
+    return f"{RATE_VERSION}{effective_on}#999999"
+
+
+def rate_card_for(tenant_id: str, scope: str) -> tuple[str, str]:
+    """The one rate card of a scope (`shop`, or `partner#<servicer>`): a guard naming the card."""
+    return f"{tenant_prefix(tenant_id)}RCARD-FOR#{scope}", "RCARD-FOR"
+
+
+def rate_cards(tenant_id: str) -> str:
+    """The tenant's rate cards (GSI1), by scope."""
+    return f"{tenant_prefix(tenant_id)}RCARDS"
+
+
 DEFAULT_BANNER = "_default"  # the tenant's own banner among its organizations' (no id spells it)
 
 
@@ -543,6 +576,7 @@ class CursorQuery(StrEnum):
     PARTNER_INVOICES_FROM = "partner-invoices-from"
     INVOICES = "invoices"
     CUSTOMER_INVOICES = "customer-invoices"
+    RATE_CARDS = "rate-cards"
 
 
 def cursor_scope(query: CursorQuery, tenant_id: str, *shape: object) -> str:

@@ -154,6 +154,9 @@ class Action(StrEnum):
     INVOICE_READ = "invoice:read"
     INVOICE_CREATE = "invoice:create"
     INVOICE_ACT = "invoice:act"
+    RATE_CARD_LIST = "rate-card:list"
+    RATE_CARD_READ = "rate-card:read"
+    RATE_CARD_WRITE = "rate-card:write"
     ATTACHMENT_LIST = "ticket-attachment:list"
     ATTACHMENT_READ = "ticket-attachment:read"
     ATTACHMENT_CREATE = "ticket-attachment:create"
@@ -340,6 +343,11 @@ POLICY: dict[Action, Rule] = {
     Action.INVOICE_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER} | CLIENT_ROLES, servicer=_HIDDEN),
     Action.INVOICE_CREATE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     Action.INVOICE_ACT: Rule(Scope.TENANT, _MANAGERS | CLIENT_ROLES, servicer=_HIDDEN),
+    # Rate cards are the tenant's own prices: its admins set them, its dispatchers (who offer work) read
+    # them; a partner sees the terms it is offered, never the owner's card.
+    Action.RATE_CARD_LIST: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    Action.RATE_CARD_READ: Rule(Scope.TENANT, _MANAGERS | {Role.DISPATCHER}, servicer=_HIDDEN),
+    Action.RATE_CARD_WRITE: Rule(Scope.TENANT, _MANAGERS, servicer=_HIDDEN),
     Action.ATTACHMENT_LIST: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_READ: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED, history=True),
     Action.ATTACHMENT_CREATE: Rule(Scope.TENANT, _STAFF, servicer=ServicerAccess.ALLOWED),

@@ -1,11 +1,12 @@
 """Pure rules of billing: what a partner's invoice holds (its time at the accepted rates, its costs with the
-accepted markup), the one table of its legal steps, auto-approval, approver limits and invoice numbers (no AWS
-here)."""
+accepted markup), the one table of its legal steps, auto-approval, approver limits and invoice numbers; a
+shop's invoices, their taxes and credit notes; the versions of rate cards (no AWS here)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -48,7 +49,9 @@ def invoice_lines(
             source_id=t.entry_id,
             description=f"Labour ({t.work_type or 'standard'})",
             quantity=str((Decimal(t.minutes) / 60).quantize(Decimal("0.01"))),
-            unit_cents=rates.get(t.work_type, terms.hourly_rate_cents)
+            unit_cents=t.rate_cents
+            if t.rate_cents is not None
+            else rates.get(t.work_type, terms.hourly_rate_cents)
             if t.work_type
             else terms.hourly_rate_cents,
             amount_cents=t.amount_cents,
@@ -197,6 +200,114 @@ def tax_cents(subtotal: int, tax_rate_bp: int) -> int:
     return _money(Decimal(subtotal) * tax_rate_bp / 10_000)
 
 
+LINE_KINDS = ("labour", "part", "cost")
+
+
+@dataclass(frozen=True)
+class TaxRule:
+    """A tax and the kinds of line it applies to (VAT on all; a parts-only sales tax; labour exempt)."""
+
+    name: str
+    rate_bp: int
+    applies_to: tuple[str, ...]
+
+    def to_doc(self) -> dict[str, object]:
+        return {"name": self.name, "rate_bp": self.rate_bp, "applies_to": list(self.applies_to)}
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, object]) -> TaxRule:
+        kinds = doc.get("applies_to") or LINE_KINDS
+        assert isinstance(kinds, (list, tuple))
+        return cls(str(doc["name"]), int(str(doc["rate_bp"])), tuple(str(k) for k in kinds))
+
+
+def flat_tax(tax_rate_bp: int) -> tuple[TaxRule, ...]:
+    """Where the shop has no rate card: its tenant's one tax rate on every line (none at 0)."""
+    return (TaxRule("Tax", tax_rate_bp, LINE_KINDS),) if tax_rate_bp else ()
+
+
+def taxes(rules: Sequence[TaxRule], lines: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Each rule on the lines of the kinds it applies to, rounded half up per rule."""
+    out: list[dict[str, object]] = []
+    for rule in rules:
+        taxable = sum(int(str(line["amount_cents"])) for line in lines if line["kind"] in rule.applies_to)
+        out.append(
+            {
+                "name": rule.name,
+                "rate_bp": rule.rate_bp,
+                "applies_to": list(rule.applies_to),
+                "taxable_cents": taxable,
+                "amount_cents": tax_cents(taxable, rule.rate_bp),
+            }
+        )
+    return out
+
+
+def credit_lines(
+    lines: Sequence[Mapping[str, object]],
+    credited: Mapping[str, int],
+    asked: Sequence[tuple[str, int]] | None,
+) -> list[dict[str, object]]:
+    """The lines of a credit note: the amounts asked of the invoice's lines (none asked: everything not yet
+    credited), never more of a line than is left of it (422 naming the item)."""
+    by_source = {str(line["source_id"]): line for line in lines}
+    left = {
+        source: int(str(line["amount_cents"])) - credited.get(source, 0) for source, line in by_source.items()
+    }
+    wanted = asked if asked is not None else [(s, cents) for s, cents in left.items() if cents > 0]
+    out: list[dict[str, object]] = []
+    for index, (source, cents) in enumerate(wanted):
+        if source not in by_source:
+            raise Invalid(f"credit_lines.{index}.source_id", "the invoice has no such line")
+        if cents > left[source]:
+            raise Invalid(
+                f"credit_lines.{index}.amount_cents", f"only {left[source]} of this line is left to credit"
+            )
+        left[source] -= cents  # a line named twice is credited once in all
+        line = by_source[source]
+        out.append(
+            {
+                "kind": line["kind"],
+                "source_id": source,
+                "description": f"Credit: {line['description']}",
+                "quantity": "1",
+                "unit_cents": cents,
+                "amount_cents": cents,
+                "estimated_cents": cents,
+                "differs_from_estimate": False,
+            }
+        )
+    if not out:
+        raise Conflict("everything on this invoice is credited already", code="fully_credited")
+    return out
+
+
+# ---- rate cards: versions in force from a day ----------------------------------------------------------
+
+
+class RateScope(StrEnum):
+    SHOP = "shop"  # the shop's own work for its customers
+    PARTNER = "partner"  # what a linked partner's work bills at
+
+
+def scope_key(scope: RateScope, servicer_id: str | None) -> str:
+    return f"partner#{servicer_id}" if scope is RateScope.PARTNER else scope.value
+
+
+def check_version_date(effective_from: date, today: date, latest_from: date | None) -> None:
+    """A version takes effect today or later, never before the latest one: what was done before a day keeps
+    the rates it was done at (on the latest version's day, the newer version is the one in force)."""
+    if effective_from < today:
+        raise Invalid(
+            "effective_from",
+            "a version takes effect today or later: past work keeps the rates it was done at",
+        )
+    if latest_from is not None and effective_from < latest_from:
+        raise Invalid(
+            "effective_from", f"the latest version takes effect on {latest_from.isoformat()}: on it or later"
+        )
+
+
 class ShopStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"  # waiting for the customer's authorization
@@ -211,6 +322,7 @@ class ShopAction(StrEnum):
     DISPUTE = "dispute"
     REVISE = "revise"
     FINALIZE = "finalize"
+    CREDIT = "credit"  # a credit note against a finalized invoice, which itself never changes
 
 
 class ShopSide(StrEnum):
@@ -229,6 +341,7 @@ SHOP_TRANSITIONS: dict[tuple[ShopStatus, ShopAction], tuple[ShopStatus, ShopSide
     (ShopStatus.DRAFT, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
     (ShopStatus.REVISED, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
     (ShopStatus.SUBMITTED, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
+    (ShopStatus.FINALIZED, ShopAction.CREDIT): (ShopStatus.FINALIZED, _SHOP),
 }
 SHOP_SIDE_OF = {action: side for (_, action), (_, side) in SHOP_TRANSITIONS.items()}
 
@@ -240,9 +353,11 @@ def take_shop_step(
     the customer authorizes (the shop finalizing is 409); where it does not, the shop finalizes directly."""
     if SHOP_SIDE_OF[action] is not side:
         raise Forbidden(f"the {SHOP_SIDE_OF[action].value} {action.value}s an invoice")
-    if status is ShopStatus.FINALIZED:
-        raise Conflict("a finalized invoice does not change; a correction is a credit note", code="finalized")
     found = SHOP_TRANSITIONS.get((status, action))
+    if found is None and status is ShopStatus.FINALIZED:
+        raise Conflict("a finalized invoice does not change; a correction is a credit note", code="finalized")
+    if found is None and action is ShopAction.CREDIT:
+        raise Conflict("only a finalized invoice is credited; change this one instead", code="not_finalized")
     if found is None:
         raise Conflict(
             f"an invoice that is {status.value} cannot be {action.value}d", code="illegal_transition"
@@ -252,6 +367,8 @@ def take_shop_step(
             "this customer authorizes its invoices: submit it, the customer finalizes it",
             code="authorization_required",
         )
+    if action is ShopAction.CREDIT:
+        return found[0]
     if action in (ShopAction.SUBMIT, ShopAction.AUTHORIZE, ShopAction.DISPUTE) and not needs_authorization:
         raise Conflict("this customer does not authorize its invoices: finalize it", code="no_authorization")
     return found[0]

@@ -3,7 +3,8 @@ lines from the work order's clocked time and approved parts at the estimate's ap
 amounts typed at invoicing), any difference from the approved estimate flagged. A customer that requires
 authorization gets it submitted and authorizes (finalizes) or disputes it in the portal; otherwise the shop
 finalizes it directly. A finalized invoice is numbered (per shop and series, without gaps) and never
-changes."""
+changes: a credit note, numbered in its own series, corrects it. Taxes follow the shop's rate card in force
+on the invoice's tax point (the day it was drafted), else the tenant's one rate."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from handoff.accounts import public as accounts
 from handoff.auth.access import Access
 from handoff.billing import domain
 from handoff.billing import repository as repo
-from handoff.billing.domain import ShopAction, ShopSide, ShopStatus
+from handoff.billing.domain import RateScope, ShopAction, ShopSide, ShopStatus, TaxRule
 from handoff.billing.schemas import InvoiceCreate, InvoiceOut, InvoicePage, InvoiceStep
 from handoff.errors import Conflict, Invalid, NotFound, check_version
 from handoff.estimates import public as estimates
@@ -33,6 +34,7 @@ EVENT_OF = {
     ShopAction.DISPUTE: "InvoiceDisputed",
     ShopAction.REVISE: "InvoiceRevised",
     ShopAction.FINALIZE: "InvoiceFinalized",
+    ShopAction.CREDIT: "CreditNoteIssued",
 }
 
 
@@ -61,13 +63,30 @@ def _event(access: Access, item: repo.InvoiceItem, type: str, **data: Any) -> En
     )
 
 
+def _tax_rules(item: repo.InvoiceItem) -> tuple[TaxRule, ...]:
+    """The rules of the shop's rate card in force on the invoice's tax point; without one, the tenant's
+    one rate on every line."""
+    card_id = repo.rate_card_of(item.tenant_id, domain.scope_key(RateScope.SHOP, None))
+    version = repo.version_in_force(item.tenant_id, card_id, str(item.tax_date)) if card_id else None
+    if version is None:
+        item.tax_rate_bp = accounts.tax_rate_bp(item.tenant_id)
+        return domain.flat_tax(int(item.tax_rate_bp))
+    item.tax_rate_bp = None
+    return tuple(TaxRule.from_doc(rule) for rule in version.tax_rules or [])
+
+
+def _tax(item: repo.InvoiceItem, rules: tuple[TaxRule, ...]) -> None:
+    item.subtotal_cents = sum(int(str(line["amount_cents"])) for line in item.lines)
+    item.taxes = domain.taxes(rules, item.lines)
+    item.tax_cents = sum(int(str(tax["amount_cents"])) for tax in item.taxes)
+    item.total_cents = int(item.subtotal_cents) + int(item.tax_cents)
+
+
 def _price(item: repo.InvoiceItem, order: tickets.WorkOrder) -> None:
-    """The lines and totals from the work order as it is now, at the approved prices, with the tax."""
-    lines = domain.shop_lines(order.lines)
-    subtotal = sum(int(str(line["amount_cents"])) for line in lines)
-    tax = domain.tax_cents(subtotal, int(item.tax_rate_bp))
-    item.lines, item.subtotal_cents, item.tax_cents, item.total_cents = lines, subtotal, tax, subtotal + tax
-    item.differs_from_estimate = any(bool(line["differs_from_estimate"]) for line in lines)
+    """The lines and totals from the work order as it is now, at the approved prices, with the taxes."""
+    item.lines = domain.shop_lines(order.lines)
+    _tax(item, _tax_rules(item))
+    item.differs_from_estimate = any(bool(line["differs_from_estimate"]) for line in item.lines)
 
 
 def _currency(tenant_id: str, order: tickets.WorkOrder) -> str:
@@ -97,7 +116,7 @@ def create(access: Access, body: InvoiceCreate) -> InvoiceOut:
         unit_id=order.unit_id,
         ro_number=order.ro_number,
         currency=_currency(access.tenant, order),
-        tax_rate_bp=accounts.tax_rate_bp(access.tenant),
+        tax_date=utc_now().date().isoformat(),
         needs_authorization=portal.requires_invoice_authorization(access.tenant, order.customer_id),
         status=ShopStatus.DRAFT.value,
         subtotal_cents=0,
@@ -179,8 +198,12 @@ def _act(
     if item.status != ShopStatus.FINALIZED.value:  # the customer's rule as it is now, not as it was
         item.needs_authorization = portal.requires_invoice_authorization(item.tenant_id, item.customer_id)
     after = domain.take_shop_step(ShopStatus(item.status), action, side, bool(item.needs_authorization))
-    if action is ShopAction.DISPUTE and not body.note:
+    if action in (ShopAction.DISPUTE, ShopAction.CREDIT) and not body.note:
         raise Invalid("note", "say what is wrong with the invoice")
+    if body.credit_lines is not None and action is not ShopAction.CREDIT:
+        raise Invalid("credit_lines", "only a credit names lines to credit")
+    if action is ShopAction.CREDIT:
+        return _credit(access, item, body)
     if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
         _price(item, _ready(item.tenant_id, item.work_order_id))
     item.dispute = {"note": body.note, "by": access.user_id} if action is ShopAction.DISPUTE else item.dispute
@@ -196,3 +219,44 @@ def _act(
         events.append(_event(access, item, "InvoiceFinalized", note=None))
     repo.save_shop_invoice(item, events, number)
     return invoice_out(item)
+
+
+def _credit(access: Access, item: repo.InvoiceItem, body: InvoiceStep) -> InvoiceOut:
+    """A credit note against a finalized invoice: the lines and amounts asked (none: what is left), taxed
+    as the invoice was, numbered in the credit series; the invoice keeps what was credited of each line, so
+    nothing is credited twice (two credits that read the same invoice cannot both commit)."""
+    if item.kind == "credit_note":
+        raise Conflict("a credit note is not credited; credit the invoice it corrects", code="credit_note")
+    credited = {str(k): int(v) for k, v in (item.credited or {}).items()}
+    asked = [(line.source_id, line.amount_cents) for line in body.credit_lines] if body.credit_lines else None
+    note = repo.new_shop_invoice(
+        item.tenant_id,
+        item.work_order_id,
+        kind="credit_note",
+        credits_invoice_id=item.invoice_id,
+        customer_id=item.customer_id,
+        unit_id=item.unit_id,
+        ro_number=item.ro_number,
+        currency=item.currency,
+        tax_rate_bp=item.tax_rate_bp,
+        tax_date=item.tax_date,
+        needs_authorization=False,
+        status=ShopStatus.FINALIZED.value,
+        lines=domain.credit_lines(item.lines, credited, asked),
+        subtotal_cents=0,
+        tax_cents=0,
+        total_cents=0,
+    )
+    _tax(note, tuple(TaxRule.from_doc(tax) for tax in item.taxes or []))
+    series = f"C{utc_now().year}"
+    number = repo.take_number(item.tenant_id, series)
+    note.series, note.number = series, domain.invoice_number(series, number.taken)
+    note.record("credit", access.user_id, body.note)
+    for line in note.lines:
+        source = str(line["source_id"])
+        credited[source] = credited.get(source, 0) + int(str(line["amount_cents"]))
+    item.credited, item.credited_cents = credited, int(item.credited_cents or 0) + int(note.total_cents)
+    item.record("credit", access.user_id, body.note)
+    event = _event(access, note, "CreditNoteIssued", note=body.note, credits_invoice_id=item.invoice_id)
+    repo.save_shop_invoice(item, [event], number, credit_note=note)
+    return invoice_out(note)

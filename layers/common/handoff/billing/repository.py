@@ -1,6 +1,7 @@
-"""Data access for partner invoices: one item each in the owner's tenant (on the owner's board by status,
-GSI1, and on the partner's list of what it invoiced that owner, GSI2), the guard that makes a computation
-happen once per completion, and the issuer's invoice counters."""
+"""Data access for billing. Partner invoices: one item each in the owner's tenant (on the owner's board by
+status, GSI1, and on the partner's list of what it invoiced that owner, GSI2), the guard that makes a
+computation happen once per completion, and the issuer's invoice counters. A shop's invoices and the credit
+notes that correct them. Rate cards: a head and its versions in one partition."""
 
 from __future__ import annotations
 
@@ -219,6 +220,12 @@ HIDDEN_FROM_CUSTOMERS = frozenset({"draft", "revised"})  # the shop's own work i
 class InvoiceItem(StepHistory, Item, discriminator="invoice"):
     tenant_id = UnicodeAttribute()  # the shop
     invoice_id = UnicodeAttribute()
+    kind = UnicodeAttribute(default="invoice")  # invoice | credit_note
+    credits_invoice_id = UnicodeAttribute(null=True)  # a credit note: the finalized invoice it corrects
+    credited = JSONAttribute(default=dict)  # an invoice: what credit notes took off each line (source id)
+    credited_cents = NumberAttribute(default=0)  # ... and in all, taxes included
+    tax_date = UnicodeAttribute(null=True)  # the day whose rate card taxes it (its tax point)
+    taxes = JSONAttribute(default=list)  # each rule: name, rate, what it taxed, how much
     work_order_id = UnicodeAttribute()
     customer_id = UnicodeAttribute()
     unit_id = UnicodeAttribute()
@@ -226,7 +233,7 @@ class InvoiceItem(StepHistory, Item, discriminator="invoice"):
     currency = UnicodeAttribute()
     lines = JSONAttribute(default=list)
     subtotal_cents = NumberAttribute()
-    tax_rate_bp = NumberAttribute()
+    tax_rate_bp = NumberAttribute(null=True)  # the tenant's flat rate, where no shop rate card applies
     tax_cents = NumberAttribute()
     total_cents = NumberAttribute()
     differs_from_estimate = BooleanAttribute(default=False)
@@ -246,6 +253,8 @@ class InvoiceItem(StepHistory, Item, discriminator="invoice"):
         seen = self.status not in HIDDEN_FROM_CUSTOMERS  # what was submitted to it, or finalized
         self.gsi2pk = keys.customer_invoices(self.tenant_id, self.customer_id) if seen else None
         self.gsi2sk = sort if seen else None
+        if self.credits_invoice_id:
+            self.gsi3pk, self.gsi3sk = keys.credit_notes_of(self.tenant_id, self.credits_invoice_id), sort
 
 
 def new_shop_invoice(tenant_id: str, work_order_id: str, **fields: Any) -> InvoiceItem:
@@ -294,12 +303,164 @@ def create_shop_invoice(item: InvoiceItem, event: Envelope) -> None:
         tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
 
 
-def save_shop_invoice(item: InvoiceItem, events: list[Envelope], number: NumberTaken | None) -> None:
-    """The invoice (versioned) and its events; when it is finalized, the shop's counter."""
+def save_shop_invoice(
+    item: InvoiceItem,
+    events: list[Envelope],
+    number: NumberTaken | None,
+    credit_note: InvoiceItem | None = None,
+) -> None:
+    """The invoice (versioned) and its events; when it is finalized, the shop's counter; a credit note with
+    what it credited on the invoice (two credits that read the same invoice cannot both commit)."""
     item.updated_at = utc_now()
     item.place()
     with transaction("the invoice or its series' numbers changed meanwhile; reload and retry") as tx:
         tx.save(item)
+        if credit_note is not None:
+            credit_note.place()
+            tx.save(credit_note, condition=Item.pk.does_not_exist())
         for event in events:
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
         _stage_number(tx, number)
+
+
+def credit_notes(tenant_id: str, invoice_id: str) -> list[InvoiceItem]:
+    """The credit notes of an invoice, oldest first (one Query; an invoice has a handful)."""
+    partition = keys.credit_notes_of(tenant_id, invoice_id)
+    return [i for i in InvoiceItem.gsi3.query(partition) if isinstance(i, InvoiceItem)]
+
+
+# ---- rate cards -------------------------------------------------------------------------------------------
+
+
+class RateCardItem(Item, discriminator="rate_card"):
+    """A rate card's head: its scope and name, and its latest version (what a new version must follow)."""
+
+    tenant_id = UnicodeAttribute()
+    rate_card_id = UnicodeAttribute()
+    scope = UnicodeAttribute()  # shop | partner
+    servicer_id = UnicodeAttribute(null=True)  # the partner, for a partner's card
+    name = UnicodeAttribute()
+    currency = UnicodeAttribute()
+    latest_version = NumberAttribute()
+    latest_from = UnicodeAttribute()  # the day the latest version takes effect
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+    @property
+    def scope_key(self) -> str:
+        return f"partner#{self.servicer_id}" if self.scope == "partner" else self.scope
+
+    def place(self) -> None:
+        self.gsi1pk, self.gsi1sk = keys.rate_cards(self.tenant_id), f"{self.scope_key}#{self.rate_card_id}"
+
+
+class RateVersionItem(Item, discriminator="rate_version"):
+    """One version of a rate card, never changed: the work done from its day bills at it."""
+
+    rate_card_id = UnicodeAttribute()
+    number = NumberAttribute()
+    effective_from = UnicodeAttribute()
+    hourly_rate_cents = NumberAttribute()
+    rates = JSONAttribute(default=dict)  # work type -> hourly rate
+    markup_bp = NumberAttribute(default=0)
+    default_nte_cents = NumberAttribute(null=True)
+    tax_rules = JSONAttribute(default=list)
+    note = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+
+
+def new_rate_card(tenant_id: str, **fields: Any) -> RateCardItem:
+    rate_card_id = new_id()
+    pk, sk = keys.rate_card(tenant_id, rate_card_id)
+    now = utc_now()
+    return RateCardItem(
+        pk, sk, tenant_id=tenant_id, rate_card_id=rate_card_id, created_at=now, updated_at=now, **fields
+    )
+
+
+def new_rate_version(card: RateCardItem, **fields: Any) -> RateVersionItem:
+    number, effective_from = int(card.latest_version), str(card.latest_from)
+    pk, sk = keys.rate_version(card.tenant_id, card.rate_card_id, effective_from, number)
+    return RateVersionItem(
+        pk,
+        sk,
+        rate_card_id=card.rate_card_id,
+        number=number,
+        effective_from=effective_from,
+        created_at=utc_now(),
+        **fields,
+    )
+
+
+def rate_card_keys(path: dict[str, str]) -> list[reads.Key]:
+    return [keys.rate_card(path["tenant_id"], path["rate_card_id"])]
+
+
+def get_rate_card(tenant_id: str, rate_card_id: str) -> RateCardItem | None:
+    return reads.get(RateCardItem, keys.rate_card(tenant_id, rate_card_id))
+
+
+class RateCardGuardItem(Item, discriminator="rate_card_guard"):
+    """A scope's one rate card (a second card for it is a 409)."""
+
+    rate_card_id = UnicodeAttribute()
+
+
+def rate_card_of(tenant_id: str, scope_key: str) -> str | None:
+    """The id of the scope's one card (its guard), or None."""
+    guard = reads.get(RateCardGuardItem, keys.rate_card_for(tenant_id, scope_key))
+    return guard.rate_card_id if guard is not None else None
+
+
+def version_in_force(tenant_id: str, rate_card_id: str, day: str) -> RateVersionItem | None:
+    """The version in force on `day`: the last that took effect on or before it (one Query, Limit 1)."""
+    partition = keys.rate_card(tenant_id, rate_card_id)[0]
+    found = RateVersionItem.query(
+        partition,
+        Item.sk.between(keys.RATE_VERSION, keys.rate_versions_until(day)),
+        scan_index_forward=False,
+        limit=1,
+    )
+    return next((v for v in found if isinstance(v, RateVersionItem)), None)
+
+
+def rate_versions(tenant_id: str, rate_card_id: str, limit: int) -> list[RateVersionItem]:
+    """A card's versions, the latest first (one Query)."""
+    partition = keys.rate_card(tenant_id, rate_card_id)[0]
+    found = RateVersionItem.query(
+        partition, Item.sk.startswith(keys.RATE_VERSION), scan_index_forward=False, limit=limit
+    )
+    return [v for v in found if isinstance(v, RateVersionItem)]
+
+
+def rate_card_list(tenant_id: str, limit: int, cursor: str | None) -> Page[RateCardItem]:
+    """The tenant's rate cards by scope: one Query."""
+    scope = keys.cursor_scope(keys.CursorQuery.RATE_CARDS, tenant_id)
+    return newest_first(
+        RateCardItem,
+        RateCardItem.gsi1,
+        keys.rate_cards(tenant_id),
+        limit=limit,
+        cursor=cursor,
+        scope=scope,
+        newest=False,
+    )
+
+
+def save_rate_card(card: RateCardItem, version: RateVersionItem, event: Envelope, *, first: bool) -> None:
+    """A card's new version with its head (versioned); the first one also takes the scope's guard."""
+    card.updated_at = utc_now()
+    card.place()
+    message = "this scope has a rate card already" if first else "the rate card changed meanwhile; reload it"
+    with transaction(message) as tx:
+        if first:
+            pk, sk = keys.rate_card_for(card.tenant_id, card.scope_key)
+            guard = RateCardGuardItem(pk, sk, rate_card_id=card.rate_card_id)
+            tx.save(guard, condition=Item.pk.does_not_exist())
+            tx.save(card, condition=Item.pk.does_not_exist())
+        else:
+            tx.save(card)
+        tx.save(version, condition=Item.pk.does_not_exist())
+        tx.save(outbox_item(event), condition=Item.pk.does_not_exist())

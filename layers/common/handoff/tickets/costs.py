@@ -29,7 +29,7 @@ def log(access: Access, ticket_id: str, body: CostCreate) -> CostOut:
             raise Invalid("receipt_id", "not an available attachment of this ticket")
     worker = service.is_worker(item, doer)
     before = item.billable_cents
-    terms = item.terms if worker else None
+    terms = service.terms_on(item, body.work_date) if worker else None
     cost = domain.cost_cents(body.quantity, body.unit_cost_cents)
     billed = domain.billed_cost_cents(cost, terms)
     if worker:

@@ -215,6 +215,7 @@ class Terms:
     markup_bp: int = 0
     not_to_exceed_cents: int | None = None
     conditions: str | None = None
+    rate_card_id: str | None = None  # the owner's rate card: each day's work bills at its version that day
 
     def rate_for(self, work_type: str | None) -> int:
         """The hourly rate of a work type (none: the standard rate); a type the terms do not name is 422."""
@@ -233,6 +234,7 @@ class Terms:
             "markup_bp": self.markup_bp,
             "not_to_exceed_cents": self.not_to_exceed_cents,
             "conditions": self.conditions,
+            **({"rate_card_id": self.rate_card_id} if self.rate_card_id else {}),
         }
 
     @classmethod
@@ -245,6 +247,7 @@ class Terms:
             markup_bp=int(doc.get("markup_bp") or 0),
             not_to_exceed_cents=int(nte) if nte is not None else None,
             conditions=doc.get("conditions"),
+            rate_card_id=doc.get("rate_card_id"),
         )
 
 
@@ -281,6 +284,7 @@ class TimeWorked:
     work_type: str | None
     work_date: str
     amount_cents: int  # at the rate in force when it was logged
+    rate_cents: int | None = None  # that rate (None: logged before entries kept it)
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,13 @@ def _visible_offer(item: repo.TicketItem, offer_id: str, doer: service.Doer) -> 
 # ---- staging ----------------------------------------------------------------------------------------------
 
 
+def _rate_card_terms(owner_id: str, servicer_id: str) -> Terms | None:
+    # Imported here: only an offer without terms reads billing, and the tickets API starts without it.
+    from handoff.billing import public as billing
+
+    return billing.partner_terms(owner_id, servicer_id, utc_now().date().isoformat())
+
+
 def stage_offer(
     item: repo.TicketItem,
     doer: service.Doer,
@@ -99,7 +106,10 @@ def stage_offer(
     window_hours: int | None,
     note: str | None,
 ) -> tuple[repo.OfferItem, list[service.Change]]:
-    """The outsource step (link, location and dispatch checks), and the offer's first round."""
+    """The outsource step (link, location and dispatch checks), and the offer's first round: at the terms
+    given, or else at the owner's rate card for the partner."""
+    if servicer_id is not None and terms is None:
+        terms = _rate_card_terms(item.tenant_id, servicer_id)
     outsourced = service.stage_step(
         item, TicketAction.OUTSOURCE, doer, note, servicer_id=servicer_id, terms=terms
     )
@@ -278,7 +288,12 @@ def make(access: Access, ticket_id: str, body: OfferCreate) -> OfferOut:
     doer = service.doer_of(access)
     item = service.visible(access.tenant, ticket_id, doer)
     offer, changes = stage_offer(
-        item, doer, body.servicer_id, body.terms.to_terms(), body.window_hours, body.note
+        item,
+        doer,
+        body.servicer_id,
+        body.terms.to_terms() if body.terms else None,
+        body.window_hours,
+        body.note,
     )
     service.commit(item, doer, changes, offers=(offer,))
     return offer_out(offer)

@@ -45,7 +45,14 @@ def partner_work(owner_id: str, ticket_id: str, servicer_id: str) -> PartnerWork
     while True:
         page = repo.activity(owner_id, ticket_id, partner, MAX_LIMIT, cursor)
         time += [
-            TimeWorked(a.entry_id, int(a.minutes), a.work_type, str(a.day), int(a.amount_cents or 0))
+            TimeWorked(
+                a.entry_id,
+                int(a.minutes),
+                a.work_type,
+                str(a.day),
+                int(a.amount_cents or 0),
+                int(a.rate_cents) if a.rate_cents is not None else None,
+            )
             for a in page.items
             if a.kind == "time" and a.company_id == partner and a.minutes and a.created_at >= since
         ]

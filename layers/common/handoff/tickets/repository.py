@@ -222,6 +222,7 @@ class ActivityItem(Item, discriminator="ticket_activity"):
     minutes = NumberAttribute(null=True)
     work_date = UnicodeAttribute(null=True)
     amount_cents = NumberAttribute(null=True)
+    rate_cents = NumberAttribute(null=True)  # a time entry: the hourly rate its amount is at
     text = UnicodeAttribute(null=True)
     internal = BooleanAttribute(default=False)
     step = UnicodeAttribute(null=True)

@@ -182,6 +182,9 @@ class TermsOut(ReadModel):
     not_to_exceed_cents: int | None
     currency: str
     conditions: str | None
+    rate_card_id: str | None = Field(
+        default=None, description="Following the owner's rate card: each day's work at its version that day"
+    )
 
 
 class WorkOrderLineOut(ReadModel):
@@ -390,10 +393,14 @@ WindowHours = Annotated[
 
 
 class OfferCreate(WriteModel):
-    """Offer the ticket to a linked partner company at these terms."""
+    """Offer the ticket to a linked partner company at these terms (none: at your rate card for it)."""
 
     servicer_id: TenantId = Field(description="A linked partner instance")
-    terms: TermsIn
+    terms: TermsIn | None = Field(
+        default=None,
+        description="None: your rate card for this partner (its version in force today, its default "
+        "not-to-exceed); then each entry bills at the card's version in force on its work date",
+    )
     window_hours: WindowHours | None = None
     note: NoteText | None = None
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from handoff.accounts import public as accounts
@@ -264,7 +265,7 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
     if servicer_id is None:
         raise Invalid("servicer_id", "name the partner instance to outsource to")
     if terms is None:
-        raise Invalid("terms", "name the rates the partner's work bills at")
+        raise Invalid("terms", "name the rates the partner's work bills at, or give the partner a rate card")
     link = links.grant(item.tenant_id, servicer_id)
     if link is None or link.status is not LinkStatus.ACTIVE:
         raise Invalid("servicer_id", "not an actively linked partner instance")
@@ -272,6 +273,18 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
         raise Invalid("servicer_id", "this partner is restricted to approved locations; this is not one")
     if link.flags.restricted_locations and not item.location_id:
         raise Invalid("servicer_id", "this partner is restricted to approved locations; give the ticket one")
+
+
+def terms_on(item: repo.TicketItem, work_date: date) -> Terms | None:
+    """What a day's work bills at: the accepted terms, or, where they follow the owner's rate card, its
+    version in force that day."""
+    terms = item.terms
+    if terms is None or terms.rate_card_id is None:
+        return terms
+    # Imported here: only work under a rate card reads billing, and the tickets API starts without it.
+    from handoff.billing import public as billing
+
+    return billing.terms_on(item.tenant_id, terms, work_date.isoformat())
 
 
 def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Change:
@@ -285,7 +298,9 @@ def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Cha
     # The company doing the work (the partner, or the owner in house) logs what its totals bill; the owner's
     # staff may log their own time on outsourced work too, as a cost that bills nothing and stays theirs.
     worker = is_worker(item, doer)
-    amount = domain.labour_cents(entry.minutes, item.terms, entry.work_type) if worker else 0
+    terms = terms_on(item, entry.work_date) if worker else None
+    amount = domain.labour_cents(entry.minutes, terms, entry.work_type)
+    rate = terms.rate_for(entry.work_type) if terms is not None else None
     if worker:
         item.logged_minutes = int(item.logged_minutes) + entry.minutes
         item.labour_cents = int(item.labour_cents) + amount
@@ -302,6 +317,7 @@ def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Cha
         work_date=day,
         work_type=entry.work_type,
         amount_cents=amount,
+        rate_cents=rate,
         text=entry.note,
     )
 
