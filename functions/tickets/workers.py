@@ -2,14 +2,14 @@
 reminder and the escalation of a partner's work waiting for an owner admin's approval, and the reminder and
 the expiry of an offer round waiting for its answer, and the escalation of a routed ticket no one of its
 layer answered; told by a committed link revocation, the withdrawal of the offers still waiting on that
-partner."""
+partner; told by a committed invoice finalization, the closing of its work order."""
 
 from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from handoff.tickets import outsourcing, routing, service
+from handoff.tickets import outsourcing, routing, service, workorders
 
 logger = Logger()
 
@@ -18,7 +18,17 @@ logger = Logger()
 def ticket_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     if event.get("detail-type") == "ServicerLinkRevoked":
         return link_revoked(event["detail"])
+    if event.get("detail-type") == "InvoiceFinalized":
+        return invoice_finalized(event["detail"])
     return deadline(event["detail"])
+
+
+def invoice_finalized(envelope: dict[str, Any]) -> dict[str, str]:
+    data, invoice_id = envelope["data"], str(envelope["entity"]["id"])
+    number = str(data["number"]) if data.get("number") else None
+    outcome = workorders.invoiced(str(envelope["tenant_id"]), str(data["work_order_id"]), invoice_id, number)
+    logger.info("work order invoiced", invoice_id=invoice_id, outcome=outcome)
+    return {"outcome": outcome}
 
 
 def link_revoked(envelope: dict[str, Any]) -> dict[str, str]:

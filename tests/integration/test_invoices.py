@@ -6,6 +6,7 @@ its own company's."""
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from test_work_orders import approved_work, clock_on
@@ -211,3 +212,21 @@ def test_concurrent_credits_never_credit_a_line_twice(api, shop, tech):
     assert sorted(answers) == [200, 200, 200, 422, 422]  # 3 x 30.00 of the 90.00 line, then nothing left
     credits = owner.get(f"{S}/invoices", query_string={"status": "finalized"}).json["items"]
     assert sum(c["subtotal_cents"] for c in credits if c["credits_invoice_id"] == made["invoice_id"]) == 9000
+
+
+def test_a_finalized_invoice_closes_its_work_order_through_the_bus(api, shop, tech, runtime):
+    owner = api.as_(shop["owner"])
+    order = ready_order(api, shop, tech)
+    by_hand = owner.post(f"{S}/tickets/{order}/invoiced", {})
+    assert by_hand.status_code == 403  # only its finalized invoice closes a work order
+    made = invoice(api, shop, order)
+    assert owner.post(f"{S}/invoices/{made['invoice_id']}/finalize", {}).status_code == 200
+    deadline = time.monotonic() + 20
+    while (ticket := owner.get(f"{S}/tickets/{order}").json)["status"] != "closed":
+        runtime.pump()
+        assert time.monotonic() < deadline, ticket["status"]
+        time.sleep(0.2)
+    assert ticket["history"][-1]["step"] == "invoiced"
+    assert (
+        owner.post(f"{S}/tickets/{order}/reopen", {}).status_code == 409
+    )  # invoiced: a credit note corrects it

@@ -137,3 +137,59 @@ def test_the_customer_authorizes_where_it_must_and_the_shop_finalizes_where_it_n
     for action, side in ((ShopAction.REVISE, ShopSide.SHOP), (ShopAction.AUTHORIZE, ShopSide.CUSTOMER)):
         with pytest.raises(Conflict):
             take_shop_step(ShopStatus.FINALIZED, action, side, needs)
+
+
+def test_each_tax_rule_taxes_the_kinds_of_line_it_names():
+    from handoff.billing.domain import TaxRule, flat_tax, taxes
+
+    lines = [{"kind": "labour", "amount_cents": 10000}, {"kind": "part", "amount_cents": 3333}]
+    rules = (TaxRule("VAT", 2000, ("labour", "part", "cost")), TaxRule("Levy", 150, ("part",)))
+    assert [(t["taxable_cents"], t["amount_cents"]) for t in taxes(rules, lines)] == [
+        (13333, 2667),
+        (3333, 50),
+    ]
+    assert flat_tax(0) == () and flat_tax(1900)[0].applies_to == ("labour", "part", "cost")
+
+
+def test_a_credit_never_takes_more_of_a_line_than_is_left():
+    from handoff.billing.domain import credit_lines
+
+    lines = [
+        {"kind": "labour", "source_id": "a", "description": "Pads", "amount_cents": 5000},
+        {"kind": "part", "source_id": "a:0", "description": "Pad", "amount_cents": 2000},
+    ]
+    everything = credit_lines(lines, {"a": 1000}, None)
+    assert [(c["source_id"], c["amount_cents"]) for c in everything] == [("a", 4000), ("a:0", 2000)]
+    with pytest.raises(Invalid) as twice:
+        credit_lines(lines, {}, [("a:0", 1500), ("a:0", 1000)])  # named twice: 2500 of 2000
+    assert twice.value.details[0]["field"] == "body.credit_lines.1.amount_cents"
+    with pytest.raises(Invalid):
+        credit_lines(lines, {}, [("nope", 1)])
+    with pytest.raises(Conflict):
+        credit_lines(lines, {"a": 5000, "a:0": 2000}, None)
+
+
+def test_a_rate_version_takes_effect_today_or_later_never_before_the_latest():
+    from datetime import date
+
+    from handoff.billing.domain import check_version_date
+
+    today = date(2026, 12, 1)
+    check_version_date(today, today, None)
+    check_version_date(date(2026, 12, 5), today, date(2026, 12, 5))  # the same day supersedes
+    with pytest.raises(Invalid):
+        check_version_date(date(2026, 11, 30), today, None)
+    with pytest.raises(Invalid):
+        check_version_date(date(2026, 12, 3), today, date(2026, 12, 5))
+
+
+def test_only_a_finalized_invoice_is_credited_and_crediting_leaves_it_finalized():
+    from handoff.billing.domain import ShopAction, ShopSide, ShopStatus, take_shop_step
+
+    finalized = take_shop_step(ShopStatus.FINALIZED, ShopAction.CREDIT, ShopSide.SHOP, True)
+    assert finalized is ShopStatus.FINALIZED
+    with pytest.raises(Conflict) as early:
+        take_shop_step(ShopStatus.DRAFT, ShopAction.CREDIT, ShopSide.SHOP, False)
+    assert early.value.code == "not_finalized"
+    with pytest.raises(Forbidden):
+        take_shop_step(ShopStatus.FINALIZED, ShopAction.CREDIT, ShopSide.CUSTOMER, True)

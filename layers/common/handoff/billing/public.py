@@ -10,14 +10,14 @@ from handoff.billing.domain import RateScope, scope_key
 from handoff.tickets.domain import Terms
 
 
-def _terms(card: repo.RateCardItem, version: repo.RateVersionItem, nte: int | None) -> Terms:
+def _terms(rate_card_id: str, currency: str, version: repo.RateVersionItem, nte: int | None) -> Terms:
     return Terms(
         hourly_rate_cents=int(version.hourly_rate_cents),
-        currency=card.currency,
+        currency=currency,
         rates=tuple(sorted((str(k), int(v)) for k, v in (version.rates or {}).items())),
         markup_bp=int(version.markup_bp or 0),
         not_to_exceed_cents=nte,
-        rate_card_id=card.rate_card_id,
+        rate_card_id=rate_card_id,
     )
 
 
@@ -31,18 +31,17 @@ def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
     if card is None or version is None:
         return None
     nte = int(version.default_nte_cents) if version.default_nte_cents is not None else None
-    return _terms(card, version, nte)
+    return _terms(card.rate_card_id, card.currency, version, nte)
 
 
 def terms_on(owner_id: str, accepted: Terms, day: str) -> Terms:
     """What a day's work bills at under terms that follow a rate card: the card's version in force that day,
     under the accepted not-to-exceed amount and conditions (before the card's first version, or without a
-    card: the accepted terms)."""
+    card: the accepted terms). A card keeps its currency, so the accepted one is the card's: one Query."""
     if accepted.rate_card_id is None:
         return accepted
-    card = repo.get_rate_card(owner_id, accepted.rate_card_id)
-    version = repo.version_in_force(owner_id, accepted.rate_card_id, day) if card else None
-    if card is None or version is None:
+    version = repo.version_in_force(owner_id, accepted.rate_card_id, day)
+    if version is None:
         return accepted
-    in_force = _terms(card, version, accepted.not_to_exceed_cents)
+    in_force = _terms(accepted.rate_card_id, accepted.currency, version, accepted.not_to_exceed_cents)
     return replace(in_force, conditions=accepted.conditions)

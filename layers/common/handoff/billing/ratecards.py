@@ -40,8 +40,11 @@ def version_out(item: repo.RateVersionItem) -> RateVersionOut:
 
 def card_out(card: repo.RateCardItem, on: date | None = None) -> RateCardOut:
     day = (on or _today()).isoformat()
-    in_force = repo.version_in_force(card.tenant_id, card.rate_card_id, day)
     versions = repo.rate_versions(card.tenant_id, card.rate_card_id, SHOWN_VERSIONS)
+    # The latest versions hold the one in force, unless the day is older than all of them: then one Query.
+    in_force = next((v for v in versions if v.effective_from <= day), None)
+    if in_force is None and len(versions) == SHOWN_VERSIONS:
+        in_force = repo.version_in_force(card.tenant_id, card.rate_card_id, day)
     return RateCardOut.model_validate(
         {
             **RateCardSummary.model_validate(card, from_attributes=True).model_dump(),

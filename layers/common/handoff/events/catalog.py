@@ -96,6 +96,7 @@ EVENT_TYPES = frozenset(
         "InvoiceRevised",
         "InvoiceFinalized",
         "CreditNoteIssued",
+        "WorkOrderInvoiced",
         "RateCardCreated",
         "RateCardRevised",
         "PartnerInvoiceSent",

@@ -56,6 +56,7 @@ class TicketAction(StrEnum):
     UNIT_READY = "unit-ready"  # a work order's technician marks the unit ready: it waits to be submitted
     APPROVE = "approve"  # an owner admin approves a gated partner's completed work: closed
     REJECT = "reject"  # an owner admin sends it back, with a reason: in progress again
+    INVOICED = "invoiced"  # a work order's invoice was finalized: closed (its workflow's step, no person's)
 
 
 _OWNER = frozenset({Side.OWNER})
@@ -94,11 +95,14 @@ TRANSITIONS: dict[
         _WORK_ORDERS,
     ),
     (TicketStatus.READY_TO_SUBMIT, TicketAction.REOPEN): (TicketStatus.IN_PROGRESS, _OWNER, _WORK_ORDERS),
+    (TicketStatus.READY_TO_SUBMIT, TicketAction.INVOICED): (TicketStatus.CLOSED, _OWNER, _WORK_ORDERS),
     (TicketStatus.PENDING_APPROVAL, TicketAction.APPROVE): (TicketStatus.CLOSED, _OWNER, _TICKETS),
     (TicketStatus.PENDING_APPROVAL, TicketAction.REJECT): (TicketStatus.IN_PROGRESS, _OWNER, _TICKETS),
 }
 # Steps only an owner admin takes (the policy's ticket:approve).
 APPROVING = frozenset({TicketAction.APPROVE, TicketAction.REJECT})
+# Steps only the owner's own workflows take: a finalized invoice closes its work order, no one by hand.
+SYSTEM_STEPS = frozenset({TicketAction.INVOICED})
 
 # Which sides take a step in some status: a side outside it is refused (403) whatever the ticket's state.
 SIDES_OF_STEP: dict[TicketAction, frozenset[Side]] = {

@@ -53,6 +53,7 @@ EVENT_OF_STEP = {
     TicketAction.UNIT_READY: "UnitReady",
     TicketAction.APPROVE: "TicketApproved",
     TicketAction.REJECT: "TicketRejected",
+    TicketAction.INVOICED: "WorkOrderInvoiced",
 }
 
 
@@ -226,6 +227,8 @@ def stage_step(
     terms: Terms | None = None,
 ) -> Change:
     assigned = item.servicer_id
+    if step in domain.SYSTEM_STEPS and doer.actor.kind != "system":
+        raise Forbidden("a work order is closed by its finalized invoice, not by hand")
     if doer.side is Side.OWNER and step in domain.DISPATCHING and not doer.may_dispatch:
         raise Forbidden(f"your roles in this tenant do not allow you to {step.value} tickets")
     if doer.side is Side.OWNER and step in domain.APPROVING and not doer.may_approve:

@@ -17,7 +17,7 @@ from handoff.portal import public as portal
 from handoff.store import reads
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
-from handoff.tickets.domain import TicketStatus
+from handoff.tickets.domain import TicketAction, TicketStatus
 from handoff.tickets.schemas import (
     ActivityOut,
     ClockOff,
@@ -39,6 +39,8 @@ from handoff.tickets.service import (
     commit,
     doer_of,
     stage_clock_off,
+    stage_step,
+    system,
     ticket_out,
     visible,
 )
@@ -320,3 +322,20 @@ def _correct(
     # commit unseen, so neither can create an overlap the other's check missed.
     commit(order, doer, [change], changed_entries=(entry,), clocks=(clock,))
     return activity_out(entry)
+
+
+def invoiced(tenant_id: str, work_order_id: str, invoice_id: str, number: str | None) -> str:
+    """Told by the bus that a work order's invoice was finalized: the work order closes (once; one that is
+    no longer ready to submit — closed already, or reopened — is left as it is)."""
+
+    def close() -> str:
+        order = repo.get_ticket(tenant_id, work_order_id)
+        if order is None or not order.is_work_order or order.status != TicketStatus.READY_TO_SUBMIT.value:
+            return "stale"
+        doer = system(tenant_id, "invoicing")
+        change = stage_step(order, TicketAction.INVOICED, doer, f"invoice {number or invoice_id}")
+        change.event.data.update(invoice_id=invoice_id, invoice_number=number)
+        commit(order, doer, [change])
+        return "closed"
+
+    return reads.retry_on_conflict(close)
