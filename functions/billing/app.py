@@ -68,7 +68,7 @@ def get_partner_invoice(tenant_id: str, invoice_id: str, access: Access) -> Part
     "POST",
     f"{INVOICES}/<invoice_id>/<action>",
     action=Action.PARTNER_INVOICE_ACT,
-    summary="send (the partner), approve, dispute or reject (the owner's approvers) a partner invoice",
+    summary="send (the partner); approve, dispute, reject or escalate (the owner's approvers) an invoice",
     prefetch=repository.invoice_keys,
 )
 def act_on_partner_invoice(
@@ -80,7 +80,8 @@ def act_on_partner_invoice(
     if_match: IfMatch = None,
 ) -> PartnerInvoiceOut:
     """Sent as computed and within the not-to-exceed amount, it approves itself; otherwise an approver whose
-    limit covers the total approves it (403 `over_approval_limit` above it)."""
+    limit covers the total approves it (403 `over_approval_limit` above it). An approver below the total
+    escalates it: endorsed, it waits for an approver whose limit covers it (`PartnerInvoiceEscalated`)."""
     return service.act(access, invoice_id, action, body, parse_if_match(if_match))
 
 

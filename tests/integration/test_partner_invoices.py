@@ -99,8 +99,19 @@ def test_over_the_nte_it_waits_for_an_approver_whose_limit_covers_it(shop, runti
     assert over.status_code == 403 and over.json["error"]["code"] == "over_approval_limit"
     assert shop["dispatcher"].post(f"{url}/approve", {}).status_code == 403  # dispatchers read, admins decide
     assert shop["fixit"].post(f"{url}/approve", {}).status_code == 403  # not the partner's to approve
+    passed = shop["limited"].post(f"{url}/escalate", {"note": "Looks right; above my limit"})
+    assert passed.status_code == 200 and passed.json["status"] == "sent", passed.json
+    assert [(e["limit_cents"], e["note"]) for e in passed.json["endorsements"]] == [
+        (5000, "Looks right; above my limit")
+    ]
+    twice = shop["limited"].post(f"{url}/escalate", {})
+    assert twice.status_code == 409 and twice.json["error"]["code"] == "already_escalated"
+    within = shop["acme"].post(f"{url}/escalate", {})  # no limit: the owner decides it
+    assert within.status_code == 409 and within.json["error"]["code"] == "within_your_limit"
+    assert shop["fixit"].post(f"{url}/escalate", {}).status_code == 403
     approved = shop["acme"].post(f"{url}/approve", {})
     assert approved.status_code == 200 and approved.json["status"] == "approved", approved.json
+    assert approved.json["endorsements"][0]["by"] == passed.json["endorsements"][0]["by"]
 
 
 def test_an_adjusted_invoice_is_disputed_resent_and_rejected_by_the_owner(shop, runtime):

@@ -139,6 +139,15 @@ def test_the_customer_authorizes_where_it_must_and_the_shop_finalizes_where_it_n
             take_shop_step(ShopStatus.FINALIZED, action, side, needs)
 
 
+def test_only_an_approver_below_the_total_escalates_and_only_once():
+    from handoff.billing.domain import check_escalation
+
+    check_escalation(5000, 9000, [], "u1")
+    for limit, endorsed in ((None, []), (9000, []), (5000, ["u1"])):
+        with pytest.raises(Conflict):
+            check_escalation(limit, 9000, endorsed, "u1")
+
+
 def test_each_tax_rule_taxes_the_kinds_of_line_it_names():
     from handoff.billing.domain import TaxRule, flat_tax, taxes
 

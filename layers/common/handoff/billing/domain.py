@@ -94,6 +94,7 @@ class InvoiceAction(StrEnum):
     APPROVE = "approve"
     DISPUTE = "dispute"
     REJECT = "reject"
+    ESCALATE = "escalate"  # an approver whose limit is below the total passes it up, endorsed
 
 
 _PARTNER, _OWNER = InvoiceSide.PARTNER, InvoiceSide.OWNER
@@ -104,6 +105,7 @@ TRANSITIONS: dict[tuple[InvoiceStatus, InvoiceAction], tuple[InvoiceStatus, Invo
     (InvoiceStatus.SENT, InvoiceAction.APPROVE): (InvoiceStatus.APPROVED, _OWNER),
     (InvoiceStatus.SENT, InvoiceAction.DISPUTE): (InvoiceStatus.DISPUTED, _OWNER),
     (InvoiceStatus.SENT, InvoiceAction.REJECT): (InvoiceStatus.REJECTED, _OWNER),
+    (InvoiceStatus.SENT, InvoiceAction.ESCALATE): (InvoiceStatus.SENT, _OWNER),
 }
 SIDE_OF_ACTION = {action: side for (_, action), (_, side) in TRANSITIONS.items()}
 
@@ -147,6 +149,19 @@ def check_approver(limit_cents: int | None, total_cents: int) -> None:
             "limit covers it approves it",
             code="over_approval_limit",
         )
+
+
+def check_escalation(
+    limit_cents: int | None, total_cents: int, endorsed_by: Sequence[str], user_id: str
+) -> None:
+    """Only an approver whose limit is below the total passes it up, once: one whose limit covers it decides
+    it (approve, dispute or reject)."""
+    if limit_cents is None or total_cents <= limit_cents:
+        raise Conflict(
+            "your approval limit covers this invoice: approve, dispute or reject it", code="within_your_limit"
+        )
+    if user_id in endorsed_by:
+        raise Conflict("you passed this invoice up already", code="already_escalated")
 
 
 def invoice_number(series: str, number: int) -> str:

@@ -71,6 +71,7 @@ class PartnerInvoiceItem(StepHistory, Item, discriminator="partner_invoice"):
     number = UnicodeAttribute(null=True)  # given at the first sending, never again
     auto_approved = BooleanAttribute(default=False)
     dispute = JSONAttribute(null=True)  # the owner's note and line notes
+    endorsements = JSONAttribute(default=list)  # approvers below the total who passed it up (this sending)
     history = JSONAttribute(default=list)  # every step: who, when, which, note
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()

@@ -23,7 +23,8 @@ class DisputedLine(WriteModel):
 
 class PartnerInvoiceStep(WriteModel):
     """send: an `adjustment_cents` (a discount below 0, an extra above) with its `note`, or none; dispute:
-    `items` with a note per line; reject: a `note`."""
+    `items` with a note per line; reject: a `note`; escalate (an approver below the total): an optional
+    `note` for the approver above."""
 
     adjustment_cents: int | None = Field(default=None, ge=-100_000_000_000, le=100_000_000_000)
     note: Note | None = None
@@ -58,6 +59,9 @@ class PartnerInvoiceOut(ReadModel):
     over_nte: bool = Field(description="Over the not-to-exceed amount: never approved automatically")
     auto_approved: bool
     dispute: dict[str, object] | None
+    endorsements: list[dict[str, object]] = Field(
+        description="Approvers whose limit is below the total who passed it up (since it was last sent)"
+    )
     history: list[dict[str, object]]
     version: int
     created_at: datetime

@@ -28,6 +28,7 @@ EVENT_OF = {
     InvoiceStatus.DISPUTED: "PartnerInvoiceDisputed",
     InvoiceStatus.REJECTED: "PartnerInvoiceRejected",
 }
+EVENT_OF_ACTION = {InvoiceAction.ESCALATE: "PartnerInvoiceEscalated"}
 
 
 def invoice_out(item: repo.PartnerInvoiceItem) -> PartnerInvoiceOut:
@@ -50,6 +51,7 @@ def invoice_out(item: repo.PartnerInvoiceItem) -> PartnerInvoiceOut:
             "over_nte": item.over_nte,
             "auto_approved": bool(item.auto_approved),
             "dispute": item.dispute,
+            "endorsements": item.endorsements or [],
             "history": item.history,
             "version": int(item.version or 0),
             "created_at": item.created_at,
@@ -186,7 +188,7 @@ def _act(
         adjustment = body.adjustment_cents or 0
         item.total_cents = domain.total(int(item.computed_cents), adjustment)
         item.adjustment_cents, item.adjustment_note = adjustment, body.note if adjustment else None
-        item.dispute = None
+        item.dispute, item.endorsements = None, []
         item.not_to_exceed_cents = tickets.not_to_exceed(item.tenant_id, item.ticket_id)  # as it is now
         if item.number is None:
             series = str(utc_now().year)
@@ -194,13 +196,26 @@ def _act(
             item.series, item.number = series, domain.invoice_number(series, number.taken)
     elif action is InvoiceAction.APPROVE:
         domain.check_approver(accounts.approval_limit(access.tenant, access.user_id), int(item.total_cents))
+    elif action is InvoiceAction.ESCALATE:
+        limit = accounts.approval_limit(access.tenant, access.user_id)
+        endorsed = [str(e["by"]) for e in item.endorsements or []]
+        domain.check_escalation(limit, int(item.total_cents), endorsed, access.user_id)
+        endorsement = {
+            "by": access.user_id,
+            "limit_cents": limit,
+            "note": body.note,
+            "at": utc_now().isoformat(),
+        }
+        item.endorsements = [*(item.endorsements or []), endorsement]
     elif action is InvoiceAction.DISPUTE:
         item.dispute = {"note": body.note, "items": [i.model_dump() for i in body.items or []]}
     item.status = after.value
     item.record(action.value, access.user_id, body.note)
     if action is InvoiceAction.DISPUTE and item.dispute is not None:  # kept after a resend clears it
         item.history[-1]["items"] = item.dispute["items"]
-    events = [_event(item, EVENT_OF[after], actor, note=body.note, dispute=item.dispute)]
+    event_type = EVENT_OF_ACTION.get(action) or EVENT_OF[after]
+    escalation = {"needs_limit_cents": int(item.total_cents)} if action is InvoiceAction.ESCALATE else {}
+    events = [_event(item, event_type, actor, note=body.note, dispute=item.dispute, **escalation)]
     disputed = any(step["action"] == InvoiceAction.DISPUTE.value for step in item.history)
     if after is InvoiceStatus.SENT and domain.auto_approves(
         int(item.computed_cents), int(item.total_cents), item.nte, disputed

@@ -103,6 +103,7 @@ EVENT_TYPES = frozenset(
         "PartnerInvoiceApproved",
         "PartnerInvoiceDisputed",
         "PartnerInvoiceRejected",
+        "PartnerInvoiceEscalated",
         "NteExceeded",
         "NteIncreaseRequested",
         "NteIncreaseApproved",
