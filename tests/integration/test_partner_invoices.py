@@ -112,6 +112,8 @@ def test_over_the_nte_it_waits_for_an_approver_whose_limit_covers_it(shop, runti
     approved = shop["acme"].post(f"{url}/approve", {})
     assert approved.status_code == 200 and approved.json["status"] == "approved", approved.json
     assert approved.json["endorsements"][0]["by"] == passed.json["endorsements"][0]["by"]
+    seen_by_partner = shop["fixit"].get(url).json
+    assert seen_by_partner["endorsements"] == [] and "escalate" not in str(seen_by_partner["history"])
 
 
 def test_an_adjusted_invoice_is_disputed_resent_and_rejected_by_the_owner(shop, runtime):

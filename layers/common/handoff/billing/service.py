@@ -31,7 +31,9 @@ EVENT_OF = {
 EVENT_OF_ACTION = {InvoiceAction.ESCALATE: "PartnerInvoiceEscalated"}
 
 
-def invoice_out(item: repo.PartnerInvoiceItem) -> PartnerInvoiceOut:
+def invoice_out(item: repo.PartnerInvoiceItem, *, to_partner: bool = False) -> PartnerInvoiceOut:
+    """The invoice as its reader sees it: the owner's endorsements (its approvers and their limits) stay the
+    owner's."""
     return PartnerInvoiceOut.model_validate(
         {
             "invoice_id": item.invoice_id,
@@ -51,7 +53,7 @@ def invoice_out(item: repo.PartnerInvoiceItem) -> PartnerInvoiceOut:
             "over_nte": item.over_nte,
             "auto_approved": bool(item.auto_approved),
             "dispute": item.dispute,
-            "endorsements": item.endorsements or [],
+            "endorsements": [] if to_partner else item.endorsements or [],
             "history": item.history,
             "version": int(item.version or 0),
             "created_at": item.created_at,
@@ -60,7 +62,9 @@ def invoice_out(item: repo.PartnerInvoiceItem) -> PartnerInvoiceOut:
     )
 
 
-def _event(item: repo.PartnerInvoiceItem, type: str, actor: Actor, **data: Any) -> Envelope:
+def _event(
+    item: repo.PartnerInvoiceItem, type: str, actor: Actor, *, shared: bool = True, **data: Any
+) -> Envelope:
     return new_event(
         source=SOURCE,
         type=type,
@@ -80,7 +84,7 @@ def _event(item: repo.PartnerInvoiceItem, type: str, actor: Actor, **data: Any) 
             "over_nte": item.over_nte,
             **data,
         },
-        shared_with=[item.servicer_id],
+        shared_with=[item.servicer_id] if shared else [],
     )
 
 
@@ -139,7 +143,7 @@ def _visible(access: Access, invoice_id: str) -> repo.PartnerInvoiceItem:
 
 
 def get(access: Access, invoice_id: str) -> PartnerInvoiceOut:
-    return invoice_out(_visible(access, invoice_id))
+    return invoice_out(_visible(access, invoice_id), to_partner=access.servicer is not None)
 
 
 def list_(access: Access, status: InvoiceStatus | None, limit: int, cursor: str | None) -> PartnerInvoicePage:
@@ -150,7 +154,9 @@ def list_(access: Access, status: InvoiceStatus | None, limit: int, cursor: str 
         )
     else:
         page = repo.board(access.tenant, (status or InvoiceStatus.SENT).value, limit, cursor)
-    return PartnerInvoicePage(items=[invoice_out(i) for i in page.items], next_cursor=page.next_cursor)
+    to_partner = access.servicer is not None
+    items = [invoice_out(i, to_partner=to_partner) for i in page.items]
+    return PartnerInvoicePage(items=items, next_cursor=page.next_cursor)
 
 
 def act(
@@ -210,12 +216,16 @@ def _act(
     elif action is InvoiceAction.DISPUTE:
         item.dispute = {"note": body.note, "items": [i.model_dump() for i in body.items or []]}
     item.status = after.value
-    item.record(action.value, access.user_id, body.note)
+    if action is not InvoiceAction.ESCALATE:  # an endorsement is the owner's own: kept in `endorsements`
+        item.record(action.value, access.user_id, body.note)
     if action is InvoiceAction.DISPUTE and item.dispute is not None:  # kept after a resend clears it
         item.history[-1]["items"] = item.dispute["items"]
     event_type = EVENT_OF_ACTION.get(action) or EVENT_OF[after]
     escalation = {"needs_limit_cents": int(item.total_cents)} if action is InvoiceAction.ESCALATE else {}
-    events = [_event(item, event_type, actor, note=body.note, dispute=item.dispute, **escalation)]
+    shared = action is not InvoiceAction.ESCALATE
+    events = [
+        _event(item, event_type, actor, shared=shared, note=body.note, dispute=item.dispute, **escalation)
+    ]
     disputed = any(step["action"] == InvoiceAction.DISPUTE.value for step in item.history)
     if after is InvoiceStatus.SENT and domain.auto_approves(
         int(item.computed_cents), int(item.total_cents), item.nte, disputed
@@ -225,7 +235,7 @@ def _act(
         system = Actor(kind="system", id="partner-invoicing", tenant_id=item.tenant_id)
         events.append(_event(item, "PartnerInvoiceApproved", system, auto=True))
     repo.save(item, events, number, partner_link=side is InvoiceSide.PARTNER)
-    return invoice_out(item)
+    return invoice_out(item, to_partner=side is InvoiceSide.PARTNER)
 
 
 def _check_fields(action: InvoiceAction, body: PartnerInvoiceStep, item: repo.PartnerInvoiceItem) -> None:
