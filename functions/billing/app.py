@@ -59,8 +59,12 @@ def list_partner_invoices(
     summary="A partner invoice: its lines at the accepted terms, its total, number and history",
     prefetch=repository.invoice_keys,
 )
-def get_partner_invoice(tenant_id: str, invoice_id: str, access: Access) -> PartnerInvoiceOut:
-    return service.get(access, invoice_id)
+def get_partner_invoice(
+    tenant_id: str, invoice_id: str, access: Access, accept: Accept = None
+) -> PartnerInvoiceOut | str:
+    """`Accept: text/csv` for CSV; `…/pdf` for the printable document."""
+    invoice = service.get(access, invoice_id)
+    return negotiated(invoice, service.as_csv(invoice), accept)  # type: ignore[no-any-return]
 
 
 @endpoint(

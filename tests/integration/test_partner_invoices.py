@@ -196,3 +196,26 @@ def test_concurrent_sendings_take_consecutive_numbers(shop, runtime):
     for thread in threads:
         thread.join()
     assert sorted(int(n.rsplit("-", 1)[1]) for n in results) == list(range(1, 9))
+
+
+def test_a_partner_invoice_reads_as_csv_and_a_printable_pdf(shop, runtime):
+    import csv
+    import io
+
+    from pypdf import PdfReader
+
+    invoice = completed(shop, runtime, {**TERMS, "not_to_exceed_cents": 10000})
+    url = f"{T}/partner-invoices/{invoice['invoice_id']}"
+    sent = shop["fixit"].post(f"{url}/send", {"adjustment_cents": -300, "note": "Loyalty discount"}).json
+    as_csv = shop["acme"].get(url, headers={"Accept": "text/csv"})
+    rows = list(csv.reader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert rows[-1][2:] == ["total", "", "", "", str(sent["total_cents"])]
+    assert [r[2] for r in rows[1:]] == ["labour", "cost", "computed", "adjustment", "total"]
+    for reader in (shop["acme"], shop["fixit"]):
+        pdf = reader.get(f"{url}/pdf")
+        assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
+        text = PdfReader(io.BytesIO(pdf.get_data())).pages[0].extract_text()
+        assert sent["number"] in text and "Loyalty discount" in text
+        total = sent["total_cents"]
+        assert f"{total // 100:,}.{total % 100:02d} EUR" in text
+    assert shop["brightco"].get(f"{url}/pdf").status_code == 404  # another partner's

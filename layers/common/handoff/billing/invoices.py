@@ -8,13 +8,11 @@ on the invoice's tax point (the day it was drafted), else the tenant's one rate.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from handoff.accounts import public as accounts
 from handoff.auth.access import Access
-from handoff.billing import domain
+from handoff.billing import documents, domain
 from handoff.billing import repository as repo
 from handoff.billing.domain import RateScope, ShopAction, ShopSide, ShopStatus, TaxRule
 from handoff.billing.schemas import InvoiceCreate, InvoiceOut, InvoicePage, InvoiceStep
@@ -149,20 +147,14 @@ def shop_name(tenant_id: str) -> str:
 
 
 def as_csv(invoice: InvoiceOut) -> str:
-    """The invoice as CSV: a row per line, then the subtotal, tax and total rows (amounts in minor units)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["invoice", "number", "kind", "description", "quantity", "unit_cents", "amount_cents"])
-    for line in invoice.lines:
-        row = [line.kind, line.description, line.quantity, line.unit_cents, line.amount_cents]
-        writer.writerow([invoice.invoice_id, invoice.number or "", *row])
-    for label, cents in (
+    """The invoice as CSV: a row per line, then the subtotal, tax and total rows."""
+    lines = ((ln.kind, ln.description, ln.quantity, ln.unit_cents, ln.amount_cents) for ln in invoice.lines)
+    totals = [
         ("subtotal", invoice.subtotal_cents),
         ("tax", invoice.tax_cents),
         ("total", invoice.total_cents),
-    ):
-        writer.writerow([invoice.invoice_id, invoice.number or "", label, "", "", "", cents])
-    return out.getvalue()
+    ]
+    return documents.as_csv(invoice.invoice_id, invoice.number, lines, totals)
 
 
 def list_(

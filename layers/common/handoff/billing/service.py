@@ -10,7 +10,7 @@ from typing import Any
 
 from handoff.accounts import public as accounts
 from handoff.auth.access import Access
-from handoff.billing import domain
+from handoff.billing import documents, domain
 from handoff.billing import repository as repo
 from handoff.billing.domain import InvoiceAction, InvoiceSide, InvoiceStatus
 from handoff.billing.schemas import PartnerInvoiceOut, PartnerInvoicePage, PartnerInvoiceStep
@@ -144,6 +144,22 @@ def _visible(access: Access, invoice_id: str) -> repo.PartnerInvoiceItem:
 
 def get(access: Access, invoice_id: str) -> PartnerInvoiceOut:
     return invoice_out(_visible(access, invoice_id), to_partner=access.servicer is not None)
+
+
+def as_csv(invoice: PartnerInvoiceOut) -> str:
+    """The invoice as CSV: a row per line, then the computed amount, the adjustment and the total rows."""
+    lines = ((ln.kind, ln.description, ln.quantity, ln.unit_cents, ln.amount_cents) for ln in invoice.lines)
+    totals = [
+        ("computed", invoice.computed_cents),
+        ("adjustment", invoice.adjustment_cents),
+        ("total", invoice.total_cents),
+    ]
+    return documents.as_csv(invoice.invoice_id, invoice.number, lines, totals)
+
+
+def issuer_name(invoice: PartnerInvoiceOut) -> str:
+    """The partner's name, as its invoice prints it (the owner and the partner are linked)."""
+    return accounts.tenant_name(invoice.servicer_id)
 
 
 def list_(access: Access, status: InvoiceStatus | None, limit: int, cursor: str | None) -> PartnerInvoicePage:
