@@ -18,7 +18,6 @@ from handoff.billing.schemas import (
     RateCardPage,
     RateCardSummary,
     RatesIn,
-    RateVersionOut,
 )
 from handoff.errors import Invalid, NotFound, check_version
 from handoff.events.envelope import Envelope, new_event, user_actor
@@ -34,10 +33,6 @@ def _today() -> date:
     return utc_now().date()
 
 
-def version_out(item: repo.RateVersionItem) -> RateVersionOut:
-    return RateVersionOut.model_validate(item, from_attributes=True)
-
-
 def card_out(card: repo.RateCardItem, on: date | None = None) -> RateCardOut:
     day = (on or _today()).isoformat()
     versions = repo.rate_versions(card.tenant_id, card.rate_card_id, SHOWN_VERSIONS)
@@ -48,11 +43,12 @@ def card_out(card: repo.RateCardItem, on: date | None = None) -> RateCardOut:
     return RateCardOut.model_validate(
         {
             **RateCardSummary.model_validate(card, from_attributes=True).model_dump(),
-            "in_force": version_out(in_force) if in_force else None,
-            "versions": [version_out(v) for v in versions],
+            "in_force": in_force,
+            "versions": versions,
             "created_at": card.created_at,
             "updated_at": card.updated_at,
-        }
+        },
+        from_attributes=True,
     )
 
 

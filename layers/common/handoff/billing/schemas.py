@@ -216,21 +216,6 @@ class RateVersionOut(ReadModel):
     created_at: datetime
 
 
-class RateCardOut(ReadModel):
-    rate_card_id: str
-    scope: Literal["shop", "partner"]
-    servicer_id: str | None
-    name: str
-    currency: str
-    latest_version: int
-    latest_from: str
-    in_force: RateVersionOut | None = Field(description="The version in force on the day asked (today)")
-    versions: list[RateVersionOut] = Field(description="The latest versions first (up to 20)")
-    version: int
-    created_at: datetime
-    updated_at: datetime
-
-
 class RateCardSummary(ReadModel):
     rate_card_id: str
     scope: Literal["shop", "partner"]
@@ -240,6 +225,13 @@ class RateCardSummary(ReadModel):
     latest_version: int
     latest_from: str
     version: int
+
+
+class RateCardOut(RateCardSummary):
+    in_force: RateVersionOut | None = Field(description="The version in force on the day asked (today)")
+    versions: list[RateVersionOut] = Field(description="The latest versions first (up to 20)")
+    created_at: datetime
+    updated_at: datetime
 
 
 class RateCardPage(ReadModel):
