@@ -228,5 +228,41 @@ def test_a_finalized_invoice_closes_its_work_order_through_the_bus(api, shop, te
         time.sleep(0.2)
     assert ticket["history"][-1]["step"] == "invoiced"
     assert (
-        owner.post(f"{S}/tickets/{order}/reopen", {}).status_code == 409
+        owner.post(f"{S}/tickets/{order}/reopen", {"note": "One more job"}).status_code == 409
     )  # invoiced: a credit note corrects it
+
+
+def test_a_finalized_invoice_holds_its_work_order_closed_and_its_credits_give_back_only_its_tax(
+    api, shop, tech
+):
+    owner = api.as_(shop["owner"])
+    card = {"scope": "shop", "name": "Shop", "currency": "EUR", "hourly_rate_cents": 9000}
+    vat = [{"name": "VAT", "rate_bp": 1000, "applies_to": ["part"]}]
+    assert owner.post(f"{S}/rate-cards", {**card, "tax_rules": vat}).status_code == 201
+    order = ready_order(api, shop, tech)
+    made = invoice(api, shop, order)
+    url = f"{S}/invoices/{made['invoice_id']}"
+    finalized = owner.post(f"{url}/finalize", {}).json
+    assert finalized["tax_cents"] == 900  # 10 % of the 90.00 of parts
+    reopened = owner.post(f"{S}/tickets/{order}/reopen", {"note": "One more job"})  # before the bus closes it
+    assert reopened.status_code == 409 and reopened.json["error"]["code"] == "invoiced"
+    part = next(line for line in finalized["lines"] if line["kind"] == "part")
+    taxes = []
+    for cents in (4505, 4495):
+        body = {"note": "Returned", "credit_lines": [{"source_id": part["source_id"], "amount_cents": cents}]}
+        credited = owner.post(f"{url}/credit", body)
+        assert credited.status_code == 200, credited.json
+        taxes.append(credited.json["tax_cents"])
+    assert sum(taxes) == 900  # never more than was charged, rounding included
+    assert owner.get(url).json["credited_cents"] == finalized["total_cents"] - sum(
+        line["amount_cents"] for line in finalized["lines"] if line["kind"] == "labour"
+    )
+
+
+def test_an_invoice_is_not_finalized_for_a_work_order_reopened_meanwhile(api, shop, tech):
+    owner = api.as_(shop["owner"])
+    order = ready_order(api, shop, tech)
+    made = invoice(api, shop, order)
+    assert owner.post(f"{S}/tickets/{order}/reopen", {"note": "One more job"}).status_code == 200
+    late = owner.post(f"{S}/invoices/{made['invoice_id']}/finalize", {})
+    assert late.status_code == 409 and late.json["error"]["code"] == "not_ready"

@@ -54,8 +54,12 @@ def test_one_card_per_scope_versioned_from_today_or_later(acme):
     assert (revised.json["latest_version"], revised.json["in_force"]["hourly_rate_cents"]) == (2, 6000)
     assert admin.get(url, query_string={"on": tomorrow}).json["in_force"]["number"] == 2
     assert [v["number"] for v in revised.json["versions"]] == [2, 1]
-    before = admin.request("PUT", url, json={"hourly_rate_cents": 1, "effective_from": TODAY.isoformat()})
-    assert before.status_code == 422  # never before the latest version
+    today = admin.request("PUT", url, json={"hourly_rate_cents": 6500, "effective_from": TODAY.isoformat()})
+    assert today.status_code == 200  # before the one scheduled: each applies from its own day
+    assert admin.get(url).json["in_force"]["hourly_rate_cents"] == 6500
+    assert admin.get(url, query_string={"on": tomorrow}).json["in_force"]["number"] == 2
+    far = (TODAY + timedelta(days=800)).isoformat()
+    assert admin.request("PUT", url, json={"hourly_rate_cents": 1, "effective_from": far}).status_code == 422
     stale = admin.request("PUT", url, json={"hourly_rate_cents": 1}, headers={"If-Match": '"1"'})
     assert stale.status_code == 409 and stale.json["error"]["code"] == "version_conflict"
     assert acme["dispatcher"].get(url).status_code == 200  # who offers work reads the rates
@@ -65,9 +69,15 @@ def test_one_card_per_scope_versioned_from_today_or_later(acme):
     assert [c["rate_card_id"] for c in listed] == [card["rate_card_id"]]
 
 
-def test_an_offer_without_terms_bills_each_entry_at_the_cards_version_of_its_day(acme, runtime):
+def test_an_offer_without_terms_takes_the_card_with_its_schedule_and_a_later_version_never_reprices_it(
+    acme, runtime
+):
     admin, fixit = acme["acme"], acme["fixit"]
     card = admin.post(f"{T}/rate-cards", PARTNER_CARD).json
+    url = f"{T}/rate-cards/{card['rate_card_id']}"
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    scheduled = {"hourly_rate_cents": 8000, "rates": {"overtime": 9500}, "effective_from": tomorrow}
+    assert admin.request("PUT", url, json=scheduled).status_code == 200
     ticket = admin.post(f"{T}/tickets", {"title": "Boiler"}).json["ticket_id"]
     offered = admin.post(f"{T}/tickets/{ticket}/offers", {"servicer_id": "fixit"})
     assert offered.status_code == 201, offered.json
@@ -77,28 +87,26 @@ def test_an_offer_without_terms_bills_each_entry_at_the_cards_version_of_its_day
         card["rate_card_id"],
         100_000,
     )
+    assert terms["schedule"] == [
+        {"effective_from": tomorrow, "hourly_rate_cents": 8000, "rates": {"overtime": 9500}, "markup_bp": 0}
+    ]  # what the partner accepts is all it will bill at
     for step in ("accept", "start"):
         assert fixit.post(f"{T}/tickets/{ticket}/{step}", {}).status_code == 200
-    # A second version today: today's work bills at it; yesterday's, before the card, at the accepted terms.
-    url = f"{T}/rate-cards/{card['rate_card_id']}"
-    assert admin.request("PUT", url, json={"hourly_rate_cents": 8000, "markup_bp": 0}).status_code == 200
-    entries = {}
+    assert fixit.get(f"{T}/tickets/{ticket}").json["terms"]["schedule"] == terms["schedule"]
+    # A version made after the offer (today, at 1.00) is for later offers: this job keeps what it accepted.
+    assert admin.request("PUT", url, json={"hourly_rate_cents": 100}).status_code == 200
     for day in (TODAY, TODAY - timedelta(days=1)):
         logged = fixit.post(
             f"{T}/tickets/{ticket}/time-entries", {"minutes": 60, "work_date": day.isoformat()}
         )
-        assert logged.status_code == 201, logged.json
-        entries[day] = logged.json["amount_cents"]
-    assert entries == {TODAY: 8000, TODAY - timedelta(days=1): 6000}
+        assert logged.status_code == 201 and logged.json["amount_cents"] == 6000, logged.json
     cost = {"category": "materials", "description": "Valve", "quantity": "1", "unit_cost_cents": 1000}
     today_cost = fixit.post(f"{T}/tickets/{ticket}/costs", {**cost, "work_date": TODAY.isoformat()})
-    assert today_cost.json["billed_cents"] == 1000  # today's version has no markup
+    assert today_cost.json["billed_cents"] == 1100  # the card's 10 % markup, as offered
     assert fixit.post(f"{T}/tickets/{ticket}/complete", {}).status_code == 200
     invoice_ = _invoice_of(acme, runtime, ticket)
-    labour = sorted(
-        (ln["unit_cents"], ln["amount_cents"]) for ln in invoice_["lines"] if ln["kind"] == "labour"
-    )
-    assert labour == [(6000, 6000), (8000, 8000)]  # hours x the rate in force on each entry's day
+    labour = [(ln["unit_cents"], ln["amount_cents"]) for ln in invoice_["lines"] if ln["kind"] == "labour"]
+    assert labour == [(6000, 6000), (6000, 6000)]  # hours x the rate in force on each entry's day
     assert invoice_["not_to_exceed_cents"] == 100_000
 
 

@@ -91,18 +91,18 @@ def test_a_shop_invoice_bills_clocked_hours_at_the_approved_rate_and_flags_the_d
 
     lines = shop_lines(
         [
-            OrderLine("l1", "Brakes", Decimal("1.5"), 9000, 5400, (("Pads", Decimal("2"), 4500),)),
-            OrderLine("l2", "Road test", Decimal("0.25"), 9000, 900, ()),
+            OrderLine("l1", "w1", "Brakes", Decimal("1.5"), 9000, 5400, (("Pads", Decimal("2"), 4500),)),
+            OrderLine("l2", "w2", "Road test", Decimal("0.25"), 9000, 900, ()),
         ]
     )
     assert [
         (ln["source_id"], ln["quantity"], ln["amount_cents"], ln["differs_from_estimate"]) for ln in lines
     ] == [
-        ("l1", "1.50", 13500, False),
-        ("l1:0", "2", 9000, False),
-        ("l2", "0.25", 2250, False),
+        ("w1", "1.50", 13500, False),
+        ("w1:0", "2", 9000, False),
+        ("w2", "0.25", 2250, False),
     ]
-    longer = shop_lines([OrderLine("l1", "Brakes", Decimal("1.5"), 9000, 7200, ())])
+    longer = shop_lines([OrderLine("l1", "w1", "Brakes", Decimal("1.5"), 9000, 7200, ())])
     assert (longer[0]["amount_cents"], longer[0]["estimated_cents"], longer[0]["differs_from_estimate"]) == (
         18000,
         13500,
@@ -178,18 +178,42 @@ def test_a_credit_never_takes_more_of_a_line_than_is_left():
         credit_lines(lines, {"a": 5000, "a:0": 2000}, None)
 
 
-def test_a_rate_version_takes_effect_today_or_later_never_before_the_latest():
+def test_a_rate_version_takes_effect_today_or_later_within_two_years():
     from datetime import date
 
     from handoff.billing.domain import check_version_date
 
     today = date(2026, 12, 1)
-    check_version_date(today, today, None)
-    check_version_date(date(2026, 12, 5), today, date(2026, 12, 5))  # the same day supersedes
+    check_version_date(today, today)
+    check_version_date(date(2028, 12, 1), today)
+    for day in (date(2026, 11, 30), date(2028, 12, 2)):
+        with pytest.raises(Invalid):
+            check_version_date(day, today)
+
+
+def test_terms_bill_each_day_at_the_step_they_scheduled_for_it():
+    from handoff.tickets.domain import RateStep
+
+    terms = Terms(
+        hourly_rate_cents=6000,
+        currency="EUR",
+        rates=(("overtime", 9000),),
+        markup_bp=1000,
+        not_to_exceed_cents=50_000,
+        schedule=(
+            RateStep("2027-01-01", 7000, (("overtime", 9500),), 500),
+            RateStep("2027-06-01", 7500),
+        ),
+    )
+    assert terms.on("2026-12-31") is terms
+    january = terms.on("2027-03-15")
+    assert (january.hourly_rate_cents, january.rate_for("overtime"), january.markup_bp) == (7000, 9500, 500)
+    assert january.not_to_exceed_cents == 50_000  # the accepted amount stays
+    june = terms.on("2027-06-01")
+    assert june.hourly_rate_cents == 7500
     with pytest.raises(Invalid):
-        check_version_date(date(2026, 11, 30), today, None)
-    with pytest.raises(Invalid):
-        check_version_date(date(2026, 12, 3), today, date(2026, 12, 5))
+        june.rate_for("overtime")  # the step names no overtime rate from that day
+    assert Terms.from_doc(terms.to_doc()) == terms
 
 
 def test_only_a_finalized_invoice_is_credited_and_crediting_leaves_it_finalized():
@@ -202,3 +226,17 @@ def test_only_a_finalized_invoice_is_credited_and_crediting_leaves_it_finalized(
     assert early.value.code == "not_finalized"
     with pytest.raises(Forbidden):
         take_shop_step(ShopStatus.FINALIZED, ShopAction.CREDIT, ShopSide.CUSTOMER, True)
+
+
+def test_credit_notes_never_give_back_more_tax_than_was_charged():
+    from handoff.billing.domain import credit_taxes
+
+    charged = [
+        {"name": "VAT", "rate_bp": 1000, "applies_to": ["part"], "taxable_cents": 9000, "amount_cents": 900}
+    ]
+    first, after = credit_taxes(charged, [], [{"kind": "part", "amount_cents": 4505}])
+    second, after = credit_taxes(charged, after, [{"kind": "part", "amount_cents": 4495}])
+    assert (first[0]["amount_cents"], second[0]["amount_cents"]) == (451, 449)  # 900 in all, as charged
+    assert after == [[9000, 900]]
+    untaxed, _ = credit_taxes(charged, [], [{"kind": "labour", "amount_cents": 5000}])
+    assert untaxed[0]["amount_cents"] == 0  # the rule taxed parts only

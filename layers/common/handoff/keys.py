@@ -467,11 +467,6 @@ def customer_invoices(tenant_id: str, customer_id: str) -> str:
     return f"{tenant_prefix(tenant_id)}CUSTOMER#{customer_id}#INVOICES"
 
 
-def credit_notes_of(tenant_id: str, invoice_id: str) -> str:
-    """The credit notes that correct one finalized invoice (GSI3), oldest first."""
-    return f"{tenant_prefix(tenant_id)}INV#{invoice_id}#CREDITS"
-
-
 def rate_card(tenant_id: str, rate_card_id: str) -> tuple[str, str]:
     """A rate card's head (its scope, name and latest version); its versions share the partition."""
     return f"{tenant_prefix(tenant_id)}RCARD#{rate_card_id}", "CARD"

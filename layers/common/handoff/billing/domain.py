@@ -186,7 +186,7 @@ def shop_lines(lines: Sequence[OrderLine]) -> list[dict[str, object]]:
         out.append(
             {
                 "kind": "labour",
-                "source_id": line.line_id,
+                "source_id": line.work_id,
                 "description": line.description,
                 "quantity": str(hours),
                 "unit_cents": line.hourly_rate,
@@ -199,7 +199,7 @@ def shop_lines(lines: Sequence[OrderLine]) -> list[dict[str, object]]:
             out.append(
                 {
                     "kind": "part",
-                    "source_id": f"{line.line_id}:{index}",
+                    "source_id": f"{line.work_id}:{index}",
                     "description": description,
                     "quantity": str(quantity),
                     "unit_cents": unit_price,
@@ -258,6 +258,44 @@ def taxes(rules: Sequence[TaxRule], lines: Sequence[Mapping[str, object]]) -> li
     return out
 
 
+def credit_taxes(
+    charged: Sequence[Mapping[str, object]],
+    credited: Sequence[Sequence[int]],
+    lines: Sequence[Mapping[str, object]],
+) -> tuple[list[dict[str, object]], list[list[int]]]:
+    """The taxes a credit note gives back, rule by rule as the invoice charged them: what the credits so far
+    make of the rule's tax, less what earlier credits gave back — so the notes of an invoice never give back
+    more than it charged, and crediting everything gives back exactly that. Returns the note's taxes and
+    what is credited of each rule after it (taxable, tax)."""
+    taxes: list[dict[str, object]] = []
+    after: list[list[int]] = []
+    for index, rule in enumerate(charged):
+        kinds = rule.get("applies_to") or LINE_KINDS
+        assert isinstance(kinds, (list, tuple))
+        charged_taxable, charged_tax = int(str(rule["taxable_cents"])), int(str(rule["amount_cents"]))
+        before_taxable, before_tax = (
+            (int(credited[index][0]), int(credited[index][1])) if index < len(credited) else (0, 0)
+        )
+        taxable = sum(int(str(line["amount_cents"])) for line in lines if line["kind"] in kinds)
+        total_taxable = before_taxable + taxable
+        total_tax = (
+            charged_tax
+            if total_taxable >= charged_taxable
+            else min(tax_cents(total_taxable, int(str(rule["rate_bp"]))), charged_tax)
+        )
+        taxes.append(
+            {
+                "name": rule["name"],
+                "rate_bp": rule["rate_bp"],
+                "applies_to": list(kinds),
+                "taxable_cents": taxable,
+                "amount_cents": total_tax - before_tax,
+            }
+        )
+        after.append([total_taxable, total_tax])
+    return taxes, after
+
+
 def credit_lines(
     lines: Sequence[Mapping[str, object]],
     credited: Mapping[str, int],
@@ -309,18 +347,20 @@ def scope_key(scope: RateScope, servicer_id: str | None) -> str:
     return f"partner#{servicer_id}" if scope is RateScope.PARTNER else scope.value
 
 
-def check_version_date(effective_from: date, today: date, latest_from: date | None) -> None:
-    """A version takes effect today or later, never before the latest one: what was done before a day keeps
-    the rates it was done at (on the latest version's day, the newer version is the one in force)."""
+SCHEDULE_DAYS = 731  # how far ahead a version may be scheduled (a mistake far ahead is corrected in time)
+
+
+def check_version_date(effective_from: date, today: date) -> None:
+    """A version takes effect today or later, within two years: what was done before a day keeps the rates
+    it was done at. On a day with several versions, the newest is the one in force; a version may come
+    before one scheduled later (each applies from its own day)."""
     if effective_from < today:
         raise Invalid(
             "effective_from",
             "a version takes effect today or later: past work keeps the rates it was done at",
         )
-    if latest_from is not None and effective_from < latest_from:
-        raise Invalid(
-            "effective_from", f"the latest version takes effect on {latest_from.isoformat()}: on it or later"
-        )
+    if (effective_from - today).days > SCHEDULE_DAYS:
+        raise Invalid("effective_from", "schedule a version at most two years ahead")
 
 
 class ShopStatus(StrEnum):

@@ -65,7 +65,8 @@ def _tax_rules(item: repo.InvoiceItem) -> tuple[TaxRule, ...]:
     """The rules of the shop's rate card in force on the invoice's tax point; without one, the tenant's
     one rate on every line."""
     card_id = repo.rate_card_of(item.tenant_id, domain.scope_key(RateScope.SHOP, None))
-    version = repo.version_in_force(item.tenant_id, card_id, str(item.tax_date)) if card_id else None
+    tax_date = item.tax_date or item.created_at.date().isoformat()  # one made before invoices kept it
+    version = repo.version_in_force(item.tenant_id, card_id, tax_date) if card_id else None
     if version is None:
         item.tax_rate_bp = accounts.tax_rate_bp(item.tenant_id)
         return domain.flat_tax(int(item.tax_rate_bp))
@@ -196,8 +197,14 @@ def _act(
         raise Invalid("credit_lines", "only a credit names lines to credit")
     if action is ShopAction.CREDIT:
         return _credit(access, item, body)
+    order: tickets.WorkOrder | None = None
     if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
-        _price(item, _ready(item.tenant_id, item.work_order_id))
+        order = _ready(item.tenant_id, item.work_order_id)
+        _price(item, order)
+    elif (
+        after is ShopStatus.FINALIZED
+    ):  # the customer authorizes what it was sent, of a work order still ready
+        order = _ready(item.tenant_id, item.work_order_id)
     item.dispute = {"note": body.note, "by": access.user_id} if action is ShopAction.DISPUTE else item.dispute
     number: repo.NumberTaken | None = None
     if after is ShopStatus.FINALIZED:
@@ -209,18 +216,35 @@ def _act(
     events = [_event(access, item, EVENT_OF[action], note=body.note)]
     if action is ShopAction.AUTHORIZE:  # the customer's authorization finalizes it
         events.append(_event(access, item, "InvoiceFinalized", note=None))
-    repo.save_shop_invoice(item, events, number)
+    ready = (order.ticket_id, order.version) if order is not None and after is ShopStatus.FINALIZED else None
+    repo.save_shop_invoice(item, events, number, ready=ready)
     return invoice_out(item)
 
 
+def _charged_taxes(item: repo.InvoiceItem) -> list[dict[str, object]]:
+    """The taxes the invoice charged, rule by rule (one made before invoices kept them: its one rate)."""
+    if item.taxes or not int(item.tax_cents or 0):
+        return list(item.taxes or [])
+    rate = int(item.tax_rate_bp or 0)
+    return [
+        {**rule.to_doc(), "taxable_cents": int(item.subtotal_cents), "amount_cents": int(item.tax_cents)}
+        for rule in domain.flat_tax(rate)
+    ]
+
+
 def _credit(access: Access, item: repo.InvoiceItem, body: InvoiceStep) -> InvoiceOut:
-    """A credit note against a finalized invoice: the lines and amounts asked (none: what is left), taxed
-    as the invoice was, numbered in the credit series; the invoice keeps what was credited of each line, so
-    nothing is credited twice (two credits that read the same invoice cannot both commit)."""
+    """A credit note against a finalized invoice: the lines and amounts asked (none: what is left), its
+    taxes given back as the invoice charged them (never more in all), numbered in the credit series; the
+    invoice keeps what was credited of each line and tax, so nothing is credited twice (two credits that
+    read the same invoice cannot both commit)."""
     if item.kind == "credit_note":
         raise Conflict("a credit note is not credited; credit the invoice it corrects", code="credit_note")
     credited = {str(k): int(v) for k, v in (item.credited or {}).items()}
     asked = [(line.source_id, line.amount_cents) for line in body.credit_lines] if body.credit_lines else None
+    lines = domain.credit_lines(item.lines, credited, asked)
+    taxes, credited_taxes = domain.credit_taxes(_charged_taxes(item), item.credited_taxes or [], lines)
+    subtotal = sum(int(str(line["amount_cents"])) for line in lines)
+    tax = sum(int(str(t["amount_cents"])) for t in taxes)
     note = repo.new_shop_invoice(
         item.tenant_id,
         item.work_order_id,
@@ -234,20 +258,21 @@ def _credit(access: Access, item: repo.InvoiceItem, body: InvoiceStep) -> Invoic
         tax_date=item.tax_date,
         needs_authorization=False,
         status=ShopStatus.FINALIZED.value,
-        lines=domain.credit_lines(item.lines, credited, asked),
-        subtotal_cents=0,
-        tax_cents=0,
-        total_cents=0,
+        lines=lines,
+        taxes=taxes,
+        subtotal_cents=subtotal,
+        tax_cents=tax,
+        total_cents=subtotal + tax,
     )
-    _tax(note, tuple(TaxRule.from_doc(tax) for tax in item.taxes or []))
     series = f"C{utc_now().year}"
     number = repo.take_number(item.tenant_id, series)
     note.series, note.number = series, domain.invoice_number(series, number.taken)
     note.record("credit", access.user_id, body.note)
-    for line in note.lines:
+    for line in lines:
         source = str(line["source_id"])
         credited[source] = credited.get(source, 0) + int(str(line["amount_cents"]))
-    item.credited, item.credited_cents = credited, int(item.credited_cents or 0) + int(note.total_cents)
+    item.credited, item.credited_taxes = credited, credited_taxes
+    item.credited_cents = int(item.credited_cents or 0) + int(note.total_cents)
     item.record("credit", access.user_id, body.note)
     event = _event(access, note, "CreditNoteIssued", note=body.note, credits_invoice_id=item.invoice_id)
     repo.save_shop_invoice(item, [event], number, credit_note=note)

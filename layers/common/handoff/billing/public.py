@@ -1,47 +1,68 @@
 """What other contexts may ask of billing: the terms a partner's rate card gives an offer made without terms
-of its own, and the rates it bills a day's work at. Read through the billing repository; no schemas."""
+of its own, and whether a work order's invoice is finalized. Read through the billing repository; no
+schemas."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+
+from pynamodb.transactions import TransactWrite
 
 from handoff.billing import repository as repo
-from handoff.billing.domain import RateScope, scope_key
-from handoff.tickets.domain import Terms
+from handoff.billing.domain import RateScope, ShopStatus, scope_key
+from handoff.errors import Conflict
+from handoff.tickets.domain import RateStep, Terms
 
 
-def _terms(rate_card_id: str, currency: str, version: repo.RateVersionItem, nte: int | None) -> Terms:
-    return Terms(
-        hourly_rate_cents=int(version.hourly_rate_cents),
-        currency=currency,
-        rates=tuple(sorted((str(k), int(v)) for k, v in (version.rates or {}).items())),
-        markup_bp=int(version.markup_bp or 0),
-        not_to_exceed_cents=nte,
-        rate_card_id=rate_card_id,
-    )
+def _rates(version: repo.RateVersionItem) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((str(k), int(v)) for k, v in (version.rates or {}).items()))
 
 
 def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
-    """The owner's rate card for this partner as an offer's terms on `day` (its version in force, its
-    default not-to-exceed amount), naming the card so each entry bills at the version of its own day; None:
-    no card, or none in force yet."""
+    """The owner's rate card for this partner as an offer's terms on `day`: its version in force, its default
+    not-to-exceed amount, and the changes already scheduled (each from its day), so the partner sees all it
+    accepts and a version made later never reprices the job. None: no card, or none in force yet."""
     card_id = repo.rate_card_of(owner_id, scope_key(RateScope.PARTNER, servicer_id))
     card = repo.get_rate_card(owner_id, card_id) if card_id else None
-    version = repo.version_in_force(owner_id, card.rate_card_id, day) if card else None
-    if card is None or version is None:
+    if card is None:
         return None
-    nte = int(version.default_nte_cents) if version.default_nte_cents is not None else None
-    return _terms(card.rate_card_id, card.currency, version, nte)
+    versions = repo.rate_versions(owner_id, card.rate_card_id, repo.MAX_SCHEDULED)  # the latest first
+    in_force = next((v for v in versions if v.effective_from <= day), None)
+    if in_force is None:
+        return None
+    scheduled: dict[str, repo.RateVersionItem] = {}
+    for version in versions:  # per day, the latest version of it
+        if version.effective_from > day:
+            scheduled.setdefault(version.effective_from, version)
+    schedule = tuple(
+        RateStep(v.effective_from, int(v.hourly_rate_cents), _rates(v), int(v.markup_bp or 0))
+        for v in sorted(scheduled.values(), key=lambda v: v.effective_from)
+    )
+    nte = int(in_force.default_nte_cents) if in_force.default_nte_cents is not None else None
+    return Terms(
+        hourly_rate_cents=int(in_force.hourly_rate_cents),
+        currency=card.currency,
+        rates=_rates(in_force),
+        markup_bp=int(in_force.markup_bp or 0),
+        not_to_exceed_cents=nte,
+        rate_card_id=card.rate_card_id,
+        schedule=schedule,
+    )
 
 
-def terms_on(owner_id: str, accepted: Terms, day: str) -> Terms:
-    """What a day's work bills at under terms that follow a rate card: the card's version in force that day,
-    under the accepted not-to-exceed amount and conditions (before the card's first version, or without a
-    card: the accepted terms). A card keeps its currency, so the accepted one is the card's: one Query."""
-    if accepted.rate_card_id is None:
-        return accepted
-    version = repo.version_in_force(owner_id, accepted.rate_card_id, day)
-    if version is None:
-        return accepted
-    in_force = _terms(accepted.rate_card_id, accepted.currency, version, accepted.not_to_exceed_cents)
-    return replace(in_force, conditions=accepted.conditions)
+def stage_not_invoiced(tenant_id: str, work_order_id: str) -> Callable[[TransactWrite], None] | None:
+    """For a change that needs the work order's invoice not finalized (reopening it): 409 once it is; while
+    it is not, the condition for the change's transaction (a finalization racing with it wins)."""
+    invoice = repo.invoice_of_work_order(tenant_id, work_order_id)
+    if invoice is None:
+        return None
+    if invoice.status == ShopStatus.FINALIZED.value:
+        raise Conflict("its invoice is finalized; a credit note corrects it", code="invoiced")
+    pk, sk = invoice.pk, invoice.sk
+
+    def still_open(tx: TransactWrite) -> None:
+        tx.condition_check(
+            repo.InvoiceItem, pk, sk, condition=repo.InvoiceItem.status != ShopStatus.FINALIZED.value
+        )
+
+    return still_open

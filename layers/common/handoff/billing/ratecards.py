@@ -91,7 +91,7 @@ def create(access: Access, body: RateCardCreate) -> RateCardOut:
     if scope is RateScope.PARTNER and not links.is_active(access.tenant, str(body.servicer_id)):
         raise Invalid("servicer_id", "not an actively linked partner instance")
     effective_from = body.effective_from or _today()
-    domain.check_version_date(effective_from, _today(), None)
+    domain.check_version_date(effective_from, _today())
     card = repo.new_rate_card(
         access.tenant,
         scope=scope.value,
@@ -129,7 +129,7 @@ def revise(access: Access, rate_card_id: str, body: RatesIn, expected_version: i
     card = _visible(access, rate_card_id)
     check_version(expected_version, card.version)
     effective_from = body.effective_from or _today()
-    domain.check_version_date(effective_from, _today(), date.fromisoformat(card.latest_from))
+    domain.check_version_date(effective_from, _today())
     card.latest_version, card.latest_from = int(card.latest_version) + 1, effective_from.isoformat()
     version = repo.new_rate_version(card, **_version_fields(access, body))
     repo.save_rate_card(card, version, _event(access, card, "RateCardRevised", body), first=False)

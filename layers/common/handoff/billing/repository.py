@@ -27,6 +27,7 @@ from handoff.links import public as links
 from handoff.store import reads
 from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
+from handoff.tickets import public as tickets
 
 
 class StepHistory:
@@ -225,6 +226,7 @@ class InvoiceItem(StepHistory, Item, discriminator="invoice"):
     credits_invoice_id = UnicodeAttribute(null=True)  # a credit note: the finalized invoice it corrects
     credited = JSONAttribute(default=dict)  # an invoice: what credit notes took off each line (source id)
     credited_cents = NumberAttribute(default=0)  # ... and in all, taxes included
+    credited_taxes = JSONAttribute(default=list)  # ... and of each tax it charged: [taxable, tax]
     tax_date = UnicodeAttribute(null=True)  # the day whose rate card taxes it (its tax point)
     taxes = JSONAttribute(default=list)  # each rule: name, rate, what it taxed, how much
     work_order_id = UnicodeAttribute()
@@ -254,8 +256,6 @@ class InvoiceItem(StepHistory, Item, discriminator="invoice"):
         seen = self.status not in HIDDEN_FROM_CUSTOMERS  # what was submitted to it, or finalized
         self.gsi2pk = keys.customer_invoices(self.tenant_id, self.customer_id) if seen else None
         self.gsi2sk = sort if seen else None
-        if self.credits_invoice_id:
-            self.gsi3pk, self.gsi3sk = keys.credit_notes_of(self.tenant_id, self.credits_invoice_id), sort
 
 
 def new_shop_invoice(tenant_id: str, work_order_id: str, **fields: Any) -> InvoiceItem:
@@ -280,6 +280,12 @@ def shop_invoice_keys(path: dict[str, str]) -> list[reads.Key]:
 
 def get_shop_invoice(tenant_id: str, invoice_id: str) -> InvoiceItem | None:
     return reads.get(InvoiceItem, keys.invoice(tenant_id, invoice_id))
+
+
+def invoice_of_work_order(tenant_id: str, work_order_id: str) -> InvoiceItem | None:
+    """The work order's one invoice (its guard, then the invoice), or None."""
+    guard = reads.get(ComputedForItem, keys.invoice_of_work_order(tenant_id, work_order_id))
+    return get_shop_invoice(tenant_id, guard.invoice_id) if guard is not None else None
 
 
 def shop_board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[InvoiceItem]:
@@ -309,12 +315,17 @@ def save_shop_invoice(
     events: list[Envelope],
     number: NumberTaken | None,
     credit_note: InvoiceItem | None = None,
+    *,
+    ready: tuple[str, int] | None = None,
 ) -> None:
-    """The invoice (versioned) and its events; when it is finalized, the shop's counter; a credit note with
-    what it credited on the invoice (two credits that read the same invoice cannot both commit)."""
+    """The invoice (versioned) and its events; when it is finalized, the shop's counter and the condition
+    that its work order is still ready as read (`ready`: its id and version); a credit note with what it
+    credited on the invoice (two credits that read the same invoice cannot both commit)."""
     item.updated_at = utc_now()
     item.place()
-    with transaction("the invoice or its series' numbers changed meanwhile; reload and retry") as tx:
+    with transaction("the invoice, its work order or its series' numbers changed meanwhile; retry") as tx:
+        if ready is not None:
+            tickets.stage_still_ready(tx, item.tenant_id, *ready)
         tx.save(item)
         if credit_note is not None:
             credit_note.place()
@@ -322,12 +333,6 @@ def save_shop_invoice(
         for event in events:
             tx.save(outbox_item(event), condition=Item.pk.does_not_exist())
         _stage_number(tx, number)
-
-
-def credit_notes(tenant_id: str, invoice_id: str) -> list[InvoiceItem]:
-    """The credit notes of an invoice, oldest first (one Query; an invoice has a handful)."""
-    partition = keys.credit_notes_of(tenant_id, invoice_id)
-    return [i for i in InvoiceItem.gsi3.query(partition) if isinstance(i, InvoiceItem)]
 
 
 # ---- rate cards -------------------------------------------------------------------------------------------
@@ -416,22 +421,31 @@ def rate_card_of(tenant_id: str, scope_key: str) -> str | None:
 
 
 def version_in_force(tenant_id: str, rate_card_id: str, day: str) -> RateVersionItem | None:
-    """The version in force on `day`: the last that took effect on or before it (one Query, Limit 1)."""
+    """The version in force on `day`: the last that took effect on or before it (one strongly consistent
+    Query, Limit 1)."""
     partition = keys.rate_card(tenant_id, rate_card_id)[0]
     found = RateVersionItem.query(
         partition,
         Item.sk.between(keys.RATE_VERSION, keys.rate_versions_until(day)),
         scan_index_forward=False,
         limit=1,
+        consistent_read=True,
     )
     return next((v for v in found if isinstance(v, RateVersionItem)), None)
 
 
+MAX_SCHEDULED = 20  # versions read at once: the one in force and those scheduled after it
+
+
 def rate_versions(tenant_id: str, rate_card_id: str, limit: int) -> list[RateVersionItem]:
-    """A card's versions, the latest first (one Query)."""
+    """A card's versions, the latest first (one strongly consistent Query: what was just written shows)."""
     partition = keys.rate_card(tenant_id, rate_card_id)[0]
     found = RateVersionItem.query(
-        partition, Item.sk.startswith(keys.RATE_VERSION), scan_index_forward=False, limit=limit
+        partition,
+        Item.sk.startswith(keys.RATE_VERSION),
+        scan_index_forward=False,
+        limit=limit,
+        consistent_read=True,
     )
     return [v for v in found if isinstance(v, RateVersionItem)]
 

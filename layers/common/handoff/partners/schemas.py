@@ -10,7 +10,7 @@ from pydantic import Field, StringConstraints, model_validator
 from handoff.ids import ULID_PATTERN
 from handoff.partners.domain import MAX_BANNER_BYTES, MAX_LAYER_MEMBERS, MAX_LAYERS
 from handoff.schema import Email, PatchModel, ReadModel, WriteModel
-from handoff.tickets.schemas import TermsIn
+from handoff.tickets.terms import TermsIn
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 

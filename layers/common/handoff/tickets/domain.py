@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -208,6 +208,33 @@ def check_work_date(work_date: date, now: datetime) -> None:
 
 
 @dataclass(frozen=True)
+class RateStep:
+    """A scheduled change of the rates, as offered: the work done from `effective_from` bills at these."""
+
+    effective_from: str
+    hourly_rate_cents: int
+    rates: tuple[tuple[str, int], ...] = ()
+    markup_bp: int = 0
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "effective_from": self.effective_from,
+            "hourly_rate_cents": self.hourly_rate_cents,
+            "rates": dict(self.rates),
+            "markup_bp": self.markup_bp,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: Mapping[str, Any]) -> RateStep:
+        return cls(
+            effective_from=str(doc["effective_from"]),
+            hourly_rate_cents=int(doc["hourly_rate_cents"]),
+            rates=tuple(sorted((str(k), int(v)) for k, v in (doc.get("rates") or {}).items())),
+            markup_bp=int(doc.get("markup_bp") or 0),
+        )
+
+
+@dataclass(frozen=True)
 class Terms:
     """What one side offers and the other accepts: the standard hourly rate and the rates of other work
     types, the markup on costs, a not-to-exceed amount, the currency and free-text conditions. The terms
@@ -219,7 +246,19 @@ class Terms:
     markup_bp: int = 0
     not_to_exceed_cents: int | None = None
     conditions: str | None = None
-    rate_card_id: str | None = None  # the owner's rate card: each day's work bills at its version that day
+    rate_card_id: str | None = None  # offered from the owner's rate card (for the record)
+    schedule: tuple[RateStep, ...] = ()  # the card's changes already scheduled when it was offered, by day
+
+    def on(self, day: str) -> Terms:
+        """The terms a day's work bills at: the last scheduled step in force that day, else these rates; the
+        not-to-exceed amount and conditions stay as accepted."""
+        steps = [step for step in self.schedule if step.effective_from <= day]
+        if not steps:
+            return self
+        step = max(steps, key=lambda s: s.effective_from)
+        return replace(
+            self, hourly_rate_cents=step.hourly_rate_cents, rates=step.rates, markup_bp=step.markup_bp
+        )
 
     def rate_for(self, work_type: str | None) -> int:
         """The hourly rate of a work type (none: the standard rate); a type the terms do not name is 422."""
@@ -239,6 +278,7 @@ class Terms:
             "not_to_exceed_cents": self.not_to_exceed_cents,
             "conditions": self.conditions,
             **({"rate_card_id": self.rate_card_id} if self.rate_card_id else {}),
+            **({"schedule": [step.to_doc() for step in self.schedule]} if self.schedule else {}),
         }
 
     @classmethod
@@ -252,6 +292,7 @@ class Terms:
             not_to_exceed_cents=int(nte) if nte is not None else None,
             conditions=doc.get("conditions"),
             rate_card_id=doc.get("rate_card_id"),
+            schedule=tuple(RateStep.from_doc(step) for step in doc.get("schedule") or ()),
         )
 
 
@@ -309,6 +350,7 @@ class OrderLine:
     the time clocked on it, and its approved parts."""
 
     line_id: str
+    work_id: str  # the work required it came from: unique on the work order (line ids are the estimate's)
     description: str
     estimated_hours: Decimal
     hourly_rate: int

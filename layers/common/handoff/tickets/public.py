@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from pynamodb.transactions import TransactWrite
+
+from handoff import keys
 from handoff.errors import Conflict
 from handoff.store.pages import MAX_LIMIT
 from handoff.tickets import repository as repo
@@ -97,6 +100,7 @@ class WorkOrder:
     ro_number: int | None
     ready: bool  # waiting in "ready to submit": the shop invoices it
     lines: tuple[OrderLine, ...]
+    version: int  # as read: finalizing its invoice holds only while it is unchanged
 
 
 def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
@@ -114,6 +118,7 @@ def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
         lines.append(
             OrderLine(
                 line_id=str(line["line_id"]),
+                work_id=str(line["work_id"]),
                 description=str(line["description"]),
                 estimated_hours=Decimal(str(line["hours"])),
                 hourly_rate=int(approved.get("hourly_rate", 0)),
@@ -133,4 +138,15 @@ def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
         ro_number=int(item.ro_number) if item.ro_number is not None else None,
         ready=item.status == TicketStatus.READY_TO_SUBMIT.value,
         lines=tuple(lines),
+        version=int(item.version or 0),
     )
+
+
+def stage_still_ready(tx: TransactWrite, tenant_id: str, work_order_id: str, version: int) -> None:
+    """Into the caller's transaction: it commits only while the work order is as read, ready to submit (a
+    reopening racing with it wins)."""
+    pk, sk = keys.ticket(tenant_id, work_order_id)
+    ready = (repo.TicketItem.status == TicketStatus.READY_TO_SUBMIT.value) & (
+        repo.TicketItem.version == version
+    )
+    tx.condition_check(repo.TicketItem, pk, sk, condition=ready)

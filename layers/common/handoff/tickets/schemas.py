@@ -10,57 +10,17 @@ from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, mo
 
 from handoff.ids import ULID_PATTERN
 from handoff.schema import PartOut, PatchModel, ReadModel, TenantId, WriteModel
-from handoff.tickets.domain import OfferStatus, Terms, TicketStatus
+from handoff.tickets.domain import OfferStatus, TicketStatus
+from handoff.tickets.terms import TermsIn, WorkType
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 NoteText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 Id = Annotated[str, StringConstraints(pattern=ULID_PATTERN)]
 Minutes = Annotated[int, Field(ge=1, le=24 * 60, description="Minutes worked, at most a day per entry")]
 
 
 Priority = Literal["low", "normal", "high", "urgent"]
-
-
-WorkType = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$"),
-    Field(description="A kind of work billed at its own rate: lowercase letters, digits, - and _"),
-]
-RateCents = Annotated[int, Field(ge=0, le=10_000_000, description="An hourly rate, in minor units")]
-Conditions = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-
-class TermsIn(WriteModel):
-    """What the work bills at: the standard hourly rate, other work types' rates, the markup on costs, a
-    not-to-exceed amount, the currency and free-text conditions."""
-
-    hourly_rate_cents: RateCents = Field(description="The standard labour rate per hour")
-    rates: dict[WorkType, RateCents] = Field(
-        default_factory=dict,
-        max_length=20,
-        description="Hourly rates of other work types (overtime, emergency, ...): time logged with that "
-        "work_type bills at it",
-    )
-    markup_bp: int = Field(
-        default=0, ge=0, le=10_000, description="Markup on costs, in basis points (1500 = 15 %)"
-    )
-    not_to_exceed_cents: int | None = Field(
-        default=None, ge=1, le=100_000_000_000, description="The most the work may bill in all"
-    )
-    currency: Currency = Field(description="ISO 4217, e.g. EUR")
-    conditions: Conditions | None = None
-
-    def to_terms(self) -> Terms:
-        return Terms(
-            hourly_rate_cents=self.hourly_rate_cents,
-            currency=self.currency,
-            rates=tuple(sorted(self.rates.items())),
-            markup_bp=self.markup_bp,
-            not_to_exceed_cents=self.not_to_exceed_cents,
-            conditions=self.conditions,
-        )
 
 
 class TicketCreate(WriteModel):
@@ -175,6 +135,13 @@ class NoteCreate(WriteModel):
     )
 
 
+class RateStepOut(ReadModel):
+    effective_from: str
+    hourly_rate_cents: int
+    rates: dict[str, int]
+    markup_bp: int
+
+
 class TermsOut(ReadModel):
     hourly_rate_cents: int
     rates: dict[str, int]
@@ -182,8 +149,10 @@ class TermsOut(ReadModel):
     not_to_exceed_cents: int | None
     currency: str
     conditions: str | None
-    rate_card_id: str | None = Field(
-        default=None, description="Following the owner's rate card: each day's work at its version that day"
+    rate_card_id: str | None = Field(default=None, description="Offered from the owner's rate card")
+    schedule: list[RateStepOut] = Field(
+        default_factory=list,
+        description="Rate changes these terms schedule: the work done from each step's day bills at it",
     )
 
 

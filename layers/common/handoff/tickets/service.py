@@ -279,15 +279,10 @@ def _check_outsourcing(item: repo.TicketItem, servicer_id: str | None, terms: Te
 
 
 def terms_on(item: repo.TicketItem, work_date: date) -> Terms | None:
-    """What a day's work bills at: the accepted terms, or, where they follow the owner's rate card, its
-    version in force that day."""
+    """What a day's work bills at: the accepted terms, with the rate changes they scheduled in force that
+    day (a rate card's, as it was offered)."""
     terms = item.terms
-    if terms is None or terms.rate_card_id is None:
-        return terms
-    # Imported here: only work under a rate card reads billing, and the tickets API starts without it.
-    from handoff.billing import public as billing
-
-    return billing.terms_on(item.tenant_id, terms, work_date.isoformat())
+    return terms.on(work_date.isoformat()) if terms is not None else None
 
 
 def stage_time(item: repo.TicketItem, doer: Doer, entry: TimeEntryCreate) -> Change:
@@ -451,7 +446,12 @@ def stage_work_order_step(
         )
         return [*changes, ready], {"changed_entries": entries, "clocks": stopped, "work": done}
     if step is TicketAction.REOPEN:
-        return [], {"work": tuple((w, "done") for w in _works_of(order, "in_progress"))}
+        # Imported here: only reopening a work order asks billing, and the tickets API starts without it.
+        from handoff.billing import public as billing
+
+        invoiced = billing.stage_not_invoiced(order.tenant_id, order.ticket_id)  # 409 once finalized
+        extra: dict[str, Any] = {"work": tuple((w, "done") for w in _works_of(order, "in_progress"))}
+        return [], {**extra, "also": (invoiced,)} if invoiced else extra
     if order.clocked_on and step in (TicketAction.PAUSE, TicketAction.CANCEL):
         raise Conflict(
             "technicians are clocked on to this work order; clock them off first", code="clocked_on"
