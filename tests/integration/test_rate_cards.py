@@ -183,3 +183,25 @@ def test_the_version_in_force_on_a_day_is_the_last_that_took_effect_by_it(aws_en
         "2026-06-01": 3000,  # a later version on the same day supersedes the earlier one
         "2027-01-01": 3000,
     }
+
+
+def test_an_estimate_line_without_its_rate_takes_the_shops_card(api, shop):
+    owner = api.as_(shop["owner"])
+    line = {"description": "Brakes", "hours": "1.5"}
+    body = {"unit_id": shop["units"][0], "currency": "EUR", "labour_lines": [line]}
+    refused = owner.post("/tenants/shop/estimates", body)
+    assert refused.status_code == 422, refused.json
+    assert refused.json["error"]["details"][0]["field"] == "body.labour_lines.0.hourly_rate"
+    card = {"scope": "shop", "name": "Workshop", "currency": "EUR", "hourly_rate_cents": 9000}
+    assert owner.post("/tenants/shop/rate-cards", {**card, "rates": {"diagnosis": 12000}}).status_code == 201
+    lines = [line, {**line, "work_type": "diagnosis"}, {**line, "hourly_rate": 5000}]
+    made = owner.post("/tenants/shop/estimates", {**body, "labour_lines": lines})
+    assert made.status_code == 201, made.json
+    assert [ln["hourly_rate"] for ln in made.json["labour_lines"]] == [9000, 12000, 5000]
+    assert made.json["labour_lines"][1]["work_type"] == "diagnosis"
+    unknown = owner.post(
+        "/tenants/shop/estimates", {**body, "labour_lines": [{**line, "work_type": "towing"}]}
+    )
+    assert unknown.status_code == 422
+    dollars = owner.post("/tenants/shop/estimates", {**body, "currency": "USD"})
+    assert dollars.status_code == 422  # the card prices in EUR

@@ -1,5 +1,6 @@
 """What other contexts may ask of billing: the terms a partner's rate card gives an offer made without terms
-of its own, and whether a work order's invoice is finalized. Read through the billing repository; no
+of its own, the rate the shop's card gives an estimate's line, and whether a work order's invoice is
+finalized. Read through the billing repository; no
 schemas."""
 
 from __future__ import annotations
@@ -66,3 +67,19 @@ def stage_not_invoiced(tenant_id: str, work_order_id: str) -> Callable[[Transact
         )
 
     return still_open
+
+
+def shop_rate(tenant_id: str, currency: str, work_type: str | None, day: str) -> int | None:
+    """The shop's card's hourly rate for a work type (none: its standard rate) in force on `day`; None
+    without a card in that currency, a version in force, or a rate for the type."""
+    card_id = repo.rate_card_of(tenant_id, scope_key(RateScope.SHOP, None))
+    card = repo.get_rate_card(tenant_id, card_id) if card_id else None
+    if card is None or card.currency != currency:
+        return None
+    version = repo.version_in_force(tenant_id, card.rate_card_id, day)
+    if version is None:
+        return None
+    if work_type is None:
+        return int(version.hourly_rate_cents)
+    rate = (version.rates or {}).get(work_type)
+    return int(rate) if rate is not None else None

@@ -65,7 +65,14 @@ class LabourLineIn(WriteModel):
     )
     description: Text
     hours: Hours
-    hourly_rate: Money
+    hourly_rate: Money | None = Field(
+        default=None,
+        description="None: the shop's rate card's rate for `work_type` (its standard rate without one), in "
+        "force today, in the estimate's currency",
+    )
+    work_type: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")] | None = Field(
+        default=None, description="A kind of work with its own rate on the shop's rate card"
+    )
     labour_code: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None
     ) = None
@@ -119,6 +126,7 @@ class LabourLineOut(ReadModel):
     description: str
     hours: Decimal
     hourly_rate: int
+    work_type: str | None = None
     labour_code: str | None
     total: int
     parts: list[PartOut]

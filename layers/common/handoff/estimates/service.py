@@ -28,7 +28,7 @@ from handoff.estimates.schemas import (
     VersionPage,
 )
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
-from handoff.ids import new_id
+from handoff.ids import new_id, utc_now
 from handoff.portal import public as portal
 from handoff.store.table import Item
 from handoff.tickets import intake
@@ -51,9 +51,26 @@ EVENT_OF_ACTION = {
 # ---- lines: stored as JSON with decimals as strings, totals computed on the way out ----------------------
 
 
-def _stored_lines(lines: list[LabourLineIn]) -> list[dict[str, Any]]:
+def _rate(tenant_id: str, currency: str, index: int, line: LabourLineIn) -> int:
+    """The line's own rate, or the shop's rate card's for its work type, in force today and in the
+    estimate's currency (what the customer approves is the rate the estimate shows)."""
+    if line.hourly_rate is not None:
+        return line.hourly_rate
+    # Imported here: only a line without its rate asks billing, and the estimates API starts without it.
+    from handoff.billing import public as billing
+
+    rate = billing.shop_rate(tenant_id, currency, line.work_type, utc_now().date().isoformat())
+    if rate is None:
+        raise Invalid(
+            f"labour_lines.{index}.hourly_rate",
+            "name the rate, or give the shop a rate card in this currency that names this work type",
+        )
+    return rate
+
+
+def _stored_lines(tenant_id: str, currency: str, lines: list[LabourLineIn]) -> list[dict[str, Any]]:
     stored = []
-    for line in lines:
+    for index, line in enumerate(lines):
         parts = [
             {
                 "part_id": part.part_id or new_id(),
@@ -69,7 +86,8 @@ def _stored_lines(lines: list[LabourLineIn]) -> list[dict[str, Any]]:
                 "line_id": line.line_id or new_id(),
                 "description": line.description,
                 "hours": f"{line.hours:f}",
-                "hourly_rate": line.hourly_rate,
+                "hourly_rate": _rate(tenant_id, currency, index, line),
+                "work_type": line.work_type,
                 "labour_code": line.labour_code,
                 "parts": parts,
             }
@@ -285,7 +303,7 @@ def create(access: Access, body: EstimateCreate) -> EstimateOut:
         raise Invalid("unit_id", "no such unit")
     if unit.archived:
         raise Invalid("unit_id", "this unit is archived")
-    stored = _stored_lines(body.labour_lines)
+    stored = _stored_lines(access.tenant, body.currency, body.labour_lines)
     domain.check_lines(_domain_lines(stored))
     item = repo.new_estimate(
         access.tenant, unit.customer_id, unit.unit_id, currency=body.currency, created_by=access.user_id
@@ -306,7 +324,7 @@ def update(
     domain.check_editable(EstimateStatus(item.status))
     changed = sorted(patch.model_fields_set)
     if patch.labour_lines is not None:
-        stored = _stored_lines(patch.labour_lines)
+        stored = _stored_lines(access.tenant, patch.currency or item.currency, patch.labour_lines)
         domain.check_lines(_domain_lines(stored))
         item.labour_lines = stored
     if patch.currency is not None:
