@@ -266,3 +266,30 @@ def test_an_invoice_is_not_finalized_for_a_work_order_reopened_meanwhile(api, sh
     assert owner.post(f"{S}/tickets/{order}/reopen", {"note": "One more job"}).status_code == 200
     late = owner.post(f"{S}/invoices/{made['invoice_id']}/finalize", {})
     assert late.status_code == 409 and late.json["error"]["code"] == "not_ready"
+
+
+def test_a_customer_never_authorizes_lines_its_work_order_no_longer_has(api, shop, tech):
+    from datetime import datetime, timedelta
+
+    owner, customer = api.as_(shop["owner"]), api.as_(shop["portal"][0])
+    north = shop["customers"][0]
+    assert owner.patch(f"{S}/customers/{north}", {"requires_invoice_authorization": True}).status_code == 200
+    order = ready_order(api, shop, tech)
+    made = invoice(api, shop, order)
+    url = f"{S}/invoices/{made['invoice_id']}"
+    assert owner.post(f"{url}/submit", {}).json["status"] == "submitted"
+    base = f"{S}/tickets/{order}"
+    assert owner.post(f"{base}/reopen", {"note": "An hour was missed"}).status_code == 200
+    [entry] = [a for a in owner.get(f"{base}/activity").json["items"] if a["kind"] == "clock"]
+    earlier = (datetime.fromisoformat(entry["started_at"]) - timedelta(hours=1)).isoformat()
+    fixed = owner.patch(
+        f"{base}/time-entries/{entry['entry_id']}", {"started_at": earlier, "reason": "Missed"}
+    )
+    assert fixed.status_code == 200, fixed.json
+    assert owner.post(f"{base}/unit-ready", {}).status_code == 200
+    stale = customer.post(f"{url}/authorize", {})
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "work_order_changed"
+    assert owner.post(f"{url}/revise", {}).json["status"] == "revised"  # the shop takes it back
+    resent = owner.post(f"{url}/submit", {}).json
+    assert resent["lines"][0]["quantity"] == "1.00"
+    assert customer.post(f"{url}/authorize", {}).json["status"] == "finalized"

@@ -115,7 +115,7 @@ def test_offer_counter_accept_work_costs_approval_billed_at_the_accepted_terms(a
     approved = api.as_(shop["owner"]).post(f"{base}/approve", {})
     assert approved.status_code == 200 and approved.json["status"] == "closed"
     closed = approved.json
-    assert closed["terms"] == {**COUNTER, "not_to_exceed_cents": 50_000, "rate_card_id": None}
+    assert closed["terms"] == {**COUNTER, "not_to_exceed_cents": 50_000, "rate_card_id": None, "schedule": []}
     assert (closed["labour_cents"], closed["cost_cents"], closed["billable_cents"]) == (20_000, 2_500, 22_875)
     kinds = [a["kind"] for a in api.as_(dispatcher).get(f"{base}/activity?limit=100").json["items"]]
     assert {"offer", "time", "cost", "attachment", "note"} <= set(kinds)

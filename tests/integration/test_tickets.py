@@ -12,6 +12,7 @@ RATE_OUT = {
     "not_to_exceed_cents": None,
     "conditions": None,
     "rate_card_id": None,
+    "schedule": [],
 }
 
 

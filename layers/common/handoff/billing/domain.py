@@ -36,13 +36,17 @@ class Line:
         }
 
 
+def _rate_of(terms: Terms, work_type: str | None) -> int:
+    """The rate an entry logged before entries kept theirs was at (its day's, as the terms schedule it)."""
+    return dict(terms.rates).get(work_type, terms.hourly_rate_cents) if work_type else terms.hourly_rate_cents
+
+
 def invoice_lines(
     terms: Terms, time: Sequence[TimeWorked], costs: Sequence[CostSpent], billed: frozenset[str] = frozenset()
 ) -> list[Line]:
     """One line per time entry (minutes at its work type's rate) and per cost (quantity times unit cost, with
     the markup), at what each billed when it was logged — the rate in force when the work was done — and
     none for what an earlier invoice of the ticket billed already (`billed`: their source ids)."""
-    rates = dict(terms.rates)
     lines = [
         Line(
             kind="labour",
@@ -51,9 +55,7 @@ def invoice_lines(
             quantity=str((Decimal(t.minutes) / 60).quantize(Decimal("0.01"))),
             unit_cents=t.rate_cents
             if t.rate_cents is not None
-            else rates.get(t.work_type, terms.hourly_rate_cents)
-            if t.work_type
-            else terms.hourly_rate_cents,
+            else _rate_of(terms.on(t.work_date), t.work_type),
             amount_cents=t.amount_cents,
             work_date=t.work_date,
         )
@@ -393,6 +395,7 @@ SHOP_TRANSITIONS: dict[tuple[ShopStatus, ShopAction], tuple[ShopStatus, ShopSide
     (ShopStatus.SUBMITTED, ShopAction.AUTHORIZE): (ShopStatus.FINALIZED, _CUSTOMER),
     (ShopStatus.SUBMITTED, ShopAction.DISPUTE): (ShopStatus.DISPUTED, _CUSTOMER),
     (ShopStatus.DISPUTED, ShopAction.REVISE): (ShopStatus.REVISED, _SHOP),
+    (ShopStatus.SUBMITTED, ShopAction.REVISE): (ShopStatus.REVISED, _SHOP),  # the shop takes it back
     (ShopStatus.DRAFT, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
     (ShopStatus.REVISED, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),
     (ShopStatus.SUBMITTED, ShopAction.FINALIZE): (ShopStatus.FINALIZED, _SHOP),

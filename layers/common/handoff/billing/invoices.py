@@ -201,10 +201,13 @@ def _act(
     if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
         order = _ready(item.tenant_id, item.work_order_id)
         _price(item, order)
-    elif (
-        after is ShopStatus.FINALIZED
-    ):  # the customer authorizes what it was sent, of a work order still ready
+    elif after is ShopStatus.FINALIZED:  # the customer authorizes what it was sent, the order still ready
         order = _ready(item.tenant_id, item.work_order_id)
+        if domain.shop_lines(order.lines) != item.lines:
+            raise Conflict(
+                "the work order changed since this invoice was submitted: the shop revises it",
+                code="work_order_changed",
+            )
     item.dispute = {"note": body.note, "by": access.user_id} if action is ShopAction.DISPUTE else item.dispute
     number: repo.NumberTaken | None = None
     if after is ShopStatus.FINALIZED:

@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 from pynamodb.transactions import TransactWrite
 
+from handoff import keys
 from handoff.billing import repository as repo
 from handoff.billing.domain import RateScope, ShopStatus, scope_key
 from handoff.errors import Conflict
+from handoff.store.table import Item
 from handoff.tickets.domain import RateStep, Terms
 
 
@@ -29,6 +31,8 @@ def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
         return None
     versions = repo.rate_versions(owner_id, card.rate_card_id, repo.MAX_SCHEDULED)  # the latest first
     in_force = next((v for v in versions if v.effective_from <= day), None)
+    if in_force is None and len(versions) == repo.MAX_SCHEDULED:  # all of the latest are still to come
+        in_force = repo.version_in_force(owner_id, card.rate_card_id, day)
     if in_force is None:
         return None
     scheduled: dict[str, repo.RateVersionItem] = {}
@@ -51,12 +55,17 @@ def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
     )
 
 
-def stage_not_invoiced(tenant_id: str, work_order_id: str) -> Callable[[TransactWrite], None] | None:
+def stage_not_invoiced(tenant_id: str, work_order_id: str) -> Callable[[TransactWrite], None]:
     """For a change that needs the work order's invoice not finalized (reopening it): 409 once it is; while
     it is not, the condition for the change's transaction (a finalization racing with it wins)."""
     invoice = repo.invoice_of_work_order(tenant_id, work_order_id)
-    if invoice is None:
-        return None
+    if invoice is None:  # none yet: the change holds only while none is made (and so none finalized)
+        guard = keys.invoice_of_work_order(tenant_id, work_order_id)
+
+        def still_none(tx: TransactWrite) -> None:
+            tx.condition_check(repo.ComputedForItem, *guard, condition=Item.pk.does_not_exist())
+
+        return still_none
     if invoice.status == ShopStatus.FINALIZED.value:
         raise Conflict("its invoice is finalized; a credit note corrects it", code="invoiced")
     pk, sk = invoice.pk, invoice.sk

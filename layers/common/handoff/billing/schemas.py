@@ -222,8 +222,8 @@ class RateCardSummary(ReadModel):
     servicer_id: str | None
     name: str
     currency: str
-    latest_version: int
-    latest_from: str
+    latest_version: int = Field(description="The number of the version made last")
+    latest_from: str = Field(description="The day the version made last takes effect")
     version: int
 
 

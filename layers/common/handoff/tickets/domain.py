@@ -252,10 +252,10 @@ class Terms:
     def on(self, day: str) -> Terms:
         """The terms a day's work bills at: the last scheduled step in force that day, else these rates; the
         not-to-exceed amount and conditions stay as accepted."""
-        steps = [step for step in self.schedule if step.effective_from <= day]
+        steps = sorted((s for s in self.schedule if s.effective_from <= day), key=lambda s: s.effective_from)
         if not steps:
             return self
-        step = max(steps, key=lambda s: s.effective_from)
+        step = steps[-1]  # of one day's steps, the last scheduled
         return replace(
             self, hourly_rate_cents=step.hourly_rate_cents, rates=step.rates, markup_bp=step.markup_bp
         )

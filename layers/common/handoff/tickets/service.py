@@ -450,8 +450,7 @@ def stage_work_order_step(
         from handoff.billing import public as billing
 
         invoiced = billing.stage_not_invoiced(order.tenant_id, order.ticket_id)  # 409 once finalized
-        extra: dict[str, Any] = {"work": tuple((w, "done") for w in _works_of(order, "in_progress"))}
-        return [], {**extra, "also": (invoiced,)} if invoiced else extra
+        return [], {"work": tuple((w, "done") for w in _works_of(order, "in_progress")), "also": (invoiced,)}
     if order.clocked_on and step in (TicketAction.PAUSE, TicketAction.CANCEL):
         raise Conflict(
             "technicians are clocked on to this work order; clock them off first", code="clocked_on"
