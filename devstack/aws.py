@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -14,10 +15,21 @@ from devstack import template
 from devstack.moto_fixes import (
     make_dynamodb_writes_atomic,
     make_index_queries_read_their_partition,
+    make_provisioning_fast,
     make_step_functions_stop_early_executions,
 )
 
 REGION = "us-east-1"
+
+
+@functools.cache
+def _client(service: str) -> Any:
+    """One client per service for the process: building one re-reads botocore's JSON models (~20 ms), and a
+    fresh embedded AWS per test built eight. moto intercepts a client whenever a mock is active, whenever
+    the client was made."""
+    return boto3.client(service, region_name=REGION)
+
+
 ACCOUNT = "123456789012"
 LOCAL_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -57,7 +69,7 @@ def _create_table(logical: str, props: dict[str, Any], created: Provisioned) -> 
             "StreamEnabled": True,
             "StreamViewType": props["StreamSpecification"]["StreamViewType"],
         }
-    table = boto3.client("dynamodb", region_name=REGION).create_table(**request)["TableDescription"]
+    table = _client("dynamodb").create_table(**request)["TableDescription"]
     created.refs[logical] = name
     created.attributes[(logical, "Arn")] = table["TableArn"]
     if "LatestStreamArn" in table:
@@ -65,7 +77,7 @@ def _create_table(logical: str, props: dict[str, Any], created: Provisioned) -> 
 
 
 def _create_queues(resolver: template.Resolver, created: Provisioned) -> None:
-    sqs = boto3.client("sqs", region_name=REGION)
+    sqs = _client("sqs")
     queues = template.resources("AWS::SQS::Queue")
     # Dead-letter queues first: the others name them in their redrive policy.
     ordered = sorted(queues, key=lambda name: "RedrivePolicy" in queues[name].get("Properties", {}))
@@ -83,7 +95,7 @@ def _create_queues(resolver: template.Resolver, created: Provisioned) -> None:
 
 def _create_state_machines(resolver: template.Resolver, created: Provisioned) -> None:
     """Each state machine from its ASL file, with the template's DefinitionSubstitutions applied."""
-    sfn = boto3.client("stepfunctions", region_name=REGION)
+    sfn = _client("stepfunctions")
     for logical, resource in template.resources("AWS::Serverless::StateMachine").items():
         props = resource["Properties"]
         definition = (template.ROOT / props["DefinitionUri"]).read_text()
@@ -102,7 +114,7 @@ def _create_state_machines(resolver: template.Resolver, created: Provisioned) ->
 
 def _create_secrets(created: Provisioned) -> None:
     """Each generated secret with a fresh random value, as CloudFormation's GenerateSecretString would."""
-    client = boto3.client("secretsmanager", region_name=REGION)
+    client = _client("secretsmanager")
     for logical, resource in template.resources("AWS::SecretsManager::Secret").items():
         length = int(resource["Properties"].get("GenerateSecretString", {}).get("PasswordLength", 32))
         value = secrets.token_urlsafe(length)
@@ -113,7 +125,7 @@ def _create_secrets(created: Provisioned) -> None:
 def _create_user_pools(created: Provisioned) -> None:
     """The user pool and its app client as declared (moto's Cognito; `make run` signs in with the dev issuer,
     the identity worker still provisions logins here, and tests can use moto's own tokens)."""
-    client = boto3.client("cognito-idp", region_name=REGION)
+    client = _client("cognito-idp")
     for logical, resource in template.resources("AWS::Cognito::UserPool").items():
         props = resource["Properties"]
         pool = client.create_user_pool(
@@ -151,10 +163,11 @@ def provision(overrides: dict[str, str]) -> Provisioned:
     make_dynamodb_writes_atomic()
     make_index_queries_read_their_partition()
     make_step_functions_stop_early_executions()
+    make_provisioning_fast()
     created = Provisioned(refs={})
     for logical, resource in template.resources("AWS::DynamoDB::Table").items():
         _create_table(logical, resource["Properties"], created)
-    s3 = boto3.client("s3", region_name=REGION)
+    s3 = _client("s3")
     for logical in template.resources("AWS::S3::Bucket"):
         created.refs[logical] = f"handoff-local-{logical.lower()}"
         s3.create_bucket(Bucket=created.refs[logical])
@@ -162,10 +175,10 @@ def provision(overrides: dict[str, str]) -> Provisioned:
     _create_queues(resolver, created)
     _create_secrets(created)
     _create_user_pools(created)
-    sns = boto3.client("sns", region_name=REGION)
+    sns = _client("sns")
     for logical in template.resources("AWS::SNS::Topic"):
         created.refs[logical] = sns.create_topic(Name=f"handoff-local-{logical}")["TopicArn"]
-    events = boto3.client("events", region_name=REGION)
+    events = _client("events")
     for logical, resource in template.resources("AWS::Events::EventBus").items():
         created.refs[logical] = resolver.resolve(resource["Properties"]["Name"])
         events.create_event_bus(Name=created.refs[logical])
