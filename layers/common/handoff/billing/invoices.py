@@ -191,8 +191,10 @@ def _act(
     if item.status != ShopStatus.FINALIZED.value:  # the customer's rule as it is now, not as it was
         item.needs_authorization = portal.requires_invoice_authorization(item.tenant_id, item.customer_id)
     after = domain.take_shop_step(ShopStatus(item.status), action, side, bool(item.needs_authorization))
-    if action in (ShopAction.DISPUTE, ShopAction.CREDIT) and not body.note:
+    if action is ShopAction.DISPUTE and not body.note:
         raise Invalid("note", "say what is wrong with the invoice")
+    if action is ShopAction.CREDIT and not body.note:
+        raise Invalid("note", "say why it is credited")
     if body.credit_lines is not None and action is not ShopAction.CREDIT:
         raise Invalid("credit_lines", "only a credit names lines to credit")
     if action is ShopAction.CREDIT:
