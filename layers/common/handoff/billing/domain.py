@@ -36,11 +36,6 @@ class Line:
         }
 
 
-def _rate_of(terms: Terms, work_type: str | None) -> int:
-    """The rate an entry logged before entries kept theirs was at (its day's, as the terms schedule it)."""
-    return dict(terms.rates).get(work_type, terms.hourly_rate_cents) if work_type else terms.hourly_rate_cents
-
-
 def invoice_lines(
     terms: Terms, time: Sequence[TimeWorked], costs: Sequence[CostSpent], billed: frozenset[str] = frozenset()
 ) -> list[Line]:
@@ -53,9 +48,10 @@ def invoice_lines(
             source_id=t.entry_id,
             description=f"Labour ({t.work_type or 'standard'})",
             quantity=str((Decimal(t.minutes) / 60).quantize(Decimal("0.01"))),
+            # An entry logged before entries kept their rate: its day's, as the terms schedule it.
             unit_cents=t.rate_cents
             if t.rate_cents is not None
-            else _rate_of(terms.on(t.work_date), t.work_type),
+            else terms.on(t.work_date).rate_for(t.work_type),
             amount_cents=t.amount_cents,
             work_date=t.work_date,
         )
@@ -243,20 +239,20 @@ def flat_tax(tax_rate_bp: int) -> tuple[TaxRule, ...]:
     return (TaxRule("Tax", tax_rate_bp, LINE_KINDS),) if tax_rate_bp else ()
 
 
+def _taxable(rule: TaxRule, lines: Sequence[Mapping[str, object]]) -> int:
+    return sum(int(str(line["amount_cents"])) for line in lines if line["kind"] in rule.applies_to)
+
+
+def _tax(rule: TaxRule, taxable: int, amount: int) -> dict[str, object]:
+    return {**rule.to_doc(), "taxable_cents": taxable, "amount_cents": amount}
+
+
 def taxes(rules: Sequence[TaxRule], lines: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
     """Each rule on the lines of the kinds it applies to, rounded half up per rule."""
     out: list[dict[str, object]] = []
     for rule in rules:
-        taxable = sum(int(str(line["amount_cents"])) for line in lines if line["kind"] in rule.applies_to)
-        out.append(
-            {
-                "name": rule.name,
-                "rate_bp": rule.rate_bp,
-                "applies_to": list(rule.applies_to),
-                "taxable_cents": taxable,
-                "amount_cents": tax_cents(taxable, rule.rate_bp),
-            }
-        )
+        taxable = _taxable(rule, lines)
+        out.append(_tax(rule, taxable, tax_cents(taxable, rule.rate_bp)))
     return out
 
 
@@ -269,33 +265,24 @@ def credit_taxes(
     make of the rule's tax, less what earlier credits gave back — so the notes of an invoice never give back
     more than it charged, and crediting everything gives back exactly that. Returns the note's taxes and
     what is credited of each rule after it (taxable, tax)."""
-    taxes: list[dict[str, object]] = []
+    given: list[dict[str, object]] = []
     after: list[list[int]] = []
-    for index, rule in enumerate(charged):
-        kinds = rule.get("applies_to") or LINE_KINDS
-        assert isinstance(kinds, (list, tuple))
-        charged_taxable, charged_tax = int(str(rule["taxable_cents"])), int(str(rule["amount_cents"]))
+    for index, doc in enumerate(charged):
+        rule = TaxRule.from_doc(doc)
+        charged_taxable, charged_tax = int(str(doc["taxable_cents"])), int(str(doc["amount_cents"]))
         before_taxable, before_tax = (
             (int(credited[index][0]), int(credited[index][1])) if index < len(credited) else (0, 0)
         )
-        taxable = sum(int(str(line["amount_cents"])) for line in lines if line["kind"] in kinds)
+        taxable = _taxable(rule, lines)
         total_taxable = before_taxable + taxable
         total_tax = (
             charged_tax
             if total_taxable >= charged_taxable
-            else min(tax_cents(total_taxable, int(str(rule["rate_bp"]))), charged_tax)
+            else min(tax_cents(total_taxable, rule.rate_bp), charged_tax)
         )
-        taxes.append(
-            {
-                "name": rule["name"],
-                "rate_bp": rule["rate_bp"],
-                "applies_to": list(kinds),
-                "taxable_cents": taxable,
-                "amount_cents": total_tax - before_tax,
-            }
-        )
+        given.append(_tax(rule, taxable, total_tax - before_tax))
         after.append([total_taxable, total_tax])
-    return taxes, after
+    return given, after
 
 
 def credit_lines(

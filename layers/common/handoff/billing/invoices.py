@@ -74,17 +74,18 @@ def _tax_rules(item: repo.InvoiceItem) -> tuple[TaxRule, ...]:
     return tuple(TaxRule.from_doc(rule) for rule in version.tax_rules or [])
 
 
-def _tax(item: repo.InvoiceItem, rules: tuple[TaxRule, ...]) -> None:
+def _total(item: repo.InvoiceItem, taxes: list[dict[str, object]]) -> None:
+    """The subtotal of the item's lines, these taxes, and the total."""
     item.subtotal_cents = sum(int(str(line["amount_cents"])) for line in item.lines)
-    item.taxes = domain.taxes(rules, item.lines)
-    item.tax_cents = sum(int(str(tax["amount_cents"])) for tax in item.taxes)
+    item.taxes = taxes
+    item.tax_cents = sum(int(str(tax["amount_cents"])) for tax in taxes)
     item.total_cents = int(item.subtotal_cents) + int(item.tax_cents)
 
 
 def _price(item: repo.InvoiceItem, order: tickets.WorkOrder) -> None:
     """The lines and totals from the work order as it is now, at the approved prices, with the taxes."""
     item.lines = domain.shop_lines(order.lines)
-    _tax(item, _tax_rules(item))
+    _total(item, domain.taxes(_tax_rules(item), item.lines))
     item.differs_from_estimate = any(bool(line["differs_from_estimate"]) for line in item.lines)
 
 
@@ -95,19 +96,17 @@ def _currency(tenant_id: str, order: tickets.WorkOrder) -> str:
     return currency
 
 
-def _ready(tenant_id: str, work_order_id: str) -> tickets.WorkOrder:
-    order = tickets.work_order(tenant_id, work_order_id)
+def _ready(order: tickets.WorkOrder | None) -> tickets.WorkOrder:
     if order is None or not order.ready:
         raise Conflict("only a work order waiting in ready_to_submit is invoiced", code="not_ready")
     return order
 
 
 def create(access: Access, body: InvoiceCreate) -> InvoiceOut:
-    order = tickets.work_order(access.tenant, body.work_order_id)
-    if order is None:
+    found = tickets.work_order(access.tenant, body.work_order_id)
+    if found is None:
         raise Invalid("work_order_id", "no such work order")
-    if not order.ready:
-        raise Conflict("only a work order waiting in ready_to_submit is invoiced", code="not_ready")
+    order = _ready(found)
     item = repo.new_shop_invoice(
         access.tenant,
         order.ticket_id,
@@ -201,10 +200,10 @@ def _act(
         return _credit(access, item, body)
     order: tickets.WorkOrder | None = None
     if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
-        order = _ready(item.tenant_id, item.work_order_id)
+        order = _ready(tickets.work_order(item.tenant_id, item.work_order_id))
         _price(item, order)
     elif after is ShopStatus.FINALIZED:  # the customer authorizes what it was sent, the order still ready
-        order = _ready(item.tenant_id, item.work_order_id)
+        order = _ready(tickets.work_order(item.tenant_id, item.work_order_id))
         if domain.shop_lines(order.lines) != item.lines:
             raise Conflict(
                 "the work order changed since this invoice was submitted: the shop revises it",
@@ -228,13 +227,7 @@ def _act(
 
 def _charged_taxes(item: repo.InvoiceItem) -> list[dict[str, object]]:
     """The taxes the invoice charged, rule by rule (one made before invoices kept them: its one rate)."""
-    if item.taxes or not int(item.tax_cents or 0):
-        return list(item.taxes or [])
-    rate = int(item.tax_rate_bp or 0)
-    return [
-        {**rule.to_doc(), "taxable_cents": int(item.subtotal_cents), "amount_cents": int(item.tax_cents)}
-        for rule in domain.flat_tax(rate)
-    ]
+    return list(item.taxes or []) or domain.taxes(domain.flat_tax(int(item.tax_rate_bp or 0)), item.lines)
 
 
 def _credit(access: Access, item: repo.InvoiceItem, body: InvoiceStep) -> InvoiceOut:
@@ -248,8 +241,6 @@ def _credit(access: Access, item: repo.InvoiceItem, body: InvoiceStep) -> Invoic
     asked = [(line.source_id, line.amount_cents) for line in body.credit_lines] if body.credit_lines else None
     lines = domain.credit_lines(item.lines, credited, asked)
     taxes, credited_taxes = domain.credit_taxes(_charged_taxes(item), item.credited_taxes or [], lines)
-    subtotal = sum(int(str(line["amount_cents"])) for line in lines)
-    tax = sum(int(str(t["amount_cents"])) for t in taxes)
     note = repo.new_shop_invoice(
         item.tenant_id,
         item.work_order_id,
@@ -264,11 +255,11 @@ def _credit(access: Access, item: repo.InvoiceItem, body: InvoiceStep) -> Invoic
         needs_authorization=False,
         status=ShopStatus.FINALIZED.value,
         lines=lines,
-        taxes=taxes,
-        subtotal_cents=subtotal,
-        tax_cents=tax,
-        total_cents=subtotal + tax,
+        subtotal_cents=0,
+        tax_cents=0,
+        total_cents=0,
     )
+    _total(note, taxes)
     series = f"C{utc_now().year}"
     number = repo.take_number(item.tenant_id, series)
     note.series, note.number = series, domain.invoice_number(series, number.taken)

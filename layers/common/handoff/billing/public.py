@@ -14,11 +14,7 @@ from handoff.billing import repository as repo
 from handoff.billing.domain import RateScope, ShopStatus, scope_key
 from handoff.errors import Conflict
 from handoff.store.table import Item
-from handoff.tickets.domain import RateStep, Terms
-
-
-def _rates(version: repo.RateVersionItem) -> tuple[tuple[str, int], ...]:
-    return tuple(sorted((str(k), int(v)) for k, v in (version.rates or {}).items()))
+from handoff.tickets.domain import RateStep, Terms, rates_of
 
 
 def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
@@ -29,10 +25,7 @@ def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
     card = repo.get_rate_card(owner_id, card_id) if card_id else None
     if card is None:
         return None
-    versions = repo.rate_versions(owner_id, card.rate_card_id, repo.MAX_SCHEDULED)  # the latest first
-    in_force = next((v for v in versions if v.effective_from <= day), None)
-    if in_force is None and len(versions) == repo.MAX_SCHEDULED:  # all of the latest are still to come
-        in_force = repo.version_in_force(owner_id, card.rate_card_id, day)
+    versions, in_force = repo.latest_versions(owner_id, card.rate_card_id, day)
     if in_force is None:
         return None
     scheduled: dict[str, repo.RateVersionItem] = {}
@@ -40,14 +33,14 @@ def partner_terms(owner_id: str, servicer_id: str, day: str) -> Terms | None:
         if version.effective_from > day:
             scheduled.setdefault(version.effective_from, version)
     schedule = tuple(
-        RateStep(v.effective_from, int(v.hourly_rate_cents), _rates(v), int(v.markup_bp or 0))
+        RateStep(v.effective_from, int(v.hourly_rate_cents), rates_of(v.rates), int(v.markup_bp or 0))
         for v in sorted(scheduled.values(), key=lambda v: v.effective_from)
     )
     nte = int(in_force.default_nte_cents) if in_force.default_nte_cents is not None else None
     return Terms(
         hourly_rate_cents=int(in_force.hourly_rate_cents),
         currency=card.currency,
-        rates=_rates(in_force),
+        rates=rates_of(in_force.rates),
         markup_bp=int(in_force.markup_bp or 0),
         not_to_exceed_cents=nte,
         rate_card_id=card.rate_card_id,

@@ -26,7 +26,6 @@ from handoff.links import public as links
 
 SOURCE = "handoff.billing"
 NOT_FOUND = "rate card not found"
-SHOWN_VERSIONS = 20
 
 
 def _today() -> date:
@@ -34,12 +33,7 @@ def _today() -> date:
 
 
 def card_out(card: repo.RateCardItem, on: date | None = None) -> RateCardOut:
-    day = (on or _today()).isoformat()
-    versions = repo.rate_versions(card.tenant_id, card.rate_card_id, SHOWN_VERSIONS)
-    # The latest versions hold the one in force, unless the day is older than all of them: then one Query.
-    in_force = next((v for v in versions if v.effective_from <= day), None)
-    if in_force is None and len(versions) == SHOWN_VERSIONS:
-        in_force = repo.version_in_force(card.tenant_id, card.rate_card_id, day)
+    versions, in_force = repo.latest_versions(card.tenant_id, card.rate_card_id, (on or _today()).isoformat())
     return RateCardOut.model_validate(
         {
             **RateCardSummary.model_validate(card, from_attributes=True).model_dump(),

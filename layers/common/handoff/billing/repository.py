@@ -19,6 +19,7 @@ from pynamodb.attributes import (
 from pynamodb.transactions import TransactWrite
 
 from handoff import keys
+from handoff.billing.domain import RateScope, scope_key
 from handoff.errors import Conflict
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
@@ -355,7 +356,7 @@ class RateCardItem(Item, discriminator="rate_card"):
 
     @property
     def scope_key(self) -> str:
-        return f"partner#{self.servicer_id}" if self.scope == "partner" else self.scope
+        return scope_key(RateScope(self.scope), self.servicer_id)
 
     def place(self) -> None:
         self.gsi1pk, self.gsi1sk = keys.rate_cards(self.tenant_id), f"{self.scope_key}#{self.rate_card_id}"
@@ -420,34 +421,39 @@ def rate_card_of(tenant_id: str, scope_key: str) -> str | None:
     return guard.rate_card_id if guard is not None else None
 
 
-def version_in_force(tenant_id: str, rate_card_id: str, day: str) -> RateVersionItem | None:
-    """The version in force on `day`: the last that took effect on or before it (one strongly consistent
-    Query, Limit 1)."""
-    partition = keys.rate_card(tenant_id, rate_card_id)[0]
+def _versions(tenant_id: str, rate_card_id: str, by: str | None, limit: int) -> list[RateVersionItem]:
+    """A card's versions (those in effect by the day `by`, or all), the latest first: one strongly
+    consistent Query (what was just written shows)."""
     found = RateVersionItem.query(
-        partition,
-        Item.sk.between(keys.RATE_VERSION, keys.rate_versions_until(day)),
-        scan_index_forward=False,
-        limit=1,
-        consistent_read=True,
-    )
-    return next((v for v in found if isinstance(v, RateVersionItem)), None)
-
-
-MAX_SCHEDULED = 20  # versions read at once: the one in force and those scheduled after it
-
-
-def rate_versions(tenant_id: str, rate_card_id: str, limit: int) -> list[RateVersionItem]:
-    """A card's versions, the latest first (one strongly consistent Query: what was just written shows)."""
-    partition = keys.rate_card(tenant_id, rate_card_id)[0]
-    found = RateVersionItem.query(
-        partition,
-        Item.sk.startswith(keys.RATE_VERSION),
+        keys.rate_card(tenant_id, rate_card_id)[0],
+        Item.sk.between(keys.RATE_VERSION, keys.rate_versions_until(by))
+        if by
+        else Item.sk.startswith(keys.RATE_VERSION),
         scan_index_forward=False,
         limit=limit,
         consistent_read=True,
     )
     return [v for v in found if isinstance(v, RateVersionItem)]
+
+
+def version_in_force(tenant_id: str, rate_card_id: str, day: str) -> RateVersionItem | None:
+    """The version in force on `day`: the last that took effect on or before it (Limit 1)."""
+    return next(iter(_versions(tenant_id, rate_card_id, day, 1)), None)
+
+
+LATEST_VERSIONS = 20  # versions read at once: those shown, or the one in force and those scheduled after it
+
+
+def latest_versions(
+    tenant_id: str, rate_card_id: str, day: str
+) -> tuple[list[RateVersionItem], RateVersionItem | None]:
+    """A card's latest versions, the latest first, and the one in force on `day`: found among them unless
+    the day is older than all of them (then one more Query)."""
+    versions = _versions(tenant_id, rate_card_id, None, LATEST_VERSIONS)
+    in_force = next((v for v in versions if v.effective_from <= day), None)
+    if in_force is None and len(versions) == LATEST_VERSIONS:
+        in_force = version_in_force(tenant_id, rate_card_id, day)
+    return versions, in_force
 
 
 def rate_card_list(tenant_id: str, limit: int, cursor: str | None) -> Page[RateCardItem]:

@@ -207,6 +207,11 @@ def check_work_date(work_date: date, now: datetime) -> None:
         raise Invalid("work_date", "cannot be in the future")
 
 
+def rates_of(doc: Mapping[str, Any] | None) -> tuple[tuple[str, int], ...]:
+    """Work types' hourly rates as terms hold them: (work type, rate), sorted by work type."""
+    return tuple(sorted((str(k), int(v)) for k, v in (doc or {}).items()))
+
+
 @dataclass(frozen=True)
 class RateStep:
     """A scheduled change of the rates, as offered: the work done from `effective_from` bills at these."""
@@ -229,7 +234,7 @@ class RateStep:
         return cls(
             effective_from=str(doc["effective_from"]),
             hourly_rate_cents=int(doc["hourly_rate_cents"]),
-            rates=tuple(sorted((str(k), int(v)) for k, v in (doc.get("rates") or {}).items())),
+            rates=rates_of(doc.get("rates")),
             markup_bp=int(doc.get("markup_bp") or 0),
         )
 
@@ -287,7 +292,7 @@ class Terms:
         return cls(
             hourly_rate_cents=int(doc["hourly_rate_cents"]),
             currency=str(doc["currency"]),
-            rates=tuple(sorted((str(k), int(v)) for k, v in (doc.get("rates") or {}).items())),
+            rates=rates_of(doc.get("rates")),
             markup_bp=int(doc.get("markup_bp") or 0),
             not_to_exceed_cents=int(nte) if nte is not None else None,
             conditions=doc.get("conditions"),
