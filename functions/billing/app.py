@@ -1,6 +1,7 @@
 """Billing: a shop's invoices to its customers for work orders (submitted and authorized where the customer
-requires it, else finalized directly), and the invoices partners send owners for outsourced work (computed by
-the partner-invoicing workflow at the accepted terms), sent by the partner and decided by the owner."""
+requires it, else finalized directly; corrected by credit notes), the invoices partners send owners for
+outsourced work (computed by the partner-invoicing workflow at the accepted terms), sent by the partner and
+decided by the owner's approvers, and the rate cards (the shop's, and each partner's) versioned by day."""
 
 from datetime import date
 from http import HTTPStatus
@@ -141,7 +142,7 @@ def get_invoice(tenant_id: str, invoice_id: str, access: Access, accept: Accept 
     "POST",
     f"{SHOP_INVOICES}/<invoice_id>/<action>",
     action=Action.INVOICE_ACT,
-    summary="submit, revise or finalize (the shop); authorize or dispute (the customer, where it authorizes)",
+    summary="submit, revise, finalize or credit (the shop); authorize or dispute (the customer, if it must)",
     prefetch=repository.shop_invoice_keys,
 )
 def act_on_invoice(

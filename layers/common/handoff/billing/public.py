@@ -5,15 +5,14 @@ schemas."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from pynamodb.transactions import TransactWrite
 
-from handoff import keys
 from handoff.billing import repository as repo
 from handoff.billing.domain import RateScope, ShopStatus, scope_key
 from handoff.errors import Conflict
-from handoff.store.table import Item
 from handoff.tickets.domain import RateStep, Terms, rates_of
 
 
@@ -52,23 +51,9 @@ def stage_not_invoiced(tenant_id: str, work_order_id: str) -> Callable[[Transact
     """For a change that needs the work order's invoice not finalized (reopening it): 409 once it is; while
     it is not, the condition for the change's transaction (a finalization racing with it wins)."""
     invoice = repo.invoice_of_work_order(tenant_id, work_order_id)
-    if invoice is None:  # none yet: the change holds only while none is made (and so none finalized)
-        guard = keys.invoice_of_work_order(tenant_id, work_order_id)
-
-        def still_none(tx: TransactWrite) -> None:
-            tx.condition_check(repo.ComputedForItem, *guard, condition=Item.pk.does_not_exist())
-
-        return still_none
-    if invoice.status == ShopStatus.FINALIZED.value:
+    if invoice is not None and invoice.status == ShopStatus.FINALIZED.value:
         raise Conflict("its invoice is finalized; a credit note corrects it", code="invoiced")
-    pk, sk = invoice.pk, invoice.sk
-
-    def still_open(tx: TransactWrite) -> None:
-        tx.condition_check(
-            repo.InvoiceItem, pk, sk, condition=repo.InvoiceItem.status != ShopStatus.FINALIZED.value
-        )
-
-    return still_open
+    return functools.partial(repo.stage_not_finalized, invoice=invoice, work_order=(tenant_id, work_order_id))
 
 
 def shop_rate(tenant_id: str, currency: str, work_type: str | None, day: str) -> int | None:

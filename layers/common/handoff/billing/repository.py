@@ -19,7 +19,7 @@ from pynamodb.attributes import (
 from pynamodb.transactions import TransactWrite
 
 from handoff import keys
-from handoff.billing.domain import RateScope, scope_key
+from handoff.billing.domain import RateScope, ShopStatus, scope_key
 from handoff.errors import Conflict
 from handoff.events.envelope import Envelope
 from handoff.events.outbox import outbox_item
@@ -287,6 +287,19 @@ def invoice_of_work_order(tenant_id: str, work_order_id: str) -> InvoiceItem | N
     """The work order's one invoice (its guard, then the invoice), or None."""
     guard = reads.get(ComputedForItem, keys.invoice_of_work_order(tenant_id, work_order_id))
     return get_shop_invoice(tenant_id, guard.invoice_id) if guard is not None else None
+
+
+def stage_not_finalized(
+    tx: TransactWrite, *, invoice: InvoiceItem | None, work_order: tuple[str, str]
+) -> None:
+    """Into another context's transaction: it commits only while the invoice (as read) is not finalized, or,
+    where the work order had none, while none is made."""
+    if invoice is None:
+        guard = keys.invoice_of_work_order(*work_order)
+        tx.condition_check(ComputedForItem, *guard, condition=Item.pk.does_not_exist())
+    else:
+        not_final = InvoiceItem.status != ShopStatus.FINALIZED.value
+        tx.condition_check(InvoiceItem, invoice.pk, invoice.sk, condition=not_final)
 
 
 def shop_board(tenant_id: str, status: str, limit: int, cursor: str | None) -> Page[InvoiceItem]:

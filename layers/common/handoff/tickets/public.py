@@ -1,5 +1,6 @@
 """What other contexts may ask of tickets: the work a partner did on an outsourced ticket, as billing needs
-it (its time entries and costs of the current assignment, the accepted terms, the not-to-exceed amount)."""
+it (its time entries and costs of the current assignment, the accepted terms, the not-to-exceed amount); a
+work order as the shop invoices it, and the condition that it is still ready as read."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from decimal import Decimal
 
 from pynamodb.transactions import TransactWrite
 
-from handoff import keys
 from handoff.errors import Conflict
 from handoff.store.pages import MAX_LIMIT
 from handoff.tickets import repository as repo
@@ -145,8 +145,4 @@ def work_order(tenant_id: str, ticket_id: str) -> WorkOrder | None:
 def stage_still_ready(tx: TransactWrite, tenant_id: str, work_order_id: str, version: int) -> None:
     """Into the caller's transaction: it commits only while the work order is as read, ready to submit (a
     reopening racing with it wins)."""
-    pk, sk = keys.ticket(tenant_id, work_order_id)
-    ready = (repo.TicketItem.status == TicketStatus.READY_TO_SUBMIT.value) & (
-        repo.TicketItem.version == version
-    )
-    tx.condition_check(repo.TicketItem, pk, sk, condition=ready)
+    repo.stage_unchanged(tx, tenant_id, work_order_id, TicketStatus.READY_TO_SUBMIT.value, version)

@@ -1011,6 +1011,13 @@ def activity(
     return first_page(results, ActivityItem, scope)
 
 
+def stage_unchanged(tx: TransactWrite, tenant_id: str, ticket_id: str, status: str, version: int) -> None:
+    """Into another context's transaction: it commits only while the ticket is in `status` at `version`."""
+    pk, sk = keys.ticket(tenant_id, ticket_id)
+    unchanged = (TicketItem.status == status) & (TicketItem.version == version)
+    tx.condition_check(TicketItem, pk, sk, condition=unchanged)
+
+
 def save(
     item: TicketItem,
     events: list[Envelope],
