@@ -61,6 +61,7 @@ ENV = {
     "TOKEN_AUDIENCE": "bench",
     "CURSOR_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench",
     "POWERTOOLS_SERVICE_NAME": "handoff",
+    "AWS_LAMBDA_FUNCTION_NAME": "bench",  # as in a sandbox (handoff.coldstart)
 }
 
 

@@ -1,5 +1,7 @@
 """Identity and tenants: tenants, members, personnel search, duplicate-login merges, and `GET /me`."""
 
+from handoff import coldstart  # isort: split
+
 from http import HTTPStatus
 from typing import Annotated
 
@@ -308,3 +310,5 @@ def reset_resource_access(tenant_id: str, user_id: str, access: Access) -> Acces
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

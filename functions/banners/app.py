@@ -1,6 +1,8 @@
 """The banner check: the one function that loads the image library (Pillow, in its own requirements), so no
 other function pays for it at cold start."""
 
+from handoff import coldstart  # isort: split
+
 from handoff.api.app import endpoint, lambda_entry, new_app
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
@@ -68,3 +70,5 @@ def confirm_default_banner(tenant_id: str, access: Access) -> DefaultBannerOut:
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

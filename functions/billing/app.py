@@ -3,6 +3,8 @@ requires it, else finalized directly; corrected by credit notes), the invoices p
 outsourced work (computed by the partner-invoicing workflow at the accepted terms), sent by the partner and
 decided by the owner's approvers, and the rate cards (the shop's, and each partner's) versioned by day."""
 
+from handoff import coldstart  # isort: split
+
 from datetime import date
 from http import HTTPStatus
 from typing import Annotated
@@ -214,3 +216,5 @@ def revise_rate_card(
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

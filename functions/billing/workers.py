@@ -1,6 +1,8 @@
 """Billing's event-driven side: told by the partner-invoicing workflow (through the bus) that an outsourced
 ticket's work is done, the partner's invoice is computed, once per completion."""
 
+from handoff import coldstart  # isort: split
+
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -19,3 +21,6 @@ def partner_invoice_handler(event: dict[str, Any], context: LambdaContext) -> di
     )
     logger.info("partner invoice", ticket_id=detail["ticket_id"], outcome=outcome)
     return {"outcome": outcome}
+
+
+coldstart.ready()

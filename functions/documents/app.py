@@ -2,6 +2,8 @@
 that loads the PDF library (fpdf2, in its own requirements), so no other function pays for it at cold start;
 what it prints is what the JSON route answers, read through the same use case (the same visibility)."""
 
+from handoff import coldstart  # isort: split
+
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -164,3 +166,5 @@ def partner_invoice_pdf(tenant_id: str, invoice_id: str, access: Access) -> Resp
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

@@ -1,6 +1,8 @@
 """Estimates: labour lines with parts, customer decisions and disputes, frozen versions and their diff,
 one shared history, and the work required that approval produces."""
 
+from handoff import coldstart  # isort: split
+
 from http import HTTPStatus
 from typing import Annotated
 
@@ -185,3 +187,5 @@ def list_unit_estimates(
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

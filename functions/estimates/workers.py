@@ -1,6 +1,8 @@
 """The estimates' event-driven side: a deadline of a submission or a dispute, told by its Step Functions
 execution through the bus."""
 
+from handoff import coldstart  # isort: split
+
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -19,3 +21,6 @@ def deadline_handler(event: dict[str, Any], context: LambdaContext) -> dict[str,
     )
     logger.info("estimate deadline", kind=detail["kind"], estimate_id=detail["estimate_id"], outcome=outcome)
     return {"outcome": outcome}
+
+
+coldstart.ready()

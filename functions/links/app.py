@@ -1,5 +1,7 @@
 """Instances and servicer links: locations, "Manage Servicers", and the servicer's linked owners."""
 
+from handoff import coldstart  # isort: split
+
 from http import HTTPStatus
 from typing import Annotated
 
@@ -221,3 +223,5 @@ def answer_invitation(
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

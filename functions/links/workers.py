@@ -1,6 +1,8 @@
 """The links' event-driven side: an invitation's lifetime passed, told by its Step Functions execution through
 the bus. A servicer-link invitation expires here; a membership invitation (the same timer) in accounts."""
 
+from handoff import coldstart  # isort: split
+
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -24,3 +26,6 @@ def invitation_handler(event: dict[str, Any], context: LambdaContext) -> dict[st
         expired = member_invitations.expire(tenant_id, entity_id, invitation_id)
     logger.info("invitation deadline", kind=detail["kind"], invitation_id=invitation_id, expired=expired)
     return {"expired": expired}
+
+
+coldstart.ready()

@@ -1,6 +1,8 @@
 """Partner organizations: the outside technicians' companies inside a tenant, their banners (the upload; its
 check is the banner function's), and the branding a portal user's company shows."""
 
+from handoff import coldstart  # isort: split
+
 from http import HTTPStatus
 from typing import Annotated
 
@@ -258,3 +260,5 @@ def branding(
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

@@ -1,5 +1,7 @@
 """The customer access portal: customers, units and portal accounts."""
 
+from handoff import coldstart  # isort: split
+
 from http import HTTPStatus
 from typing import Annotated
 
@@ -297,3 +299,5 @@ def act_on_booking(
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

@@ -1,5 +1,7 @@
 """The portal's event-driven side: a booking suggestion's deadline, told by its Step Functions timer."""
 
+from handoff import coldstart  # isort: split
+
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -14,3 +16,6 @@ logger = Logger()
 def expiry_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, bool]:
     detail = event["detail"]
     return {"expired": service.expire(detail["tenant_id"], detail["booking_id"], int(detail["version"]))}
+
+
+coldstart.ready()

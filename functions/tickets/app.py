@@ -1,6 +1,8 @@
 """Tickets: in-house and outsourced work, its time and notes, and the signed updates partner systems post; the
 service board of approved labour and the work orders technicians clock on to."""
 
+from handoff import coldstart  # isort: split
+
 from datetime import date
 from http import HTTPStatus
 from typing import Annotated
@@ -679,3 +681,5 @@ def apply_partner_update(
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

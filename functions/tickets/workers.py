@@ -4,6 +4,8 @@ the expiry of an offer round waiting for its answer, and the escalation of a rou
 layer answered; told by a committed link revocation, the withdrawal of the offers still waiting on that
 partner; told by a committed invoice finalization, the closing of its work order."""
 
+from handoff import coldstart  # isort: split
+
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -51,3 +53,6 @@ def deadline(detail: dict[str, Any]) -> dict[str, str]:
         "ticket deadline", deadline=detail["deadline"], kind=kind, ticket_id=ticket_id, outcome=outcome
     )
     return {"outcome": outcome}
+
+
+coldstart.ready()

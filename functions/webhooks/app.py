@@ -1,5 +1,7 @@
 """Webhook subscriptions, their secrets and their delivery log."""
 
+from handoff import coldstart  # isort: split
+
 from http import HTTPStatus
 from typing import Annotated
 
@@ -130,3 +132,5 @@ def redeliver(tenant_id: str, subscription_id: str, delivery_id: str, access: Ac
 
 
 lambda_handler = lambda_entry(app)
+
+coldstart.ready()

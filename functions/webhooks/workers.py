@@ -1,5 +1,7 @@
 """The event-driven side of webhooks: fan-out (EventBridge rule) and delivery (SQS queue)."""
 
+from handoff import coldstart  # isort: split
+
 import json
 from typing import Any
 
@@ -29,3 +31,6 @@ def delivery_handler(event: dict[str, Any], context: LambdaContext) -> dict[str,
     return process_partial_response(
         event=event, record_handler=_deliver, processor=deliveries, context=context
     )
+
+
+coldstart.ready()

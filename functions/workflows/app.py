@@ -1,6 +1,8 @@
 """Starts the workflow a committed event calls for, and stops those it makes pointless (target of the bus
 rule in template.yaml)."""
 
+from handoff import coldstart  # isort: split
+
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -22,3 +24,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         workflows.start(planned)
         logger.info("workflow started", execution=planned.name)
     return {"started": planned.name if planned else None, "stopped": [s.rsplit(":", 1)[-1] for s in stopped]}
+
+
+coldstart.ready()

@@ -12,10 +12,11 @@ import sysconfig
 from devstack import build, template
 
 PROBE = """
-import importlib, json, sys
+import gc, importlib, json, sys
 sys.path[:0] = {paths!r}
 handler = getattr(importlib.import_module({module!r}), {attribute!r})
 assert callable(handler)
+assert gc.isenabled() and gc.get_freeze_count() > 0, "the collector is not resumed after the init (ADR 0013)"
 loaded = sorted({{getattr(m, "__file__", None) or "" for m in list(sys.modules.values())}} - {{""}})
 print(json.dumps(loaded))
 """
@@ -33,7 +34,11 @@ def test_every_function_imports_with_only_its_artifact_and_the_layer():
             [sys.executable, "-I", "-S", "-c", PROBE.format(paths=paths, module=module, attribute=attribute)],
             capture_output=True,
             text=True,
-            env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1"},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_LAMBDA_FUNCTION_NAME": function,
+            },
         )
         if result.returncode != 0:
             problems.append(f"{function}: {result.stderr.strip().splitlines()[-1:]}")

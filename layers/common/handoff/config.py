@@ -4,8 +4,6 @@ Each concern has its own model, so a function only needs the variables of what i
 no defaults.
 """
 
-from __future__ import annotations
-
 import os
 from functools import lru_cache
 from typing import Annotated

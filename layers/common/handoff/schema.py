@@ -1,7 +1,5 @@
 """Bases for request models: extra fields are refused, so server-owned fields are never bound from input."""
 
-from __future__ import annotations
-
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
@@ -52,7 +50,9 @@ class PatchModel(WriteModel):
     clearable: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+    def __get_pydantic_json_schema__(
+        cls, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> "JsonSchemaValue":
         """The contract is what the server does: at least one field, and `null` only where it clears."""
         schema = handler.resolve_ref_schema(handler(core_schema))
         schema["minProperties"] = 1
@@ -70,7 +70,7 @@ class PatchModel(WriteModel):
         return schema
 
     @model_validator(mode="after")
-    def _not_empty(self) -> PatchModel:
+    def _not_empty(self) -> "PatchModel":
         if not self.model_fields_set:
             raise ValueError("name at least one field to change")
         for name in self.model_fields_set - self.clearable:

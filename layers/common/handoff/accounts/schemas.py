@@ -1,8 +1,6 @@
 """Request and response models of the accounts context. Write models forbid extra fields, so server-owned
 fields (ids, tenant, status, versions, timestamps) can never be bound from input."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar, Literal
@@ -135,7 +133,7 @@ class ResourceCreate(WriteModel):
     roles: Annotated[list[StaffRole], Field(min_length=1, max_length=4)] = Field(default_factory=_technician)
     accepts_work: AcceptsWork = False
 
-    def as_member(self) -> MemberCreate:
+    def as_member(self) -> "MemberCreate":
         return MemberCreate(
             email=self.email,
             name=self.name,
@@ -152,7 +150,7 @@ class ResourcePatch(PatchModel):
     active: bool | None = None
     accepts_work: AcceptsWork | None = None
 
-    def as_member(self) -> MemberPatch:
+    def as_member(self) -> "MemberPatch":
         fields = self.model_dump(exclude_unset=True)
         if "roles" in fields:
             fields["roles"] = [Role(r) for r in fields["roles"]]

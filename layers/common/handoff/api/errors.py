@@ -1,7 +1,5 @@
 """The one error body every 4xx/5xx carries: {"error": {"code", "message", "details"}}."""
 
-from __future__ import annotations
-
 import json
 from typing import Any
 

@@ -1,8 +1,6 @@
 """Request and response models of billing: partner invoices, a shop's invoices and credit notes, rate
 cards."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -197,7 +195,7 @@ class RateCardCreate(RatesIn):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = Field(description="ISO 4217")
 
     @model_validator(mode="after")
-    def _servicer_with_partner_scope(self) -> RateCardCreate:
+    def _servicer_with_partner_scope(self) -> "RateCardCreate":
         if (self.scope == "partner") != (self.servicer_id is not None):
             raise ValueError("servicer_id names the partner of a partner's card, and only of one")
         return self

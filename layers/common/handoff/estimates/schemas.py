@@ -1,7 +1,5 @@
 """Request and response models for estimates. Totals are only ever outputs."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -105,7 +103,7 @@ class DisputedItem(WriteModel):
     note: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
     @model_validator(mode="after")
-    def _names_one_thing(self) -> DisputedItem:
+    def _names_one_thing(self) -> "DisputedItem":
         if sum(x is not None for x in (self.line_id, self.part_id, self.side)) != 1:
             raise ValueError("name exactly one of line_id, part_id or side")
         return self

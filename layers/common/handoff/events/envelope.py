@@ -4,8 +4,6 @@ Every committed transition yields exactly one event: written to the outbox in th
 change, and published to the EventBridge bus by the Streams-driven publisher. Consumers dedupe on `id`.
 """
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 

@@ -1,7 +1,5 @@
 """Request and response models for servicer links."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal

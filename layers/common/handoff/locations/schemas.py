@@ -1,7 +1,5 @@
 """Request and response models for locations."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Request and response models of partner organizations and their banners."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -122,7 +120,7 @@ class LayerIn(WriteModel):
     response_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
 
     @model_validator(mode="after")
-    def _distinct(self) -> LayerIn:
+    def _distinct(self) -> "LayerIn":
         if len(set(self.members)) != len(self.members):
             raise ValueError("name each member once in a layer")
         return self

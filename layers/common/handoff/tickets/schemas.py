@@ -1,7 +1,5 @@
 """Request and response models of the tickets context, including the signed updates partner systems post."""
 
-from __future__ import annotations
-
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
@@ -62,7 +60,7 @@ class AssignIn(WriteModel):
     note: NoteText | None = None
 
     @model_validator(mode="after")
-    def _one_assignee(self) -> AssignIn:
+    def _one_assignee(self) -> "AssignIn":
         if sum(x is not None for x in (self.assignee_id, self.servicer_id, self.team_id)) != 1:
             raise ValueError(
                 "name exactly one of assignee_id (a member), servicer_id (a partner company) or team_id"
@@ -103,7 +101,7 @@ class TimeEntryCorrection(WriteModel):
     reason: NoteText = Field(description="Why the clocked time was wrong (kept in the entry's audit trail)")
 
     @model_validator(mode="after")
-    def _changes_something(self) -> TimeEntryCorrection:
+    def _changes_something(self) -> "TimeEntryCorrection":
         if self.started_at is None and self.stopped_at is None:
             raise ValueError("name started_at, stopped_at or both")
         return self
@@ -286,7 +284,7 @@ class PartnerUpdate(WriteModel):
     notes: list[NoteText] = Field(default_factory=list, max_length=20)
 
     @model_validator(mode="after")
-    def _says_something(self) -> PartnerUpdate:
+    def _says_something(self) -> "PartnerUpdate":
         if self.status is None and not self.time_entries and not self.notes:
             raise ValueError("name a status, time entries or notes")
         return self

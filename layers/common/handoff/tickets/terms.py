@@ -1,8 +1,6 @@
 """The terms work is offered and billed at, as clients send them: their own module, so that a context that
 takes terms (a team's vendor terms) does not load every model of the tickets context."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
@@ -40,7 +38,7 @@ class TermsIn(WriteModel):
     currency: Currency = Field(description="ISO 4217, e.g. EUR")
     conditions: Conditions | None = None
 
-    def to_terms(self) -> Terms:
+    def to_terms(self) -> "Terms":
         return Terms(
             hourly_rate_cents=self.hourly_rate_cents,
             currency=self.currency,

@@ -1,7 +1,5 @@
 """Request and response models of the webhooks context."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated
 
