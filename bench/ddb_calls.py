@@ -610,7 +610,7 @@ def main() -> None:
             calls.clear()
             result = invoke(route, event)
             scans += calls["Scan"]
-            if route.method == "GET":
+            if route.method in ("GET", "HEAD"):
                 max_read = max(max_read, sum(calls.values()))
             _report(route, result["statusCode"], calls)
         print("as a member of a linked servicer instance (fixit, restricted to granted locations):")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 from pathlib import Path
@@ -43,7 +44,21 @@ def document() -> dict[str, Any]:
                 raise ValueError(f"two different schemas are both named {name}: rename one of the classes")
     merged["paths"] = dict(sorted(merged.get("paths", {}).items()))
     _document_signed_routes(merged)
+    _document_head(merged)
     return merged
+
+
+def _document_head(merged: dict[str, Any]) -> None:
+    """Every GET answers HEAD (handoff.api.app): the same parameters, statuses and headers, no body."""
+    for operations in merged["paths"].values():
+        if "get" not in operations or "head" in operations:
+            continue
+        head = copy.deepcopy(operations["get"])
+        head["operationId"] = f"{head['operationId']}_head"
+        head["summary"] = f"{head.get('summary', '')} (HEAD: the status and headers only)".strip()
+        for response in head.get("responses", {}).values():
+            response.pop("content", None)
+        operations["head"] = head
 
 
 def _document_signed_routes(merged: dict[str, Any]) -> None:

@@ -55,6 +55,10 @@ def all_samples() -> dict[tuple[str, str], dict[str, Any]]:
         event = json.loads(Path(path).read_text())
         if "httpMethod" in event:
             samples[(event["httpMethod"], event["resource"])] = event
+    # A GET's HEAD twin (the template serves both) is its sample with the other verb.
+    for (method, resource), event in list(samples.items()):
+        if method == "GET":
+            samples.setdefault(("HEAD", resource), {**event, "httpMethod": "HEAD"})
     return samples
 
 

@@ -203,3 +203,20 @@ def test_nobody_signs_up_on_their_own():
     """A login exists because a tenant invited it (functions/identity creates it)."""
     for name, pool in resources("AWS::Cognito::UserPool").items():
         assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True, name
+
+
+def test_every_get_answers_head_through_the_same_function():
+    """RFC 9110: a resource that answers GET answers HEAD. API Gateway serves only the methods it defines."""
+    by_verb: dict[str, dict[str, str]] = {}
+    for route in template.routes():
+        by_verb.setdefault(route.method, {})[route.path] = route.function
+    assert by_verb["HEAD"] == by_verb["GET"]
+    api = next(iter(resources("AWS::ApiGateway::RestApi").values()))
+    for path, operations in api["Properties"]["Body"]["paths"].items():
+        assert ("get" in operations) == ("head" in operations), path
+
+
+def test_the_stack_fits_in_one_cloudformation_stack():
+    """500 resources at most; the permissions of every route's method count."""
+    count = len(transformed()["Resources"])
+    assert count <= 450, f"{count} resources: split the API before CloudFormation refuses the stack"

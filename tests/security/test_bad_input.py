@@ -107,7 +107,7 @@ def test_a_nul_character_in_any_text_is_422_naming_the_field(api, owner):
 def test_an_unserved_verb_names_the_allowed_ones_and_preflight_answers_like_api_gateway(gateway):
     client = Client(gateway)
     refused = client.open("/tenants/acme/members", method="DELETE")
-    assert refused.status_code == 405 and refused.headers["Allow"] == "GET, POST"
+    assert refused.status_code == 405 and refused.headers["Allow"] == "GET, HEAD, POST"
     preflight = client.open("/tenants/acme/members", method="OPTIONS")
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.handoff.example"

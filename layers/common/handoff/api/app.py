@@ -174,9 +174,11 @@ def endpoint(
     handler runs, the caller's access to the tenant in the path is resolved and checked against the policy; a
     handler that takes `access` receives it. `prefetch` (from the aggregate's repository) names the items the
     route reads, loaded with the check. `produces`: a document's media type (a PDF) instead of JSON."""
-    ROUTE_ACTIONS[(method.upper(), template_path(rule))] = action
-    if action_of is not None:
-        ACTIONS_BY_PATH[(method.upper(), template_path(rule))] = action_of
+    # A GET answers HEAD too (the template serves both): the same route, its body dropped at the entry.
+    for verb in ("GET", "HEAD") if method.upper() == "GET" else (method.upper(),):
+        ROUTE_ACTIONS[(verb, template_path(rule))] = action
+        if action_of is not None:
+            ACTIONS_BY_PATH[(verb, template_path(rule))] = action_of
 
     status = HTTPStatus(status)
 
@@ -431,6 +433,8 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
                         problem = HandoffError("an unexpected error occurred; it has been logged")
             if problem is not None:
                 result = error_proxy_result(problem.status, problem.code, problem.message, problem.details)
+            elif event.get("httpMethod") == "HEAD":
+                result = _head(app, event, context)
             else:
                 result = app.resolve(event, context)
         # The request id (API Gateway's, also the log's correlation id) goes back to the client, so a
@@ -450,6 +454,17 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
         return result
 
     return handler
+
+
+def _head(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """HEAD is the GET of the same path without its body: the same authorization, status and headers
+    (RFC 9110 9.3.2), and Content-Length the length of the body a GET would send."""
+    result = app.resolve({**event, "httpMethod": "GET"}, context)
+    body = result.get("body") or ""
+    length = len(base64.b64decode(body)) if result.get("isBase64Encoded") else len(body.encode())
+    result.setdefault("headers", {})["Content-Length"] = str(length)
+    result["body"], result["isBase64Encoded"] = "", False
+    return result
 
 
 def _authenticate(app: APIGatewayRestResolver, event: dict[str, Any]) -> str:
