@@ -13,6 +13,7 @@ import boto3
 
 from devstack import template
 from devstack.moto_fixes import (
+    make_dynamodb_answers_fast,
     make_dynamodb_writes_atomic,
     make_index_queries_read_their_partition,
     make_provisioning_fast,
@@ -161,6 +162,7 @@ MOTO_CONFIG: Any = {"stepfunctions": {"execute_state_machine": True}}
 def provision(overrides: dict[str, str]) -> Provisioned:
     """Creates tables, queues, buckets and buses exactly as template.yaml declares them."""
     make_dynamodb_writes_atomic()
+    make_dynamodb_answers_fast()
     make_index_queries_read_their_partition()
     make_step_functions_stop_early_executions()
     make_provisioning_fast()

@@ -17,6 +17,13 @@
   stack's long sessions and the security matrix (thousands of lists over a big world) pay for. Ours hands
   moto's own loop only the partition's items (the table's from its hash-key map, an index's by the string
   key asked for), sorted the same way: the same answer, in time that follows what the partition holds.
+- moto 5.2 writes each DynamoDB answer by walking botocore's output shape for every attribute of every item
+  (about 10 ms a call, most of a request's time in the local stack and the security matrix). An item
+  operation's result is already DynamoDB JSON (`DynamoResult` converts it), with no timestamp or blob for
+  the shape to format but binary values: written with `json.dumps` (bytes as base64, and only the
+  shape's own fields, as the walker keeps), it is the same document.
+  `HANDOFF_CHECK_DYNAMODB_JSON=1` writes both and fails on any difference
+  (`tests/integration/test_embedded_aws.py` runs every item operation that way).
 - A fresh embedded AWS (one per test) re-parsed the state machines' ASL with antlr and each user pool's RSA
   key: the same result each time, so each is done once per process (with one boto3 client per service in
   `devstack.aws`, provisioning went from ~0.4 s to under 0.1 s a test).
@@ -24,8 +31,11 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import functools
+import json
+import os
 import threading
 from typing import Any
 
@@ -269,3 +279,52 @@ def make_provisioning_fast() -> None:
         StepFunctionsParserBackend._validate_definition = staticmethod(_validated_once(validate))  # type: ignore[method-assign]
     if not isinstance(cognito.jwk, _OneParsedKey):
         cognito.jwk = _OneParsedKey(cognito.jwk)  # type: ignore[assignment]
+
+
+# The operations whose results are DynamoDB JSON already (no timestamp, no table description).
+_ITEM_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "TransactGetItems",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "BatchWriteItem",
+        "TransactWriteItems",
+    }
+)
+
+
+def _base64(value: Any) -> str:
+    """Binary attributes (B, BS) travel as base64 in DynamoDB JSON, as the shape's blob type writes them."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not DynamoDB JSON")
+
+
+def _plain_json(original: Any) -> Any:
+    @functools.wraps(original)
+    def execute_result(self: Any, context: Any) -> Any:
+        if context.operation_model.name not in _ITEM_OPERATIONS:
+            return original(self, context)
+        content_type = f"application/x-amz-json-{context.service_model.metadata['jsonVersion']}"
+        members = context.operation_model.output_shape.members  # moto's extras are not in the answer
+        body = json.dumps({k: v for k, v in self.result.items() if k in members}, default=_base64)
+        if os.environ.get("HANDOFF_CHECK_DYNAMODB_JSON"):
+            _status, _headers, slow = original(self, context)
+            if json.loads(slow) != json.loads(body):
+                raise AssertionError(f"{context.operation_model.name}: {slow} != {body}")
+        return 200, {"Content-Type": content_type}, body
+
+    execute_result._handoff_plain = True  # type: ignore[attr-defined]
+    return execute_result
+
+
+def make_dynamodb_answers_fast() -> None:
+    from moto.dynamodb.responses import DynamoResult
+
+    if not getattr(DynamoResult.execute_result, "_handoff_plain", False):
+        DynamoResult.execute_result = _plain_json(DynamoResult.execute_result)  # type: ignore[method-assign]

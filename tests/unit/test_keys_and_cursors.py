@@ -1,10 +1,13 @@
 """Keys are tenant-led with a closing delimiter; cursors are bound to tenant and query."""
 
+import re
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from handoff import keys
 from handoff.errors import BadRequest
-from handoff.ids import is_tenant_id, new_id
+from handoff.ids import ULID_PATTERN, is_tenant_id, new_id, ulid_at, ulid_floor
 from handoff.store.pages import decode_cursor, encode_cursor
 
 
@@ -48,7 +51,26 @@ def test_invalid_tenant_ids(value):
 
 def test_ids_are_ulids_in_creation_order():
     first, second = new_id(), new_id()
-    assert len(first) == 26 and first <= second
+    assert re.fullmatch(ULID_PATTERN, first) and first <= second
+    made = [new_id() for _ in range(1000)]  # many in one millisecond: still in the order they were made
+    assert made == sorted(made) and len(set(made)) == 1000
+
+
+def test_a_ulid_is_its_milliseconds_then_its_randomness_in_crockford_base32():
+    assert ulid_at(0, 0) == "0" * 26
+    assert ulid_at((1 << 48) - 1, (1 << 80) - 1) == "7" + "Z" * 25  # the largest ULID the spec allows
+    assert ulid_at(1, 0) == "0000000001" + "0" * 16
+    assert ulid_at(0, 31) == "0" * 25 + "Z"
+    with pytest.raises(ValueError):
+        ulid_at(1 << 48, 0)
+
+
+def test_the_floor_of_a_moment_sorts_before_every_id_made_from_then():
+    moment = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    milliseconds = int(moment.timestamp() * 1000)
+    assert ulid_floor(moment) == ulid_at(milliseconds, 0)
+    assert ulid_floor(moment) <= ulid_at(milliseconds, 12345) < ulid_floor(moment + timedelta(milliseconds=1))
+    assert ulid_floor(datetime(1960, 1, 1, tzinfo=UTC)) == "0" * 26
 
 
 def test_a_cursor_round_trips_within_its_scope():

@@ -8,20 +8,26 @@ import os
 from functools import lru_cache
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 
 def _csv_ints(value: object) -> object:
     return [int(part) for part in value.split(",") if part.strip()] if isinstance(value, str) else value
 
 
-class StoreSettings(BaseModel):
+class _Settings(BaseModel):
+    """A function reads two or three of these: each builds its validator when first loaded."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class StoreSettings(_Settings):
     """What every function that touches the table needs."""
 
     table_name: str = Field(min_length=3, alias="TABLE_NAME")
 
 
-class Settings(BaseModel):
+class Settings(_Settings):
     """What every API function needs beyond the table: token verification, cursor signing, body limits."""
 
     jwks_url: str = Field(
@@ -36,11 +42,11 @@ class Settings(BaseModel):
     max_body_bytes: int = Field(65536, alias="MAX_BODY_BYTES")
 
 
-class PublisherSettings(BaseModel):
+class PublisherSettings(_Settings):
     event_bus_name: str = Field(min_length=1, alias="EVENT_BUS_NAME")
 
 
-class WebhookSettings(BaseModel):
+class WebhookSettings(_Settings):
     delivery_queue_url: str = Field(min_length=1, alias="WEBHOOK_QUEUE_URL")
     dead_letter_queue_url: str = Field(min_length=1, alias="WEBHOOK_DLQ_URL")
     retry_schedule: Annotated[list[int], BeforeValidator(_csv_ints)] = Field(
@@ -61,11 +67,11 @@ class WebhookSettings(BaseModel):
     secret_overlap_seconds: int = Field(86400, alias="WEBHOOK_SECRET_OVERLAP_SECONDS")
 
 
-class IdentitySettings(BaseModel):
+class IdentitySettings(_Settings):
     user_pool_id: str = Field(min_length=1, alias="USER_POOL_ID")
 
 
-class WorkflowSettings(BaseModel):
+class WorkflowSettings(_Settings):
     booking_expiry_state_machine_arn: str = Field(min_length=1, alias="BOOKING_EXPIRY_STATE_MACHINE_ARN")
     booking_suggestion_ttl_seconds: int = Field(ge=1, alias="BOOKING_SUGGESTION_TTL_SECONDS")
     estimate_deadline_state_machine_arn: str = Field(
@@ -88,7 +94,7 @@ class WorkflowSettings(BaseModel):
     escalation_minute_seconds: int = Field(default=60, ge=1, alias="ESCALATION_MINUTE_SECONDS")
 
 
-class FileSettings(BaseModel):
+class FileSettings(_Settings):
     """Each function is given the buckets it uses (attachments: tickets; banners: partners and banners)."""
 
     attachment_bucket: str = Field("", alias="ATTACHMENT_BUCKET")

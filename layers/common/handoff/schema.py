@@ -85,7 +85,7 @@ class InvitationReply(WriteModel):
     note: ReplyNote | None = None
 
 
-class PartOut(BaseModel):
+class PartOut(ReadModel):
     """A part under a labour line, at its price: in an estimate, and on the work it became."""
 
     part_id: str

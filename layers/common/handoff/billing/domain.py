@@ -9,9 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from handoff.errors import Conflict, Forbidden, Invalid
-from handoff.tickets.domain import CostSpent, OrderLine, Terms, TimeWorked
+
+if TYPE_CHECKING:  # annotations only: the billing function loads the tickets model when a route needs it
+    from handoff.tickets.domain import CostSpent, OrderLine, Terms, TimeWorked
 
 
 @dataclass(frozen=True)

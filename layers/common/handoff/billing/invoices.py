@@ -8,7 +8,7 @@ on the invoice's tax point (the day it was drafted), else the tenant's one rate.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from handoff.accounts import public as accounts
 from handoff.auth.access import Access
@@ -17,12 +17,13 @@ from handoff.billing import repository as repo
 from handoff.billing.domain import RateScope, ShopAction, ShopSide, ShopStatus, TaxRule
 from handoff.billing.schemas import InvoiceCreate, InvoiceOut, InvoicePage, InvoiceStep
 from handoff.errors import Conflict, Invalid, NotFound, check_version
-from handoff.estimates import public as estimates
 from handoff.events.envelope import Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.portal import public as portal
 from handoff.store import reads
-from handoff.tickets import public as tickets
+
+if TYPE_CHECKING:
+    from handoff.tickets import public as tickets
 
 SOURCE = "handoff.billing"
 NOT_FOUND = "invoice not found"
@@ -90,6 +91,8 @@ def _price(item: repo.InvoiceItem, order: tickets.WorkOrder) -> None:
 
 
 def _currency(tenant_id: str, order: tickets.WorkOrder) -> str:
+    from handoff.estimates import public as estimates  # loaded by the routes that invoice (ADR 0013)
+
     currency = estimates.currency_of(tenant_id, order.estimate_id, order.estimate_version)
     if currency is None:
         raise Conflict("the estimate this work order approved has no currency", code="no_currency")
@@ -103,6 +106,8 @@ def _ready(order: tickets.WorkOrder | None) -> tickets.WorkOrder:
 
 
 def create(access: Access, body: InvoiceCreate) -> InvoiceOut:
+    from handoff.tickets import public as tickets  # loaded by the routes that read work (ADR 0013)
+
     found = tickets.work_order(access.tenant, body.work_order_id)
     if found is None:
         raise Invalid("work_order_id", "no such work order")
@@ -198,6 +203,8 @@ def _act(
         raise Invalid("credit_lines", "only a credit names lines to credit")
     if action is ShopAction.CREDIT:
         return _credit(access, item, body)
+    from handoff.tickets import public as tickets  # loaded by the routes that read work (ADR 0013)
+
     order: tickets.WorkOrder | None = None
     if side is ShopSide.SHOP:  # what the shop submits or finalizes is the work order as it is, still ready
         order = _ready(tickets.work_order(item.tenant_id, item.work_order_id))

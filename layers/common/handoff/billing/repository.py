@@ -28,7 +28,6 @@ from handoff.links import public as links
 from handoff.store import reads
 from handoff.store.pages import Page, newest_first
 from handoff.store.table import Item, transaction
-from handoff.tickets import public as tickets
 
 
 class StepHistory:
@@ -339,6 +338,8 @@ def save_shop_invoice(
     item.place()
     with transaction("the invoice, its work order or its series' numbers changed meanwhile; retry") as tx:
         if ready is not None:
+            from handoff.tickets import public as tickets  # loaded by the routes that read work (ADR 0013)
+
             tickets.stage_still_ready(tx, item.tenant_id, *ready)
         tx.save(item)
         if credit_note is not None:

@@ -18,7 +18,6 @@ from handoff.errors import Forbidden, Invalid, NotFound, check_version
 from handoff.events.envelope import Actor, Envelope, new_event, user_actor
 from handoff.ids import utc_now
 from handoff.store import reads
-from handoff.tickets import public as tickets
 
 SOURCE = "handoff.billing"
 NOT_FOUND = "partner invoice not found"
@@ -94,6 +93,8 @@ def _event(
 def compute(owner_id: str, ticket_id: str, servicer_id: str, version: int) -> str:
     """The invoice of one completion, from the partner's time and costs at the accepted terms: once, and
     without what an earlier invoice of the ticket (not rejected) billed already."""
+    from handoff.tickets import public as tickets  # loaded by the routes that read work (ADR 0013)
+
     work = tickets.partner_work(owner_id, ticket_id, servicer_id)
     if work is None:
         return "nothing to bill"
@@ -211,6 +212,8 @@ def _act(
         item.total_cents = domain.total(int(item.computed_cents), adjustment)
         item.adjustment_cents, item.adjustment_note = adjustment, body.note if adjustment else None
         item.dispute, item.endorsements = None, []
+        from handoff.tickets import public as tickets  # loaded by the routes that read work (ADR 0013)
+
         item.not_to_exceed_cents = tickets.not_to_exceed(item.tenant_id, item.ticket_id)  # as it is now
         if item.number is None:
             series = str(utc_now().year)

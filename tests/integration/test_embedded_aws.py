@@ -1,0 +1,80 @@
+"""The local stack's corrections of moto (devstack/moto_fixes.py) keep AWS's answers.
+
+DynamoDB's item operations are answered with `json.dumps` of moto's own result instead of moto's shape
+walker; with HANDOFF_CHECK_DYNAMODB_JSON set, every answer is also written the slow way and any difference
+fails the call. Here every item operation runs that way, over every attribute type and a paged Query."""
+
+import boto3
+import pytest
+
+RICH = {
+    "S": {"S": "text é ✓"},
+    "N": {"N": "-12.5"},
+    "BOOL": {"BOOL": True},
+    "NULL": {"NULL": True},
+    "B": {"B": b"\x00\xffbytes"},
+    "SS": {"SS": ["a", "b"]},
+    "NS": {"NS": ["1", "2.5"]},
+    "BS": {"BS": [b"x", b"y"]},
+    "L": {"L": [{"S": "x"}, {"N": "1"}, {"M": {"deep": {"L": []}}}]},
+    "M": {"M": {"inner": {"S": "y"}, "empty": {"M": {}}}},
+}
+
+
+@pytest.fixture
+def checked(aws_env, monkeypatch):
+    monkeypatch.setenv("HANDOFF_CHECK_DYNAMODB_JSON", "1")
+    return boto3.client("dynamodb"), aws_env.refs["Table"]
+
+
+def test_every_item_operation_answers_what_moto_would(checked):
+    dynamodb, table = checked
+    keys = [{"PK": {"S": "T#check"}, "SK": {"S": f"ITEM#{n}"}} for n in range(3)]
+    for key in keys:
+        dynamodb.put_item(TableName=table, Item={**key, **RICH})
+    returned = dynamodb.put_item(TableName=table, Item={**keys[0], **RICH}, ReturnValues="ALL_OLD")
+    assert returned["Attributes"]["B"] == {"B": b"\x00\xffbytes"}
+    assert dynamodb.get_item(TableName=table, Key=keys[0])["Item"]["BS"] == {"BS": [b"x", b"y"]}
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"PK": {"S": "none"}, "SK": {"S": "none"}})
+    updated = dynamodb.update_item(
+        TableName=table,
+        Key=keys[1],
+        UpdateExpression="SET #n = #n + :one",
+        ExpressionAttributeNames={"#n": "N"},
+        ExpressionAttributeValues={":one": {"N": "1"}},
+        ReturnValues="ALL_NEW",
+        ReturnConsumedCapacity="TOTAL",
+    )
+    assert updated["Attributes"]["N"] == {"N": "-11.5"}
+    page = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "T#check"}},
+        Limit=2,
+    )
+    assert page["Count"] == 2 and page["LastEvaluatedKey"] == keys[1]
+    rest = dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="PK = :pk",
+        ExpressionAttributeValues={":pk": {"S": "T#check"}},
+        ExclusiveStartKey=page["LastEvaluatedKey"],
+        Select="COUNT",
+    )
+    assert rest["Count"] == 1 and "Items" not in rest
+    assert dynamodb.scan(TableName=table, Limit=1)["Count"] == 1
+    got = dynamodb.batch_get_item(RequestItems={table: {"Keys": keys}})
+    assert len(got["Responses"][table]) == 3 and got["UnprocessedKeys"] == {}
+    together = dynamodb.transact_get_items(
+        TransactItems=[{"Get": {"TableName": table, "Key": k}} for k in keys]
+    )
+    assert [r["Item"]["SK"] for r in together["Responses"]] == [k["SK"] for k in keys]
+    dynamodb.transact_write_items(
+        TransactItems=[
+            {"Delete": {"TableName": table, "Key": keys[2]}},
+            {"Put": {"TableName": table, "Item": {"PK": {"S": "T#check"}, "SK": {"S": "NEW"}, **RICH}}},
+        ]
+    )
+    written = dynamodb.batch_write_item(RequestItems={table: [{"DeleteRequest": {"Key": keys[0]}}]})
+    assert written["UnprocessedItems"] == {}
+    deleted = dynamodb.delete_item(TableName=table, Key=keys[1], ReturnValues="ALL_OLD")
+    assert deleted["Attributes"]["L"]["L"][2] == {"M": {"deep": {"L": []}}}
