@@ -112,3 +112,16 @@ def test_an_unserved_verb_names_the_allowed_ones_and_preflight_answers_like_api_
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == "https://app.handoff.example"
     assert "If-Match" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_head_answers_what_get_would_without_the_body(api, owner):
+    me = api.as_(owner)
+    got, head = me.get("/tenants/acme/members"), me.request("HEAD", "/tenants/acme/members")
+    assert head.status_code == got.status_code == 200
+    assert head.data == b"" and int(head.headers["Content-Length"]) == len(got.data)
+    assert head.headers["Content-Type"] == got.headers["Content-Type"]
+    # Refusals too: the same status as the GET, and nothing of the body that says why.
+    for path in ("/tenants/rival/members", "/tenants/acme/members/01JZZZZZZZZZZZZZZZZZZZZZZZ"):
+        assert me.request("HEAD", path).status_code == me.get(path).status_code == 404
+        assert me.request("HEAD", path).data == b""
+    assert api.as_(None).request("HEAD", "/tenants/acme/members").status_code == 401
