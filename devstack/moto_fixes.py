@@ -281,21 +281,9 @@ def make_provisioning_fast() -> None:
         cognito.jwk = _OneParsedKey(cognito.jwk)  # type: ignore[assignment]
 
 
-# The operations whose results are DynamoDB JSON already (no timestamp, no table description).
-_ITEM_OPERATIONS = frozenset(
-    {
-        "GetItem",
-        "Query",
-        "Scan",
-        "BatchGetItem",
-        "TransactGetItems",
-        "PutItem",
-        "UpdateItem",
-        "DeleteItem",
-        "BatchWriteItem",
-        "TransactWriteItems",
-    }
-)
+# The item operations (the ones serialized above): their results are DynamoDB JSON already, with no
+# timestamp and no table description for the shape to format.
+_ITEM_OPERATIONS = frozenset("".join(word.title() for word in name.split("_")) for name in _SERIALIZED)
 
 
 def _base64(value: Any) -> str:
