@@ -16,6 +16,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from werkzeug.wrappers import Request, Response
 
 from devstack import template
+from handoff.api import groups
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 STAGE = "local"
@@ -48,6 +49,8 @@ def load_handlers(routes: Iterable[template.Route]) -> dict[tuple[str, str], Han
     for route in routes:
         module = importlib.import_module(route.module)
         handlers[(route.method, route.path)] = getattr(module, route.handler)
+    # A long-lived process serves every route: its route groups load now, not on a first request.
+    groups.load_everything()
     return handlers
 
 

@@ -6,11 +6,14 @@ import copy
 import importlib
 import json
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from devstack import template
+from handoff.api.groups import RouteGroups
 
 COMMITTED = template.ROOT / "docs" / "openapi.json"
 TITLE = "Handoff API"
@@ -24,28 +27,38 @@ DESCRIPTION = (
 def document() -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for module_name in sorted({route.module for route in template.routes()}):
-        app = importlib.import_module(module_name).app
-        part = json.loads(
-            app.get_openapi_json_schema(
-                title=TITLE,
-                version=VERSION,
-                description=DESCRIPTION,
-                security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
-                security=[{"bearerAuth": []}],
-            )
-        )
-        if not merged:
-            merged = part
-            continue
-        merged["paths"].update(part.get("paths", {}))
-        schemas = merged.setdefault("components", {}).setdefault("schemas", {})
-        for name, schema in part.get("components", {}).get("schemas", {}).items():
-            if schemas.setdefault(name, schema) != schema:
-                raise ValueError(f"two different schemas are both named {name}: rename one of the classes")
+        for app in resolvers(importlib.import_module(module_name)):
+            _merge(merged, app)
     merged["paths"] = dict(sorted(merged.get("paths", {}).items()))
     _document_signed_routes(merged)
     _document_head(merged)
     return merged
+
+
+def resolvers(module: ModuleType) -> list[APIGatewayRestResolver]:
+    """A function's resolver, or each of its route groups' (handoff.api.groups)."""
+    routes = getattr(module, "routes", None)
+    return list(routes.apps().values()) if isinstance(routes, RouteGroups) else [module.app]
+
+
+def _merge(merged: dict[str, Any], app: APIGatewayRestResolver) -> None:
+    part = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description=DESCRIPTION,
+            security_schemes={"bearerAuth": HTTPBearer(bearerFormat="JWT")},
+            security=[{"bearerAuth": []}],
+        )
+    )
+    if not merged:
+        merged.update(part)
+        return
+    merged["paths"].update(part.get("paths", {}))
+    schemas = merged.setdefault("components", {}).setdefault("schemas", {})
+    for name, schema in part.get("components", {}).get("schemas", {}).items():
+        if schemas.setdefault(name, schema) != schema:
+            raise ValueError(f"two different schemas are both named {name}: rename one of the classes")
 
 
 def _document_head(merged: dict[str, Any]) -> None:

@@ -16,6 +16,8 @@ import gc, importlib, json, sys
 sys.path[:0] = {paths!r}
 handler = getattr(importlib.import_module({module!r}), {attribute!r})
 assert callable(handler)
+from handoff.api import groups  # every route group a request may load imports with what deploys too
+groups.load_everything()
 assert gc.isenabled() and gc.get_freeze_count() > 0, "the collector is not resumed after the init (ADR 0013)"
 loaded = sorted({{getattr(m, "__file__", None) or "" for m in list(sys.modules.values())}} - {{""}})
 print(json.dumps(loaded))

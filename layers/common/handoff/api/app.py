@@ -23,6 +23,7 @@ from pydantic import TypeAdapter
 from handoff import keys
 from handoff import signing as webhook_signing
 from handoff.api import idempotency
+from handoff.api.groups import RouteGroups
 from handoff.api.errors import error_proxy_result, error_response, error_responses, reason_of
 from handoff.api.params import wants_csv
 from handoff.auth import access as access_resolver
@@ -34,6 +35,7 @@ from handoff.errors import (
     BadRequest,
     HandoffError,
     Invalid,
+    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     UnsupportedMediaType,
@@ -400,8 +402,11 @@ def precheck(event: dict[str, Any]) -> HandoffError | None:
     return None
 
 
-def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    """The function's handler: refuse malformed input, authenticate, route, and log one line per request."""
+def lambda_entry(
+    served: APIGatewayRestResolver | RouteGroups,
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """The function's handler: refuse malformed input, authenticate, route, and log one line per request.
+    `served`: the function's resolver, or its route groups (the group of the request's path is loaded)."""
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         started = time.perf_counter()
@@ -419,8 +424,9 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
     ) -> dict[str, Any]:
         user_id: str | None = None
         with reads.request_scope():
-            problem = precheck(event)
-            if problem is None:
+            app = served.app_for(str(event.get("resource"))) if isinstance(served, RouteGroups) else served
+            problem = precheck(event) if app is not None else NotFound("no such resource")
+            if problem is None and app is not None:
                 try:
                     user_id = _authenticate(app, event)
                 except HandoffError as error:
@@ -433,6 +439,8 @@ def lambda_entry(app: APIGatewayRestResolver) -> Callable[[dict[str, Any], Lambd
                         problem = HandoffError("an unexpected error occurred; it has been logged")
             if problem is not None:
                 result = error_proxy_result(problem.status, problem.code, problem.message, problem.details)
+            elif app is None:  # not reached: no resolver is a NotFound above (said for the type checker)
+                raise AssertionError(event.get("resource"))
             elif event.get("httpMethod") == "HEAD":
                 result = _head(app, event, context)
             else:
