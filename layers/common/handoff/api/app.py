@@ -23,8 +23,8 @@ from pydantic import TypeAdapter
 from handoff import keys
 from handoff import signing as webhook_signing
 from handoff.api import idempotency
-from handoff.api.groups import RouteGroups
 from handoff.api.errors import error_proxy_result, error_response, error_responses, reason_of
+from handoff.api.groups import RouteGroups
 from handoff.api.params import wants_csv
 from handoff.auth import access as access_resolver
 from handoff.auth.access import Access

@@ -1,12 +1,14 @@
 """The terms work is offered and billed at, as clients send them: their own module, so that a context that
 takes terms (a team's vendor terms) does not load every model of the tickets context."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field, StringConstraints
 
 from handoff.schema import WriteModel
-from handoff.tickets.domain import Terms
+
+if TYPE_CHECKING:  # the domain loads where terms are made, not in every context that validates them
+    from handoff.tickets.domain import Terms
 
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 WorkType = Annotated[
@@ -39,6 +41,8 @@ class TermsIn(WriteModel):
     conditions: Conditions | None = None
 
     def to_terms(self) -> "Terms":
+        from handoff.tickets.domain import Terms
+
         return Terms(
             hourly_rate_cents=self.hourly_rate_cents,
             currency=self.currency,
