@@ -30,6 +30,9 @@ def document() -> dict[str, Any]:
         for app in resolvers(importlib.import_module(module_name)):
             _merge(merged, app)
     merged["paths"] = dict(sorted(merged.get("paths", {}).items()))
+    # By name: the order resolvers (or route groups) are read in must not reorder the document.
+    schemas = merged.get("components", {}).get("schemas", {})
+    merged.setdefault("components", {})["schemas"] = dict(sorted(schemas.items()))
     _document_signed_routes(merged)
     _document_head(merged)
     return merged
