@@ -20,7 +20,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import TypeAdapter
 
-from handoff import keys
+from handoff import coldstart, keys
 from handoff import signing as webhook_signing
 from handoff.api import idempotency
 from handoff.api.errors import error_proxy_result, error_response, error_responses, reason_of
@@ -41,7 +41,7 @@ from handoff.errors import (
     UnsupportedMediaType,
 )
 from handoff.store import reads
-from handoff.store.table import timed_out
+from handoff.store.table import client, timed_out
 
 logger = Logger()
 
@@ -406,7 +406,12 @@ def lambda_entry(
     served: APIGatewayRestResolver | RouteGroups,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
     """The function's handler: refuse malformed input, authenticate, route, and log one line per request.
-    `served`: the function's resolver, or its route groups (the group of the request's path is loaded)."""
+    `served`: the function's resolver, or its route groups (the group of the request's path is loaded).
+
+    In a sandbox the table's client is built here, in the init (every request reads the table): while the
+    collector is paused (handoff.coldstart), not in the first request."""
+    if coldstart.IN_LAMBDA:
+        client()
 
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         started = time.perf_counter()
