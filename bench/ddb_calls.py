@@ -99,20 +99,12 @@ from handoff.tickets import search as search_tickets
 from handoff.tickets import service as tickets
 from handoff.tickets.domain import OfferAction, TicketAction, TicketStatus
 from handoff.tickets.repository import ReportBucketItem, TicketItem, TicketSearchItem
-from handoff.tickets.schemas import (
-    AttachmentCreate,
-    ClockOff,
-    ClockOn,
-    NteRequestCreate,
-    OfferAnswer,
-    OfferCreate,
-    PartnerUpdate,
-    RotateInboundSecret,
-    TermsIn,
-    TicketCreate,
-    TicketStep,
-    TimeEntryCreate,
-)
+from handoff.tickets.schemas import TermsIn, TicketCreate, TicketStep, TimeEntryCreate
+from handoff.tickets.schemas.attachments import AttachmentCreate
+from handoff.tickets.schemas.inbound import PartnerUpdate, RotateInboundSecret
+from handoff.tickets.schemas.nte import NteRequestCreate
+from handoff.tickets.schemas.offers import OfferAnswer, OfferCreate
+from handoff.tickets.schemas.work_orders import ClockOff, ClockOn
 from handoff.webhooks import service as webhooks
 from handoff.webhooks.schemas import SubscriptionCreate
 

@@ -10,7 +10,12 @@ from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import attachments, repository
-from handoff.tickets.schemas import AttachmentAnnounced, AttachmentCreate, AttachmentOut, AttachmentPage
+from handoff.tickets.schemas.attachments import (
+    AttachmentAnnounced,
+    AttachmentCreate,
+    AttachmentOut,
+    AttachmentPage,
+)
 
 from . import TICKET
 

@@ -10,7 +10,7 @@ from handoff.api.params import DEFAULT_LIMIT, Cursor, Limit
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import costs, repository
-from handoff.tickets.schemas import CostCreate, CostOut, CostPage
+from handoff.tickets.schemas.costs import CostCreate, CostOut, CostPage
 
 from . import TICKET
 

@@ -9,7 +9,12 @@ from handoff.api.app import endpoint, new_app, signed_endpoint
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import inbound
-from handoff.tickets.schemas import InboundSecret, PartnerUpdate, PartnerUpdateOut, RotateInboundSecret
+from handoff.tickets.schemas.inbound import (
+    InboundSecret,
+    PartnerUpdate,
+    PartnerUpdateOut,
+    RotateInboundSecret,
+)
 
 app = new_app()
 

@@ -11,7 +11,7 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import nte, repository
 from handoff.tickets.domain import NteAction
-from handoff.tickets.schemas import NteAnswer, NteRequestCreate, NteRequestOut, NteRequestPage
+from handoff.tickets.schemas.nte import NteAnswer, NteRequestCreate, NteRequestOut, NteRequestPage
 
 from . import TICKET
 

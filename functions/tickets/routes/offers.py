@@ -11,7 +11,7 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.tickets import outsourcing, repository
 from handoff.tickets.domain import OfferAction, OfferStatus
-from handoff.tickets.schemas import OfferAnswer, OfferCreate, OfferOut, OfferPage
+from handoff.tickets.schemas.offers import OfferAnswer, OfferCreate, OfferOut, OfferPage
 
 from . import TICKET
 

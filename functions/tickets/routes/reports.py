@@ -11,7 +11,7 @@ from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.ids import TENANT_ID_PATTERN
 from handoff.tickets import reports
-from handoff.tickets.schemas import StatusReport, SummaryReport
+from handoff.tickets.schemas.reports import StatusReport, SummaryReport
 
 app = new_app()
 

@@ -11,11 +11,10 @@ from handoff.auth.policy import Action
 from handoff.ids import ULID_PATTERN
 from handoff.portal.public import unit_keys
 from handoff.tickets import repository, workorders
-from handoff.tickets.schemas import (
-    ActivityOut,
+from handoff.tickets.schemas import ActivityOut, TicketOut
+from handoff.tickets.schemas.work_orders import (
     ClockOff,
     ClockOn,
-    TicketOut,
     TimeEntryCorrection,
     WorkOrderStatusPage,
     WorkRequiredPage,

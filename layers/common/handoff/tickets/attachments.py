@@ -18,7 +18,7 @@ from handoff.keys import attachment_object_key
 from handoff.tickets import domain, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import Side, TicketStatus
-from handoff.tickets.schemas import (
+from handoff.tickets.schemas.attachments import (
     AttachmentAnnounced,
     AttachmentCreate,
     AttachmentOut,

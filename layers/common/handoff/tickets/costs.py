@@ -9,7 +9,7 @@ from handoff.ids import utc_now
 from handoff.tickets import attachments, domain, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import Side, TicketStatus
-from handoff.tickets.schemas import CostCreate, CostOut, CostPage
+from handoff.tickets.schemas.costs import CostCreate, CostOut, CostPage
 
 
 def cost_out(cost: repo.CostItem) -> CostOut:

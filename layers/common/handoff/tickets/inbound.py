@@ -18,9 +18,9 @@ from handoff.store import reads
 from handoff.tickets import domain, outsourcing, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import TicketStatus
-from handoff.tickets.schemas import (
+from handoff.tickets.schemas import NoteCreate
+from handoff.tickets.schemas.inbound import (
     InboundSecret,
-    NoteCreate,
     PartnerUpdate,
     PartnerUpdateOut,
     RotateInboundSecret,

@@ -11,7 +11,7 @@ from handoff.ids import utc_now
 from handoff.tickets import domain, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import NteAction, NteStatus, Side, TicketStatus
-from handoff.tickets.schemas import NteAnswer, NteRequestCreate, NteRequestOut, NteRequestPage
+from handoff.tickets.schemas.nte import NteAnswer, NteRequestCreate, NteRequestOut, NteRequestPage
 
 NOT_FOUND = "not-to-exceed request not found"
 EVENT_OF_ANSWER = {NteAction.APPROVE: "NteIncreaseApproved", NteAction.REJECT: "NteIncreaseRejected"}

@@ -18,15 +18,8 @@ from handoff.ids import utc_now
 from handoff.tickets import domain, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import OfferAction, OfferStatus, Side, Terms, TicketAction, TicketStatus
-from handoff.tickets.schemas import (
-    AssignIn,
-    OfferAnswer,
-    OfferCreate,
-    OfferOut,
-    OfferPage,
-    TicketOut,
-    TicketStep,
-)
+from handoff.tickets.schemas import AssignIn, TicketOut, TicketStep
+from handoff.tickets.schemas.offers import OfferAnswer, OfferCreate, OfferOut, OfferPage
 
 OFFER_NOT_FOUND = "offer not found"
 EVENT_OF_ANSWER = {

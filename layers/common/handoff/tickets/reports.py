@@ -13,7 +13,7 @@ from handoff.ids import utc_now
 from handoff.tickets import reporting, service
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import Side, TicketStatus
-from handoff.tickets.schemas import StatusReport, SummaryReport
+from handoff.tickets.schemas.reports import StatusReport, SummaryReport
 
 DEFAULT_PERIOD = timedelta(days=30)
 LONGEST_PERIOD = timedelta(days=366)

@@ -18,11 +18,10 @@ from handoff.store import reads
 from handoff.tickets import domain
 from handoff.tickets import repository as repo
 from handoff.tickets.domain import TicketAction, TicketStatus
-from handoff.tickets.schemas import (
-    ActivityOut,
+from handoff.tickets.schemas import ActivityOut, TicketOut
+from handoff.tickets.schemas.work_orders import (
     ClockOff,
     ClockOn,
-    TicketOut,
     TimeEntryCorrection,
     WorkOrderStatus,
     WorkOrderStatusLine,
