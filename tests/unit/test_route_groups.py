@@ -65,15 +65,16 @@ def test_a_request_reaches_the_route_of_its_resource(route):
     assert first == route.path
 
 
-def test_a_path_no_group_serves_is_a_404_in_the_error_shape():
+def test_a_path_no_group_serves_is_answered_as_any_unknown_path():
     routes = RouteGroups("tests.nowhere", {"/tenants/{tenant_id}/things": "things"})
     event = {"resource": "/tenants/{tenant_id}/other", "httpMethod": "GET", "path": "/tenants/acme/other"}
     try:
+        assert routes.app_for(event["resource"]) is None
         result = lambda_entry(routes)(event, None)  # type: ignore[arg-type]
     finally:
         route_groups.ALL.remove(routes)
-    assert result["statusCode"] == 404
-    assert '"not_found"' in result["body"]
+    assert result["statusCode"] == 401  # authentication comes first, as on every path
+    assert '"error"' in result["body"]
 
 
 def test_the_document_sees_every_group():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import inspect
 import json
 import re
@@ -35,7 +36,6 @@ from handoff.errors import (
     BadRequest,
     HandoffError,
     Invalid,
-    NotFound,
     PayloadTooLarge,
     ServiceUnavailable,
     UnsupportedMediaType,
@@ -429,9 +429,9 @@ def lambda_entry(
     ) -> dict[str, Any]:
         user_id: str | None = None
         with reads.request_scope():
-            app = served.app_for(str(event.get("resource"))) if isinstance(served, RouteGroups) else served
-            problem = precheck(event) if app is not None else NotFound("no such resource")
-            if problem is None and app is not None:
+            app = served if not isinstance(served, RouteGroups) else _group_of(served, event)
+            problem = precheck(event)
+            if problem is None:
                 try:
                     user_id = _authenticate(app, event)
                 except HandoffError as error:
@@ -444,8 +444,6 @@ def lambda_entry(
                         problem = HandoffError("an unexpected error occurred; it has been logged")
             if problem is not None:
                 result = error_proxy_result(problem.status, problem.code, problem.message, problem.details)
-            elif app is None:  # not reached: no resolver is a NotFound above (said for the type checker)
-                raise AssertionError(event.get("resource"))
             elif event.get("httpMethod") == "HEAD":
                 result = _head(app, event, context)
             else:
@@ -467,6 +465,17 @@ def lambda_entry(
         return result
 
     return handler
+
+
+def _group_of(groups: RouteGroups, event: dict[str, Any]) -> APIGatewayRestResolver:
+    """The resolver of the group serving the request's route; for a path none serves (API Gateway sends
+    none), one with no routes, which answers it as any resolver answers a path it does not know."""
+    return groups.app_for(str(event.get("resource"))) or _no_routes()
+
+
+@functools.cache
+def _no_routes() -> APIGatewayRestResolver:
+    return new_app()
 
 
 def _head(app: APIGatewayRestResolver, event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
