@@ -16,7 +16,7 @@ from handoff.accounts.schemas import (
     MergeRequest,
 )
 from handoff.api.app import endpoint, new_app, parse_if_match
-from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit, NamePrefix
 from handoff.auth.access import Access
 from handoff.auth.policy import Action, Role
 
@@ -27,7 +27,7 @@ app = new_app()
 def search_members(
     tenant_id: str,
     access: Access,
-    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    name_prefix: NamePrefix = None,
     role: Annotated[Role | None, Query()] = None,
     active: Annotated[bool | None, Query()] = None,
     can_login: Annotated[bool | None, Query()] = None,

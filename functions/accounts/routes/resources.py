@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 from handoff.accounts import repository, service
 from handoff.accounts.schemas import AccessResetOut, MemberOut, MemberPage, ResourceCreate, ResourcePatch
 from handoff.api.app import endpoint, new_app, parse_if_match
-from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit, NamePrefix
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 
@@ -21,7 +21,7 @@ app = new_app()
 def list_resources(
     tenant_id: str,
     access: Access,
-    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    name_prefix: NamePrefix = None,
     active: Annotated[bool | None, Query()] = None,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

@@ -6,7 +6,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from handoff.api.app import endpoint, new_app, parse_if_match
-from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit
+from handoff.api.params import DEFAULT_LIMIT, Cursor, IfMatch, Limit, NamePrefix
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.locations import repository as location_repository
@@ -22,7 +22,7 @@ app = new_app()
 def list_locations(
     tenant_id: str,
     access: Access,
-    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    name_prefix: NamePrefix = None,
     include_archived: Annotated[bool, Query()] = False,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

@@ -3,10 +3,10 @@
 from http import HTTPStatus
 from typing import Annotated
 
-from aws_lambda_powertools.event_handler.openapi.params import Body, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from handoff.api.app import endpoint, new_app, parse_if_match
-from handoff.api.params import DEFAULT_LIMIT, Archived, Cursor, IfMatch, Limit
+from handoff.api.params import DEFAULT_LIMIT, Archived, Cursor, IfMatch, Limit, NamePrefix
 from handoff.auth.access import Access
 from handoff.auth.policy import Action
 from handoff.partners import repository, service
@@ -36,7 +36,7 @@ def list_partner_org_units(
 def list_org_units(
     tenant_id: str,
     access: Access,
-    name_prefix: Annotated[str | None, Query(min_length=1, max_length=120)] = None,
+    name_prefix: NamePrefix = None,
     include_archived: Archived = False,
     limit: Limit = DEFAULT_LIMIT,
     cursor: Cursor = None,

@@ -13,6 +13,7 @@ Accept = Annotated[
     str | None, Header(alias="accept", max_length=1000, description="text/csv for CSV; JSON otherwise")
 ]
 Archived = Annotated[bool, Query(description="Include archived records")]
+NamePrefix = Annotated[str | None, Query(min_length=1, max_length=120)]
 
 __all__ = ["DEFAULT_LIMIT", "Accept", "Archived", "Cursor", "IfMatch", "Limit"]
 
