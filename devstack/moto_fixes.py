@@ -10,8 +10,9 @@
   only the items it touched are put back.
 - moto's Step Functions runs an execution in a thread that builds its environment only once it gets going; a
   `stop_execution` arriving first (an invitation accepted the moment it was sent) fails on the missing
-  environment, where AWS stops it. Ours stops it at once when it can, or as soon as its environment exists
-  (on a loaded machine that may take seconds), never not at all.
+  environment, and one arriving after the environment but before the program starts is silently dropped
+  (its program state is not yet "running"), where AWS stops it. Ours stops it at once when its program
+  runs, or as soon as it does (on a loaded machine that may take seconds), never not at all.
 - moto answers every Query by sorting every item of the table through its typed (slow) comparisons, then
   walking them all for the partition asked for: a list's cost grows with the whole table, which the local
   stack's long sessions and the security matrix (thousands of lists over a big world) pay for. Ours hands
@@ -202,16 +203,23 @@ def make_index_queries_read_their_partition() -> None:
         Table.query._handoff_partition = True  # type: ignore[attr-defined]
 
 
+def _running(worker: Any) -> bool:
+    """Whether the execution's program runs: moto builds its environment first and sets the program running
+    only when the program starts; a stop before that finds no running program and is dropped."""
+    env = getattr(worker, "env", None)
+    return env is not None and getattr(env, "_program_state", None) is not None
+
+
 def _stop_when_started(original: Any) -> Any:
     @functools.wraps(original)
     def stop(self: Any, stop_date: Any, error: str | None, cause: str | None) -> None:
-        if getattr(self, "env", None) is not None:
+        if _running(self):
             original(self, stop_date=stop_date, error=error, cause=cause)
             return
 
         def when_started() -> None:
-            for _ in range(6000):  # up to 60 s: the execution thread builds its environment once it runs
-                if getattr(self, "env", None) is not None:
+            for _ in range(6000):  # up to 60 s: the execution thread starts its program once it runs
+                if _running(self):
                     original(self, stop_date=stop_date, error=error, cause=cause)
                     return
                 threading.Event().wait(0.01)

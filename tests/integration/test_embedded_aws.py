@@ -4,8 +4,13 @@ DynamoDB's item operations are answered with `json.dumps` of moto's own result i
 walker; with HANDOFF_CHECK_DYNAMODB_JSON set, every answer is also written the slow way and any difference
 fails the call. Here every item operation runs that way, over every attribute type and a paged Query."""
 
+import time
+from types import SimpleNamespace
+
 import boto3
 import pytest
+
+from devstack import moto_fixes
 
 RICH = {
     "S": {"S": "text é ✓"},
@@ -78,3 +83,20 @@ def test_every_item_operation_answers_what_moto_would(checked):
     assert written["UnprocessedItems"] == {}
     deleted = dynamodb.delete_item(TableName=table, Key=keys[1], ReturnValues="ALL_OLD")
     assert deleted["Attributes"]["L"]["L"][2] == {"M": {"deep": {"L": []}}}
+
+
+def test_a_stop_before_the_execution_program_runs_is_applied_once_it_runs():
+    """moto drops a stop that comes between an execution's environment and its program's start (its state
+    is not yet running): ours waits for the program, as AWS would have stopped it."""
+    applied: list[dict[str, object]] = []
+    stop = moto_fixes._stop_when_started(lambda worker, **stopped: applied.append(stopped))
+    worker = SimpleNamespace(env=SimpleNamespace(_program_state=None))
+
+    stop(worker, stop_date="now", error=None, cause="answered")
+    time.sleep(0.1)
+    assert applied == []  # not dropped, not applied to a program that does not run yet
+    worker.env._program_state = "running"
+    deadline = time.monotonic() + 5
+    while not applied and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert applied == [{"stop_date": "now", "error": None, "cause": "answered"}]
