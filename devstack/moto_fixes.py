@@ -12,7 +12,9 @@
   `stop_execution` arriving first (an invitation accepted the moment it was sent) fails on the missing
   environment, and one arriving after the environment but before the program starts is silently dropped
   (its program state is not yet "running"), where AWS stops it. Ours stops it at once when its program
-  runs, or as soon as it does (on a loaded machine that may take seconds), never not at all.
+  runs, or as soon as it does (on a loaded machine that may take seconds), never not at all. And a Wait
+  state missed a stop that came before it began to wait (moto signals stops by setting and clearing an
+  event at once): ours waits in slices while the program runs.
 - moto answers every Query by sorting every item of the table through its typed (slow) comparisons, then
   walking them all for the partition asked for: a list's cost grows with the whole table, which the local
   stack's long sessions and the security matrix (thousands of lists over a big world) pay for. Ours hands
@@ -230,11 +232,27 @@ def _stop_when_started(original: Any) -> Any:
     return stop
 
 
+def _wait_while_running(self: Any, env: Any, wait_seconds: int) -> None:
+    """A Wait state's wait, ended by a stop whenever it comes: moto's waits on an event that a stop sets and
+    clears at once, so a stop between the state's start and its wait was missed and the execution ran its
+    whole wait (an offer round's: tens of seconds) before it read as stopped."""
+    import time
+
+    ends = time.monotonic() + wait_seconds
+    while env.is_running():
+        left = ends - time.monotonic()
+        if left <= 0:
+            return
+        env.program_state_event.wait(min(left, 0.2))
+
+
 def make_step_functions_stop_early_executions() -> None:
+    from moto.stepfunctions.parser.asl.component.state.wait.wait_function.wait_function import WaitFunction
     from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
     if not getattr(ExecutionWorker.stop, "_handoff_started", False):
         ExecutionWorker.stop = _stop_when_started(ExecutionWorker.stop)  # type: ignore[method-assign]
+        WaitFunction._wait_interval = _wait_while_running  # type: ignore[method-assign]
 
 
 # ---- provisioning speed: what moto redoes for every fresh embedded AWS, done once per process ------------

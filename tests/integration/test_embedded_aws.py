@@ -4,6 +4,7 @@ DynamoDB's item operations are answered with `json.dumps` of moto's own result i
 walker; with HANDOFF_CHECK_DYNAMODB_JSON set, every answer is also written the slow way and any difference
 fails the call. Here every item operation runs that way, over every attribute type and a paged Query."""
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -100,3 +101,25 @@ def test_a_stop_before_the_execution_program_runs_is_applied_once_it_runs():
     while not applied and time.monotonic() < deadline:
         time.sleep(0.01)
     assert applied == [{"stop_date": "now", "error": None, "cause": "answered"}]
+
+
+def test_a_wait_state_ends_on_a_stop_it_did_not_see_signalled():
+    """moto signals a stop by setting and at once clearing an event: a Wait state that begins to wait after
+    that pulse would sleep its whole wait. Ours sees the program no longer runs."""
+    running = threading.Event()
+    running.set()
+    env = SimpleNamespace(is_running=running.is_set, program_state_event=threading.Event())
+    waiting = threading.Thread(target=moto_fixes._wait_while_running, args=(None, env, 30))
+    started = time.monotonic()
+    waiting.start()
+    time.sleep(0.1)
+    running.clear()  # stopped, and no signal reaches the wait
+    waiting.join(timeout=5)
+    assert not waiting.is_alive() and time.monotonic() - started < 2
+
+
+def test_a_wait_state_waits_its_time_while_the_program_runs():
+    env = SimpleNamespace(is_running=lambda: True, program_state_event=threading.Event())
+    started = time.monotonic()
+    moto_fixes._wait_while_running(None, env, 1)
+    assert 0.9 < time.monotonic() - started < 2

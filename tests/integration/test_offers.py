@@ -121,7 +121,8 @@ def test_offer_counter_accept_work_costs_approval_billed_at_the_accepted_terms(a
     assert {"offer", "time", "cost", "attachment", "note"} <= set(kinds)
     runtime.pump()
     # Answered: every wait the ticket started (the offer's rounds, the approval) was stopped, none ran out.
-    assert _how_waits_ended(ticket_id, made["offer_id"]) == {"ABORTED"}
+    ended = _how_waits_ended(ticket_id, made["offer_id"])
+    assert set(ended.values()) == {"ABORTED"}, ended
 
 
 def _how_waits_ended(*subjects, within=15.0):
@@ -134,7 +135,7 @@ def _how_waits_ended(*subjects, within=15.0):
         executions = sfn.list_executions(stateMachineArn=machine["stateMachineArn"])["executions"]
         ours = [e for e in executions if any(s in e["name"] for s in subjects)]
         if (ours and all(e["status"] != "RUNNING" for e in ours)) or time.monotonic() > deadline:
-            return {e["status"] for e in ours}
+            return {e["name"]: e["status"] for e in ours}
         time.sleep(0.2)
 
 
