@@ -4,6 +4,7 @@ registered there, and a request reaches the route of its resource, not an earlie
 from __future__ import annotations
 
 import importlib
+import json
 import re
 
 import pytest
@@ -75,6 +76,38 @@ def test_a_path_no_group_serves_is_answered_as_any_unknown_path():
         route_groups.ALL.remove(routes)
     assert result["statusCode"] == 401  # authentication comes first, as on every path
     assert '"error"' in result["body"]
+
+
+def test_a_group_that_fails_to_load_answers_in_the_error_shape_and_loads_again_next_time(
+    tmp_path, monkeypatch
+):
+    package = tmp_path / "failing_groups" / "routes"
+    package.mkdir(parents=True)
+    (package.parent / "__init__.py").write_text("imports = 0\n")
+    (package / "__init__.py").write_text("")
+    (package / "things.py").write_text(
+        "import failing_groups\nfailing_groups.imports += 1\nraise RuntimeError('the disk went away')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    routes = RouteGroups("failing_groups", {"/tenants/{tenant_id}/things": "things"})
+    event = {
+        "resource": "/tenants/{tenant_id}/things",
+        "httpMethod": "GET",
+        "path": "/tenants/acme/things",
+        "requestContext": {"requestId": "req-1"},
+        "headers": {},
+    }
+    try:
+        handler = lambda_entry(routes)
+        results = [handler(event, None) for _ in range(2)]  # type: ignore[arg-type]
+    finally:
+        route_groups.ALL.remove(routes)
+    for result in results:
+        assert result["statusCode"] == 500
+        assert json.loads(result["body"])["error"]["code"] == "internal_error"
+        assert "disk" not in result["body"]
+        assert result["headers"]["X-Request-Id"] == "req-1"
+    assert importlib.import_module("failing_groups").imports == 2  # a failure is not cached
 
 
 def test_the_document_sees_every_group():

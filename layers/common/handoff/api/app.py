@@ -429,8 +429,8 @@ def lambda_entry(
     ) -> dict[str, Any]:
         user_id: str | None = None
         with reads.request_scope():
-            app = served if not isinstance(served, RouteGroups) else _group_of(served, event)
-            problem = precheck(event)
+            app, problem = _app_of(served, event)
+            problem = problem or precheck(event)
             if problem is None:
                 try:
                     user_id = _authenticate(app, event)
@@ -465,6 +465,21 @@ def lambda_entry(
         return result
 
     return handler
+
+
+def _app_of(
+    served: APIGatewayRestResolver | RouteGroups, event: dict[str, Any]
+) -> tuple[APIGatewayRestResolver, HandoffError | None]:
+    """The resolver for the request, and the error to answer with if its group did not load. A group that
+    fails to import answers in the error shape with the request id, like any other failure, and is imported
+    again on the next request (nothing caches the failure)."""
+    if not isinstance(served, RouteGroups):
+        return served, None
+    try:
+        return _group_of(served, event), None
+    except Exception:
+        logger.exception("a route group failed to load", resource=event.get("resource"))
+        return _no_routes(), HandoffError("an unexpected error occurred; it has been logged")
 
 
 def _group_of(groups: RouteGroups, event: dict[str, Any]) -> APIGatewayRestResolver:
