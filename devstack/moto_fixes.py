@@ -40,6 +40,7 @@ import functools
 import json
 import os
 import threading
+import time
 from typing import Any
 
 from moto.dynamodb import models as dynamodb
@@ -236,8 +237,6 @@ def _wait_while_running(self: Any, env: Any, wait_seconds: int) -> None:
     """A Wait state's wait, ended by a stop whenever it comes: moto's waits on an event that a stop sets and
     clears at once, so a stop between the state's start and its wait was missed and the execution ran its
     whole wait (an offer round's: tens of seconds) before it read as stopped."""
-    import time
-
     ends = time.monotonic() + wait_seconds
     while env.is_running():
         left = ends - time.monotonic()

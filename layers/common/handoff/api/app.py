@@ -470,22 +470,18 @@ def lambda_entry(
 def _app_of(
     served: APIGatewayRestResolver | RouteGroups, event: dict[str, Any]
 ) -> tuple[APIGatewayRestResolver, HandoffError | None]:
-    """The resolver for the request, and the error to answer with if its group did not load. A group that
-    fails to import answers in the error shape with the request id, like any other failure, and is imported
-    again on the next request (nothing caches the failure)."""
+    """The resolver for the request, and the error to answer with if its group did not load.
+
+    A path no group serves (API Gateway sends none) gets a resolver with no routes, which answers it as any
+    resolver answers a path it does not know. A group that fails to import answers in the error shape with
+    the request id, like any other failure, and is imported again on the next request."""
     if not isinstance(served, RouteGroups):
         return served, None
     try:
-        return _group_of(served, event), None
+        return served.app_for(str(event.get("resource"))) or _no_routes(), None
     except Exception:
         logger.exception("a route group failed to load", resource=event.get("resource"))
         return _no_routes(), HandoffError("an unexpected error occurred; it has been logged")
-
-
-def _group_of(groups: RouteGroups, event: dict[str, Any]) -> APIGatewayRestResolver:
-    """The resolver of the group serving the request's route; for a path none serves (API Gateway sends
-    none), one with no routes, which answers it as any resolver answers a path it does not know."""
-    return groups.app_for(str(event.get("resource"))) or _no_routes()
 
 
 @functools.cache

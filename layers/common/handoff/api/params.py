@@ -15,7 +15,7 @@ Accept = Annotated[
 Archived = Annotated[bool, Query(description="Include archived records")]
 NamePrefix = Annotated[str | None, Query(min_length=1, max_length=120)]
 
-__all__ = ["DEFAULT_LIMIT", "Accept", "Archived", "Cursor", "IfMatch", "Limit"]
+__all__ = ["DEFAULT_LIMIT", "Accept", "Archived", "Cursor", "IfMatch", "Limit", "NamePrefix"]
 
 
 def wants_csv(accept: str | None) -> bool:
